@@ -1,0 +1,52 @@
+import type { Caller } from '../auth/caller.js';
+import type { Role } from '../auth/entitlements.js';
+import { forbidden } from '../errors.js';
+
+/**
+ * The access rules of §3.4 that can be decided before the body is read: these run as middleware ahead of
+ * input validation (§1.3 step 2). Hierarchical rules (PRJ/PRV/INS/PREP) need the entity first and go
+ * through `assertHierarchy` once the service has resolved it (§1.3 step 3).
+ */
+export type PreRule =
+  | { kind: 'public' }
+  | { kind: 'auth' }
+  | { kind: 'sys' }
+  | { kind: 'res'; roles: Role[] };
+
+export const Access = {
+  public: { kind: 'public' } as PreRule,
+  auth: { kind: 'auth' } as PreRule,
+  sys: { kind: 'sys' } as PreRule,
+  res: (...roles: Role[]): PreRule => ({ kind: 'res', roles }),
+};
+
+export function assertPreRule(caller: Caller | undefined, rule: PreRule): void {
+  if (rule.kind === 'public' || rule.kind === 'auth') return;
+  if (!caller) throw forbidden();
+  const ok = rule.kind === 'sys' ? caller.policy.sys() : caller.policy.res(rule.roles);
+  if (!ok) throw forbidden();
+}
+
+export type HierarchyTarget =
+  | { kind: 'project'; roles: Role[]; projectId: string }
+  | { kind: 'provider'; roles: Role[]; projectId: string; providerId: string }
+  | { kind: 'installation'; roles: Role[]; projectId: string; providerId: string; installationId: string }
+  | { kind: 'provider-representative'; providerId: string };
+
+export function assertHierarchy(caller: Caller, target: HierarchyTarget): void {
+  const p = caller.policy;
+  switch (target.kind) {
+    case 'project':
+      if (!p.prj(target.roles, target.projectId)) throw forbidden();
+      return;
+    case 'provider':
+      if (!p.prv(target.roles, target.projectId, target.providerId)) throw forbidden();
+      return;
+    case 'installation':
+      if (!p.ins(target.roles, target.projectId, target.providerId, target.installationId)) throw forbidden();
+      return;
+    case 'provider-representative':
+      if (!p.prep(target.providerId)) throw forbidden('You have no access to execute this operation.');
+      return;
+  }
+}

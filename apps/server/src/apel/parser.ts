@@ -1,0 +1,271 @@
+import { badRequest } from '../errors.js';
+
+/**
+ * One VM usage record of an `APEL-cloud-message`, validated and with the storage defaults of
+ * spec §1.5 applied. Null string fields hold the literal `'None'` (that string is what appears in
+ * summaries); null numeric and date-time fields hold `null`.
+ */
+export interface ApelRecord {
+  vmUuid: string;
+  siteName: string;
+  cloudComputeService: string;
+  machineName: string;
+  localUserId: string;
+  localGroupId: string;
+  globalUserName: string;
+  fqan: string;
+  vo: string;
+  voGroup: string;
+  voRole: string;
+  status: string;
+  startTime: Date;
+  endTime: Date | null;
+  suspendDuration: number;
+  wallDuration: number;
+  cpuDuration: number | null;
+  cpuCount: number | null;
+  networkType: string;
+  networkInbound: number | null;
+  networkOutbound: number | null;
+  publicIpCount: number | null;
+  memory: number | null;
+  disk: number | null;
+  benchmarkType: string;
+  benchmark: number;
+  storageRecordId: string;
+  imageId: string;
+  cloudType: string;
+}
+
+export const MESSAGE_TYPE = 'APEL-cloud-message';
+export const NULL_STRING = 'None';
+
+type FieldKind = 'string' | 'int' | 'float' | 'datetime';
+
+/** Message keys in message order (§1.4) with the record property each one fills. */
+export const APEL_FIELDS = [
+  ['VMUUID', 'vmUuid', 'string'],
+  ['SiteName', 'siteName', 'string'],
+  ['CloudComputeService', 'cloudComputeService', 'string'],
+  ['MachineName', 'machineName', 'string'],
+  ['LocalUserId', 'localUserId', 'string'],
+  ['LocalGroupId', 'localGroupId', 'string'],
+  ['GlobalUserName', 'globalUserName', 'string'],
+  ['FQAN', 'fqan', 'string'],
+  ['Status', 'status', 'string'],
+  ['StartTime', 'startTime', 'datetime'],
+  ['EndTime', 'endTime', 'datetime'],
+  ['SuspendDuration', 'suspendDuration', 'int'],
+  ['WallDuration', 'wallDuration', 'int'],
+  ['CpuDuration', 'cpuDuration', 'int'],
+  ['CpuCount', 'cpuCount', 'int'],
+  ['NetworkType', 'networkType', 'string'],
+  ['NetworkInbound', 'networkInbound', 'int'],
+  ['NetworkOutbound', 'networkOutbound', 'int'],
+  ['PublicIPCount', 'publicIpCount', 'int'],
+  ['Memory', 'memory', 'int'],
+  ['Disk', 'disk', 'int'],
+  ['BenchmarkType', 'benchmarkType', 'string'],
+  ['Benchmark', 'benchmark', 'float'],
+  ['StorageRecordId', 'storageRecordId', 'string'],
+  ['ImageId', 'imageId', 'string'],
+  ['CloudType', 'cloudType', 'string'],
+] as const satisfies readonly (readonly [string, keyof ApelRecord, FieldKind])[];
+
+const FIELD_COUNT = APEL_FIELDS.length;
+// A Map rather than an object literal so keys such as `constructor` or `__proto__` are unknown
+// fields instead of prototype hits.
+const FIELD_INDEX = new Map<string, number>(APEL_FIELDS.map(([key], i) => [key, i]));
+const IGNORED_KEY = 'UpdateTime';
+
+const idx = (key: (typeof APEL_FIELDS)[number][0]) => FIELD_INDEX.get(key)!;
+const I_VMUUID = idx('VMUUID');
+const I_SITE = idx('SiteName');
+const I_STATUS = idx('Status');
+const I_START = idx('StartTime');
+const I_END = idx('EndTime');
+const I_SUSPEND = idx('SuspendDuration');
+const I_WALL = idx('WallDuration');
+const I_BENCHMARK = idx('Benchmark');
+const I_FQAN = idx('FQAN');
+
+const LINE_BREAK = /\r\n|\n|\r/;
+const INT_RE = /^[+-]?\d+$/;
+const FLOAT_RE = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
+const ISO_RE = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})Z$/;
+
+// Years 1..9999: what the original's Python datetime accepted and what SQL date-time columns hold,
+// so an out-of-range value is a 400 here rather than a storage failure later.
+const MIN_TIME_MS = new Date(0).setUTCFullYear(1, 0, 1);
+const MAX_TIME_MS = Date.UTC(9999, 11, 31, 23, 59, 59);
+
+export function isNullToken(value: string): boolean {
+  if (value.length === 0) return true;
+  if (value.length !== 4) return false;
+  const lower = value.toLowerCase();
+  return lower === 'null' || lower === 'none';
+}
+
+/** VO, VOGroup and VORole derived from an FQAN per §1.6; `fqan` null means no FQAN was given. */
+export function parseFqan(fqan: string | null): { vo: string; voGroup: string; voRole: string } {
+  if (fqan === null) return { vo: NULL_STRING, voGroup: NULL_STRING, voRole: NULL_STRING };
+  const semi = fqan.indexOf(';');
+  const first = semi === -1 ? fqan : fqan.slice(0, semi);
+  if (!first.startsWith('/')) return { vo: first, voGroup: NULL_STRING, voRole: NULL_STRING };
+  const segments = first.slice(1).split('/');
+  let roleAt = segments.findIndex((s) => s.slice(0, 5).toLowerCase() === 'role=');
+  const voRole = roleAt === -1 ? NULL_STRING : segments[roleAt];
+  if (roleAt === -1) roleAt = segments.length;
+  return { vo: segments[0], voGroup: '/' + segments.slice(0, roleAt).join('/'), voRole };
+}
+
+function parseInt10(value: string): number | undefined {
+  if (!INT_RE.test(value)) return undefined;
+  const n = Number(value);
+  // Beyond 2^53 the number would be stored silently rounded; refuse it instead.
+  if (!Number.isSafeInteger(n)) return undefined;
+  return n === 0 ? 0 : n; // no -0
+}
+
+function parseFloat10(value: string): number | undefined {
+  if (!FLOAT_RE.test(value)) return undefined;
+  const n = Number(value);
+  return Number.isFinite(n) ? (n === 0 ? 0 : n) : undefined;
+}
+
+function parseDateTime(value: string): Date | undefined {
+  let ms: number;
+  if (INT_RE.test(value)) {
+    const seconds = Number(value);
+    if (!Number.isSafeInteger(seconds)) return undefined;
+    ms = seconds * 1000;
+  } else {
+    const m = ISO_RE.exec(value);
+    if (!m) return undefined;
+    const [year, month, day, hour, minute, second] = m.slice(1).map(Number);
+    if (year < 1 || month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 59) return undefined;
+    const d = new Date(0);
+    // setUTCFullYear, because Date.UTC maps years 0..99 to 1900..1999.
+    d.setUTCFullYear(year, month - 1, day);
+    if (d.getUTCMonth() !== month - 1) return undefined; // e.g. 2016-02-30 rolled over into March
+    d.setUTCHours(hour, minute, second, 0);
+    ms = d.getTime();
+  }
+  if (!(ms >= MIN_TIME_MS && ms <= MAX_TIME_MS)) return undefined;
+  return new Date(ms);
+}
+
+function fail(recordNo: number, message: string): never {
+  throw badRequest(`Record ${recordNo}: ${message}`);
+}
+
+/** Raw values by field index; `undefined` = key absent. Later lines overwrite earlier ones. */
+function readRecordLines(record: string, recordNo: number): (string | undefined)[] {
+  const raw: (string | undefined)[] = new Array(FIELD_COUNT).fill(undefined);
+  for (const line of record.split(LINE_BREAK)) {
+    const colon = line.indexOf(':');
+    if (colon === -1) fail(recordNo, `Record contains a line without a key-value pair: ${line}`);
+    const key = line.slice(0, colon).trim();
+    const at = FIELD_INDEX.get(key);
+    if (at === undefined) {
+      if (key === IGNORED_KEY) continue;
+      fail(recordNo, `Unknown field: ${key}`);
+    }
+    raw[at] = line.slice(colon + 1).trim();
+  }
+  return raw;
+}
+
+function buildRecord(raw: (string | undefined)[], recordNo: number): ApelRecord {
+  const values: (string | number | Date | null)[] = new Array(FIELD_COUNT);
+  for (let i = 0; i < FIELD_COUNT; i++) {
+    const v = raw[i];
+    if (v === undefined || isNullToken(v)) {
+      values[i] = null;
+      continue;
+    }
+    const [key, , kind] = APEL_FIELDS[i];
+    switch (kind) {
+      case 'string':
+        values[i] = v;
+        break;
+      case 'int': {
+        const n = parseInt10(v);
+        if (n === undefined) fail(recordNo, `Invalid int value ${v} in field ${key}`);
+        values[i] = n;
+        break;
+      }
+      case 'float': {
+        const n = parseFloat10(v);
+        if (n === undefined) fail(recordNo, `Invalid float value ${v} in field ${key}`);
+        values[i] = n;
+        break;
+      }
+      case 'datetime': {
+        const d = parseDateTime(v);
+        if (d === undefined) fail(recordNo, `Invalid datetime value ${v} in field ${key}`);
+        values[i] = d;
+        break;
+      }
+    }
+  }
+
+  for (const i of [I_VMUUID, I_SITE]) {
+    const key = APEL_FIELDS[i][0];
+    if (raw[i] === undefined) fail(recordNo, `Mandatory field ${key} not specified.`);
+    if (values[i] === null) fail(recordNo, `NULL in mandatory field: ${key}`);
+  }
+  if (values[I_START] === null) fail(recordNo, 'NULL in mandatory field: StartTime');
+
+  if (values[I_SUSPEND] === null) values[I_SUSPEND] = 0;
+  if (values[I_BENCHMARK] === null) values[I_BENCHMARK] = 0;
+  if (values[I_WALL] === null && values[I_STATUS] === 'completed' && values[I_END] !== null) {
+    // fixed vs original: a difference of instants in seconds, not of YYYYMMDDhhmmss digits.
+    const start = (values[I_START] as Date).getTime();
+    const end = (values[I_END] as Date).getTime();
+    values[I_WALL] = Math.trunc((end - start) / 1000);
+  }
+  if (values[I_WALL] === null) {
+    fail(recordNo, 'WallDuration must be set unless Status is completed and EndTime is set.');
+  }
+
+  const fqan = values[I_FQAN] as string | null;
+  const record = {} as Record<keyof ApelRecord, unknown>;
+  for (let i = 0; i < FIELD_COUNT; i++) {
+    const [, prop, kind] = APEL_FIELDS[i];
+    const value = values[i];
+    record[prop] = value === null && kind === 'string' ? NULL_STRING : value;
+  }
+  Object.assign(record, parseFqan(fqan));
+  return record as ApelRecord;
+}
+
+/**
+ * Parses and validates a whole `APEL-cloud-message` (v0.2 or v0.4) per spec §1.3–§1.6.
+ * Throws `badRequest` with the spec's exact message at the first violation; a message is accepted
+ * or rejected as a whole.
+ */
+export function parseApelMessage(text: string): ApelRecord[] {
+  const body = text.trim();
+  if (body.length === 0) throw badRequest('Message is empty.');
+
+  const firstBreak = LINE_BREAK.exec(body);
+  const header = firstBreak ? body.slice(0, firstBreak.index) : body;
+  const rest = firstBreak ? body.slice(firstBreak.index + firstBreak[0].length) : '';
+
+  const colon = header.indexOf(':');
+  if (colon === -1) throw badRequest(`Message header is incorrect: ${header}`);
+  const type = header.slice(0, colon).trim();
+  if (type !== MESSAGE_TYPE) throw badRequest(`Message type ${type} not recognised.`);
+
+  const records: ApelRecord[] = [];
+  // A plain substring split, as the spec requires: `%%` inside a value also ends a record.
+  for (const chunk of rest.split('%%')) {
+    const record = chunk.trim();
+    if (record.length === 0) continue;
+    const recordNo = records.length + 1;
+    records.push(buildRecord(readRecordLines(record, recordNo), recordNo));
+  }
+  if (records.length === 0) throw badRequest('Message contains no records.');
+  return records;
+}

@@ -1,0 +1,67 @@
+import { generateOpenApiDocument, type OpenAPIObject } from 'trpc-to-openapi';
+import { REST_BASE, type ProcedureContract } from '@acc/contracts';
+import type { AppRouter } from '../router.js';
+
+const errorText: Record<number, string> = {
+  400: 'Invalid request',
+  401: 'Missing or invalid bearer token',
+  403: 'Not permitted',
+  404: 'Not found',
+  409: 'Conflict',
+  413: 'Request body too large',
+  415: 'Cannot consume content type',
+  500: 'Unexpected failure',
+};
+
+type Operation = { responses?: Record<string, unknown>; [k: string]: unknown };
+
+/**
+ * The bridge's generated document, corrected to what the server really answers: the contract's success
+ * status (201 with `Location`), and the spec's `{code, message}` envelope for every error.
+ */
+export function buildOpenApiDocument(appRouter: AppRouter, opts: { version: string; publicUrl: string }): OpenAPIObject {
+  const doc = generateOpenApiDocument(appRouter, {
+    title: 'acc — Accounting Service API',
+    description: 'ARGO Accounting System compatible REST API. Every error body is `{"code": <status>, "message": "..."}`.',
+    version: opts.version,
+    baseUrl: opts.publicUrl,
+    securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+  });
+  const contracts = new Map<string, ProcedureContract>();
+  for (const proc of Object.values(appRouter._def.procedures) as { _def: { meta?: { contract?: ProcedureContract } } }[]) {
+    const c = proc._def.meta?.contract;
+    if (c) contracts.set(`${c.method.toLowerCase()} ${REST_BASE}${c.path}`, c);
+  }
+  const errorRef = { $ref: '#/components/schemas/Error' };
+  doc.components = {
+    ...doc.components,
+    schemas: {
+      ...doc.components?.schemas,
+      Error: {
+        type: 'object',
+        required: ['code', 'message'],
+        properties: { code: { type: 'integer', description: 'Equals the HTTP status.' }, message: { type: 'string' }, errors: { type: 'array', items: { type: 'string' } } },
+      },
+    },
+  };
+  for (const [path, item] of Object.entries(doc.paths ?? {})) {
+    for (const [method, op] of Object.entries(item as Record<string, Operation>)) {
+      const contract = contracts.get(`${method} ${path}`);
+      if (!contract || !op.responses) continue;
+      const responses: Record<string, unknown> = {};
+      const ok = op.responses['200'] as Record<string, unknown> | undefined;
+      if (ok) {
+        responses[String(contract.status)] =
+          contract.status === 201
+            ? { ...ok, headers: { Location: { description: 'URL of the created resource', schema: { type: 'string' } } } }
+            : ok;
+      }
+      const statuses = new Set<number>([401, ...(contract.errors ?? []), 500]);
+      for (const status of [...statuses].sort()) {
+        responses[String(status)] = { description: errorText[status] ?? 'Error', content: { 'application/json': { schema: errorRef } } };
+      }
+      op.responses = responses;
+    }
+  }
+  return doc;
+}

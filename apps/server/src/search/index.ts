@@ -1,0 +1,3 @@
+export * from './fields.js';
+export * from './dsl.js';
+export * from './sql.js';

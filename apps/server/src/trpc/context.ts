@@ -1,0 +1,27 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import type { Caller } from '../auth/caller.js';
+import type { AppServices } from '../services.js';
+
+export type BodyState = 'none' | 'ok' | 'empty' | 'malformed' | 'unsupported';
+
+/**
+ * What a procedure may know about the HTTP exchange, whichever transport carried it. REST fills it from
+ * the request; tRPC derives `path` and `query` from the procedure's contract so page links look the same.
+ */
+export interface HttpExchange {
+  transport: 'rest' | 'trpc';
+  method: string;
+  /** Path below /accounting-system, e.g. `/unit-types`. */
+  path: string;
+  /** Query parameters in the order received. */
+  query: [string, string][];
+  headers: IncomingHttpHeaders;
+  body: { state: BodyState; error?: string };
+  response: { status?: number; headers: Record<string, string> };
+}
+
+export interface Context {
+  app: AppServices;
+  http: HttpExchange;
+  caller?: Caller;
+}

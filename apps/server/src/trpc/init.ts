@@ -1,0 +1,57 @@
+import { initTRPC, TRPCError } from '@trpc/server';
+import type { OpenApiMeta } from 'trpc-to-openapi';
+import { ZodError } from 'zod';
+import { messages, type ProcedureContract } from '@acc/contracts';
+import { AppError } from '../errors.js';
+import type { Context } from './context.js';
+
+export interface Envelope {
+  status: number;
+  message: string;
+  errors?: string[];
+}
+
+const statusOf: Record<string, number> = {
+  PARSE_ERROR: 400,
+  BAD_REQUEST: 400,
+  UNAUTHORIZED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  METHOD_NOT_SUPPORTED: 405,
+  CONFLICT: 409,
+  PAYLOAD_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+};
+
+/** The first zod issue, as the spec wants fail-fast validation; our own messages are used verbatim. */
+const firstIssue = (err: ZodError): string => {
+  const issue = err.issues[0];
+  if (!issue) return 'The request is invalid.';
+  if (issue.code === 'custom') return issue.message;
+  const field = issue.path.join('.');
+  return field ? `${field}: ${issue.message}` : issue.message;
+};
+
+/** Maps any error to the spec's envelope; internal failures never leak their text or stack. */
+export const toEnvelope = (error: TRPCError): Envelope => {
+  if (error instanceof AppError) return { status: error.status, message: error.message, errors: error.errors };
+  if (error.code === 'BAD_REQUEST' && error.cause instanceof ZodError) return { status: 400, message: firstIssue(error.cause) };
+  const status = statusOf[error.code];
+  if (status) return { status, message: error.message };
+  return { status: 500, message: messages.internal };
+};
+
+export type Meta = OpenApiMeta<{ contract?: ProcedureContract }>;
+
+export const t = initTRPC
+  .context<Context>()
+  .meta<Meta>()
+  .create({
+    errorFormatter({ shape, error }) {
+      const acc = toEnvelope(error);
+      return { code: shape.code, message: acc.message, data: { code: shape.data.code, httpStatus: acc.status, path: shape.data.path, acc } };
+    },
+  });
+
+export const router = t.router;
+export const isTRPCError = (e: unknown): e is TRPCError => e instanceof TRPCError;

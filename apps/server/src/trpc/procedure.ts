@@ -1,0 +1,92 @@
+import { isQuery, messages, REST_BASE, type ProcedureContract } from '@acc/contracts';
+import type { z } from 'zod';
+import { assertPreRule, type PreRule } from '../access/rules.js';
+import { AppError, badRequest } from '../errors.js';
+import { t } from './init.js';
+
+const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
+const pathParams = (path: string) => [...path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]);
+
+/** True when the REST form carries a JSON body: a body method whose input has fields beyond the path. */
+export const takesBody = (c: ProcedureContract): boolean => {
+  if (!BODY_METHODS.has(c.method)) return false;
+  const shape = (c.input as unknown as { shape?: Record<string, unknown> }).shape;
+  if (!shape) return true;
+  const inPath = new Set(pathParams(c.path));
+  return Object.keys(shape).some((k) => !inPath.has(k));
+};
+
+/** The REST path and query a tRPC call stands for, so page links and Location headers match REST's. */
+const restFormOf = (c: ProcedureContract, input: Record<string, unknown>) => {
+  const used = new Set<string>();
+  const path = c.path.replace(/\{(\w+)\}/g, (_, k: string) => {
+    used.add(k);
+    return encodeURIComponent(String(input[k] ?? ''));
+  });
+  const query: [string, string][] = isQuery(c)
+    ? Object.entries(input)
+        .filter(([k, v]) => !used.has(k) && v !== undefined && v !== null && typeof v !== 'object')
+        .map(([k, v]) => [k, String(v)])
+    : [];
+  return { path, query };
+};
+
+const idOf = (out: unknown): string | undefined => {
+  if (out && typeof out === 'object') {
+    const o = out as Record<string, unknown>;
+    const id = o.id ?? o.metric_definition_id ?? o.metric_id;
+    return typeof id === 'string' ? id : undefined;
+  }
+  return undefined;
+};
+
+/**
+ * Builds a procedure from its contract, with the checks in the spec's order (§1.3): token, Content-Type,
+ * SYS/RES access, then the body and input validation. Hierarchical access and existence are the
+ * service's to check, since they need the entities.
+ */
+export function procedureFor<I extends z.ZodType, O extends z.ZodType>(contract: ProcedureContract<I, O>, rule: PreRule) {
+  const withBody = takesBody(contract);
+  return t.procedure
+    .meta({
+      contract,
+      openapi: {
+        method: contract.method,
+        path: `${REST_BASE}${contract.path}` as `/${string}`,
+        summary: contract.summary,
+        tags: contract.tags,
+        protect: rule.kind !== 'public',
+        successDescription: contract.status === 201 ? 'Created' : 'OK',
+      },
+    })
+    .use(async ({ ctx, next }) => {
+      const caller = rule.kind === 'public' ? undefined : await ctx.app.authenticator.authenticate(ctx.http.headers.authorization);
+      if (ctx.http.transport === 'rest' && BODY_METHODS.has(contract.method) && ctx.http.body.state === 'unsupported') {
+        throw new AppError(415, messages.contentType);
+      }
+      assertPreRule(caller, rule);
+      if (ctx.http.transport === 'rest' && withBody) {
+        if (ctx.http.body.state === 'empty' || ctx.http.body.state === 'none') throw badRequest(messages.bodyEmpty);
+        if (ctx.http.body.state === 'malformed') throw badRequest(ctx.http.body.error ?? 'The request body is not valid JSON.');
+      }
+      return next({ ctx: { caller } });
+    })
+    .input(contract.input)
+    .output(contract.output)
+    .use(async ({ ctx, input, next }) => {
+      if (ctx.http.transport === 'trpc') Object.assign(ctx.http, restFormOf(contract, (input ?? {}) as Record<string, unknown>));
+      const result = await next();
+      if (result.ok && contract.status !== 200) {
+        ctx.http.response.status = contract.status;
+        const id = contract.status === 201 ? idOf(result.data) : undefined;
+        if (id) ctx.http.response.headers.Location = `${ctx.app.config.publicUrl}${REST_BASE}${ctx.http.path}/${encodeURIComponent(id)}`;
+      }
+      return result;
+    });
+}
+
+/** Narrows the caller for handlers of authenticated procedures. */
+export const callerOf = <T extends { caller?: unknown }>(ctx: T) => {
+  if (!ctx.caller) throw new AppError(401, messages.missingToken);
+  return ctx.caller as NonNullable<T['caller']>;
+};

@@ -1,0 +1,37 @@
+import type { z } from 'zod';
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/**
+ * One procedure's contract: it feeds the tRPC router, the REST bridge, the OpenAPI document,
+ * the client and the CLI. `path` is relative to `/accounting-system` and uses `{param}` segments.
+ */
+export interface ProcedureContract<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType> {
+  method: HttpMethod;
+  path: `/${string}`;
+  input: I;
+  output: O;
+  /** Success status on REST; 201 answers also carry `Location`. */
+  status: 200 | 201 | 202;
+  summary: string;
+  tags: string[];
+  /** Error statuses this operation documents besides 401. */
+  errors?: number[];
+}
+
+export const REST_BASE = '/accounting-system';
+
+export const isQuery = (c: ProcedureContract) => c.method === 'GET';
+
+type Spec<I extends z.ZodType, O extends z.ZodType> = Omit<ProcedureContract<I, O>, 'status' | 'tags'> & {
+  status?: ProcedureContract['status'];
+  tags?: string[];
+};
+
+/** Builds a resource's contracts with shared tags and a default status of 200. */
+export const defineProcedures =
+  (tag: string) =>
+  <T extends Record<string, Spec<z.ZodType, z.ZodType>>>(specs: T) =>
+    Object.fromEntries(
+      Object.entries(specs).map(([name, s]) => [name, { status: 200, tags: [tag], ...s }]),
+    ) as { [K in keyof T]: ProcedureContract<T[K]['input'], T[K]['output']> };

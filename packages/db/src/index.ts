@@ -1,0 +1,4 @@
+export * from './data-source.js';
+export * from './ids.js';
+export * from './schema/index.js';
+export { pgliteDriver, createPglite } from './pglite-driver.js';

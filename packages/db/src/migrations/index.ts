@@ -1,0 +1,8 @@
+/** Migrations in the order they run; the generator appends new ones here. */
+import { Foundation1795375267829 } from './1795375267829-Foundation.js';
+import { SeedTypeCatalogue1795375267830 } from './1795375267830-SeedTypeCatalogue.js';
+
+export const migrations = [
+  Foundation1795375267829,
+  SeedTypeCatalogue1795375267830,
+];
