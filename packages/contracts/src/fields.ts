@@ -22,7 +22,8 @@ export const requiredText = (field: string) =>
       else if (typeof v !== 'string' && typeof v !== 'number')
         ctx.addIssue({ code: 'custom', message: `${field} must be a string.`, input: v });
     })
-    .pipe(textLike) as unknown as z.ZodType<string, string | number>;
+    .pipe(textLike)
+    .meta({ override: { type: 'string', minLength: 1 } }) as unknown as z.ZodType<string, string | number>;
 
 /** Optional text: blank or null become `undefined`, which PATCH treats as "leave unchanged". */
 export const optionalText = (field: string) =>
@@ -32,7 +33,8 @@ export const optionalText = (field: string) =>
       if (!isBlank(v) && typeof v !== 'string' && typeof v !== 'number')
         ctx.addIssue({ code: 'custom', message: `${field} must be a string.`, input: v });
     })
-    .transform((v) => (isBlank(v) ? undefined : String(v))) as unknown as z.ZodType<
+    .transform((v) => (isBlank(v) ? undefined : String(v)))
+    .meta({ override: { type: ['string', 'null'] } }) as unknown as z.ZodType<
     string | undefined,
     string | number | null | undefined
   >;
@@ -49,7 +51,8 @@ export const optionalNumber = (field: string) =>
         return z.NEVER;
       }
       return n;
-    }) as unknown as z.ZodType<number | undefined, number | string | null | undefined>;
+    })
+    .meta({ override: { type: ['number', 'null'] } }) as unknown as z.ZodType<number | undefined, number | string | null | undefined>;
 
 /** Path parameters are always strings on the wire; ids of unknown shape give 404 later, never 400. */
 export const pathId = z.string().min(1);
@@ -67,4 +70,8 @@ export const queryInteger = (message: string, min: number, max: number, fallback
         return z.NEVER;
       }
       return n;
-    }) as unknown as z.ZodType<number, string | number | undefined>;
+    })
+    .meta({ override: { type: 'integer', minimum: min, maximum: max, default: fallback } }) as unknown as z.ZodType<
+    number,
+    string | number | undefined
+  >;

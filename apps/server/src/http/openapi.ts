@@ -28,7 +28,7 @@ export function buildOpenApiDocument(appRouter: AppRouter, opts: { version: stri
     securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
   });
   const contracts = new Map<string, ProcedureContract>();
-  for (const proc of Object.values(appRouter._def.procedures) as { _def: { meta?: { contract?: ProcedureContract } } }[]) {
+  for (const proc of Object.values(appRouter._def.procedures) as unknown as { _def: { meta?: { contract?: ProcedureContract } } }[]) {
     const c = proc._def.meta?.contract;
     if (c) contracts.set(`${c.method.toLowerCase()} ${REST_BASE}${c.path}`, c);
   }

@@ -2,7 +2,11 @@
 import { Foundation1795375267829 } from './1795375267829-Foundation.js';
 import { SeedTypeCatalogue1795375267830 } from './1795375267830-SeedTypeCatalogue.js';
 
+import { Domain1795375424122 } from './1795375424122-Domain.js';
+import { DomainExpressionIndexes1795375424123 } from './1795375424123-DomainExpressionIndexes.js';
 export const migrations = [
   Foundation1795375267829,
   SeedTypeCatalogue1795375267830,
+  Domain1795375424122,
+  DomainExpressionIndexes1795375424123,
 ];

@@ -1,8 +1,14 @@
 import { ActorEntitlementEntity, ActorEntity, EntitlementEntity, SettingEntity } from './actor.js';
+import { ApelRecordEntity } from './apel.js';
+import { InstallationEntity, OidcTenantEntity, ProjectEntity, ProjectProviderEntity, ProviderEntity, ResourceEntity } from './catalogue.js';
 import { MetricDefinitionEntity } from './metric-definition.js';
 import { MetricTypeEntity, UnitTypeEntity } from './type-catalogue.js';
+import { CapacityEntity, IdempotencyKeyEntity, MetricEntity } from './usage.js';
 
 export * from './actor.js';
+export * from './apel.js';
+export * from './catalogue.js';
+export * from './usage.js';
 export * from './metric-definition.js';
 export * from './type-catalogue.js';
 
@@ -15,4 +21,14 @@ export const entities = [
   EntitlementEntity,
   ActorEntitlementEntity,
   SettingEntity,
+  ProjectEntity,
+  ProviderEntity,
+  ProjectProviderEntity,
+  ResourceEntity,
+  InstallationEntity,
+  OidcTenantEntity,
+  MetricEntity,
+  CapacityEntity,
+  IdempotencyKeyEntity,
+  ApelRecordEntity,
 ];
