@@ -62,7 +62,11 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     });
     const { port } = server.address() as AddressInfo;
     const scheme = config.tls ? 'https' : 'http';
-    const adminToken = devKeys ? await mintDevToken(devKeys, { sub: DEV_ADMIN.oidcId, name: 'Dev Admin' }) : undefined;
+    // The claim makes the token work whichever entitlement source is configured.
+    const adminEntitlement = `${config.entitlements.namespace}:${config.entitlements.parent}:role=admin`;
+    const adminToken = devKeys
+      ? await mintDevToken(devKeys, { sub: DEV_ADMIN.oidcId, name: 'Dev Admin', entitlements: [adminEntitlement] })
+      : undefined;
     return {
       url: `${scheme}://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`,
       server,

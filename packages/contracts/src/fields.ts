@@ -5,6 +5,8 @@ import { z } from 'zod';
  * field also accepts a numeric string, and "required" means present, non-null and non-blank, failing with
  * "<field> may not be empty.". They are pipes on purpose: trpc-to-openapi force-coerces plain number
  * schemas (so `null` would become 0); pipes keep conversion under our control on both transports.
+ * Each starts `z.unknown().optional()`: zod 4 runs the rest for an absent key only when the schema
+ * admits undefined, and "absent" must reach our own message (or default).
  */
 
 const isBlank = (v: unknown) => v === undefined || v === null || (typeof v === 'string' && v.trim() === '');
@@ -17,6 +19,7 @@ const textLike = z.union([z.string(), z.number().transform(String)]);
 export const requiredText = (field: string) =>
   z
     .unknown()
+    .optional()
     .superRefine((v, ctx) => {
       if (isBlank(v)) ctx.addIssue({ code: 'custom', message: emptyMessage(field), input: v });
       else if (typeof v !== 'string' && typeof v !== 'number')
@@ -29,6 +32,7 @@ export const requiredText = (field: string) =>
 export const optionalText = (field: string) =>
   z
     .unknown()
+    .optional()
     .superRefine((v, ctx) => {
       if (!isBlank(v) && typeof v !== 'string' && typeof v !== 'number')
         ctx.addIssue({ code: 'custom', message: `${field} must be a string.`, input: v });
@@ -43,6 +47,7 @@ export const optionalText = (field: string) =>
 export const optionalNumber = (field: string) =>
   z
     .unknown()
+    .optional()
     .transform((v, ctx) => {
       if (v === undefined || v === null || v === '') return undefined;
       const n = typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : Number.NaN;
@@ -61,6 +66,7 @@ export const pathId = z.string().min(1);
 export const queryInteger = (message: string, min: number, max: number, fallback: number) =>
   z
     .unknown()
+    .optional()
     .transform((v, ctx) => {
       if (v === undefined || v === '') return fallback;
       const text = typeof v === 'number' ? String(v) : typeof v === 'string' ? v.trim() : '';

@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './config.js';
+
+describe('loadConfig', () => {
+  it('refuses to start in production without a token issuer', () => {
+    expect(() => loadConfig({})).toThrow(ConfigError);
+    expect(() => loadConfig({})).toThrow(/ACC_OIDC_ISSUER/);
+  });
+
+  it('starts in dev mode without an issuer, on PGlite in ./.acc-data', () => {
+    const c = loadConfig({}, { dev: true });
+    expect(c.database).toEqual({ dataDir: './.acc-data' });
+    expect(c).toMatchObject({ host: '127.0.0.1', port: 8080, publicUrl: 'http://localhost:8080', dev: true });
+  });
+
+  it('uses PostgreSQL when ACC_DATABASE_URL is set and derives the Keycloak JWKS path', () => {
+    const c = loadConfig({ ACC_DATABASE_URL: 'postgres://u@h/db', ACC_OIDC_ISSUER: 'https://idp/realms/r/' });
+    expect(c.database).toEqual({ url: 'postgres://u@h/db' });
+    expect(c.oidc.jwksUri).toBe('https://idp/realms/r/protocol/openid-connect/certs');
+  });
+
+  it('names the offending variable', () => {
+    expect(() => loadConfig({ ACC_OIDC_ISSUER: 'x', ACC_PORT: 'eighty' })).toThrow(/ACC_PORT/);
+    expect(() => loadConfig({ ACC_OIDC_ISSUER: 'x', ACC_ENTITLEMENTS_SOURCE: 'ldap' })).toThrow(/ACC_ENTITLEMENTS_SOURCE/);
+    expect(() => loadConfig({ ACC_OIDC_ISSUER: 'x', ACC_TLS_CERT: '/c.pem' })).toThrow(/together/);
+  });
+});
