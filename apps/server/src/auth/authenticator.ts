@@ -1,4 +1,6 @@
+import type { JWTPayload } from 'jose';
 import { messages } from '@acc/contracts';
+import type { OidcTenantRow } from '@acc/db';
 import type { Config } from '../config.js';
 import { badRequest } from '../errors.js';
 import type { ActorRepository } from '../modules/actors/actor-repository.js';
@@ -9,9 +11,25 @@ import { bearerToken, TokenVerifier } from './token-verifier.js';
 
 const claimString = (v: unknown) => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined);
 
+/** Finds the OIDC tenant registered for an issuer (case-insensitive), if any. */
+export interface TenantDirectory {
+  findByIssuer(issuer: string): Promise<OidcTenantRow | null>;
+}
+
+/** Where a caller's identity and entitlements come from: the default tenant or a registered one (§3.1–§3.2). */
+interface Realm {
+  personClaim: string;
+  serviceClaim: string;
+  namespace: string;
+  parent: string;
+  source: 'database' | 'oidc';
+  defaultTenant: boolean;
+}
+
 /**
- * Turns an Authorization header into a Caller: token verification (§3.1), the caller id, and the
- * entitlements from the configured source (§3.2), filtered by namespace into an AccessPolicy.
+ * Turns an Authorization header into a Caller: token verification (§3.1) by the token's issuer — a
+ * registered OIDC tenant, else the default configuration — then the caller id and the entitlements from
+ * that realm's source (§3.2), filtered by its namespace into an AccessPolicy.
  */
 export class Authenticator {
   constructor(
@@ -19,19 +37,48 @@ export class Authenticator {
     private readonly verifier: TokenVerifier,
     private readonly actors: ActorRepository,
     private readonly settings: SettingsRepository,
+    private readonly tenants: TenantDirectory,
   ) {}
 
   async authenticate(authorization: string | undefined): Promise<Caller> {
     const token = bearerToken(authorization);
+    const tenant = await this.tenants.findByIssuer(TokenVerifier.unverifiedIssuer(token));
+    if (tenant) {
+      const claims = await this.verifier.verifyAtTenant(token, {
+        url: `${tenant.authServerUrl}${tenant.introspectionPath}`,
+        clientId: tenant.clientId,
+        secret: tenant.secret,
+      });
+      return this.callerFrom(claims, {
+        personClaim: tenant.userIdTokenClaim,
+        serviceClaim: tenant.serviceIdTokenClaim,
+        namespace: tenant.groupManagementNamespace,
+        parent: tenant.groupManagementParent,
+        source: tenant.entitlementManagement === 'oidc' ? 'oidc' : 'database',
+        // Tenant admins never get the SYS bypass (§3.4).
+        defaultTenant: false,
+      });
+    }
     const claims = await this.verifier.verify(token);
-    const { callerIdClaim, serviceIdClaim } = this.config.oidc;
-    const id = claimString(claims[callerIdClaim]) ?? claimString(claims[serviceIdClaim]);
-    if (!id) throw badRequest(messages.missingCallerId(callerIdClaim, serviceIdClaim));
+    const { namespace, parent } = this.config.entitlements;
+    return this.callerFrom(claims, {
+      personClaim: this.config.oidc.callerIdClaim,
+      serviceClaim: this.config.oidc.serviceIdClaim,
+      namespace,
+      parent,
+      // Read per request: PUT /admin/settings/ENTITLEMENTS_MANAGEMENT switches it at run time.
+      source: await this.settings.entitlementsManagement(this.config.entitlements.source),
+      defaultTenant: true,
+    });
+  }
+
+  private async callerFrom(claims: JWTPayload, realm: Realm): Promise<Caller> {
+    const id = claimString(claims[realm.personClaim]) ?? claimString(claims[realm.serviceClaim]);
+    if (!id) throw badRequest(messages.missingCallerId(realm.personClaim, realm.serviceClaim));
     const issuer = claims.iss as string;
-    const { namespace, parent, claim } = this.config.entitlements;
-    const source = await this.settings.entitlementsManagement(this.config.entitlements.source);
+    const claim = this.config.entitlements.claim;
     const raw =
-      source === 'oidc'
+      realm.source === 'oidc'
         ? (Array.isArray(claims[claim]) ? (claims[claim] as unknown[]) : []).filter((x): x is string => typeof x === 'string')
         : await this.actors.entitlementNames(id, issuer);
     return {
@@ -40,7 +87,7 @@ export class Authenticator {
       name: claimString(claims.name) ?? '',
       email: claimString(claims.email) ?? '',
       claims,
-      policy: AccessPolicy.fromStrings(raw, namespace, { parent, defaultTenant: true }),
+      policy: AccessPolicy.fromStrings(raw, realm.namespace, { parent: realm.parent, defaultTenant: realm.defaultTenant }),
     };
   }
 }

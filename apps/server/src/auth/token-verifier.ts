@@ -1,6 +1,7 @@
 import { createLocalJWKSet, createRemoteJWKSet, decodeJwt, errors as joseErrors, jwtVerify, type JSONWebKeySet, type JWTPayload } from 'jose';
 import { messages } from '@acc/contracts';
 import { badRequest, unauthorized } from '../errors.js';
+import { introspect, type IntrospectionClient } from './introspection.js';
 
 export interface IssuerTrust {
   issuer: string;
@@ -12,8 +13,8 @@ export interface IssuerTrust {
 type KeyResolver = ReturnType<typeof createRemoteJWKSet> | ReturnType<typeof createLocalJWKSet>;
 
 /**
- * Verifies bearer JWTs against the default issuer's keys with jose. Tenant issuers (§3.1) plug in through
- * `resolveTenant`, which returns a verifier for that issuer or undefined for the default one.
+ * Verifies bearer JWTs: against the default issuer's keys with jose, or, for a registered OIDC tenant
+ * (§3.1), by asking that tenant's authorisation server to introspect the token.
  */
 export class TokenVerifier {
   private readonly keys: KeyResolver;
@@ -28,16 +29,12 @@ export class TokenVerifier {
 
   /** The unverified `iss`, read first because it selects the tenant (§1.3 step 1). */
   static unverifiedIssuer(token: string): string {
-    let payload: JWTPayload;
-    try {
-      payload = decodeJwt(token);
-    } catch {
-      throw unauthorized(messages.tokenInvalid);
-    }
+    const payload = unverifiedPayload(token);
     if (typeof payload.iss !== 'string' || payload.iss === '') throw badRequest(messages.missingIss);
     return payload.iss;
   }
 
+  /** The default tenant: a JWT signed by the configured issuer's keys. */
   async verify(token: string): Promise<JWTPayload> {
     const iss = TokenVerifier.unverifiedIssuer(token);
     if (!this.trust || iss !== this.trust.issuer) throw unauthorized(messages.issuerUntrusted);
@@ -52,6 +49,27 @@ export class TokenVerifier {
       if (err instanceof joseErrors.JWTExpired) throw unauthorized(messages.tokenExpired);
       throw unauthorized(messages.tokenInvalid);
     }
+  }
+
+  /**
+   * A tenant's token: its authorisation server decides (RFC 7662), so its signing keys need not be known
+   * here. The introspection answer is authoritative and overlays the token's own claims; an expired
+   * token is refused before the network call with the clearer message.
+   */
+  async verifyAtTenant(token: string, client: IntrospectionClient): Promise<JWTPayload> {
+    const payload = unverifiedPayload(token);
+    if (typeof payload.exp === 'number' && payload.exp * 1000 <= Date.now()) throw unauthorized(messages.tokenExpired);
+    const { active, ...introspected } = await introspect(client, token);
+    if (active !== true) throw unauthorized(messages.tokenInvalid);
+    return { ...payload, ...introspected } as JWTPayload;
+  }
+}
+
+function unverifiedPayload(token: string): JWTPayload {
+  try {
+    return decodeJwt(token);
+  } catch {
+    throw unauthorized(messages.tokenInvalid);
   }
 }
 

@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import { ActorEntity, type ActorRow } from '@acc/db';
 
 export class ActorRepository {
   constructor(private readonly m: EntityManager) {}
@@ -14,5 +15,13 @@ export class ActorRepository {
       [oidcId, issuer],
     );
     return rows.map((r) => r.name);
+  }
+
+  page(offset: number, limit: number): Promise<[ActorRow[], number]> {
+    return this.m.getRepository(ActorEntity).findAndCount({ order: { registeredOn: 'ASC', id: 'ASC' }, skip: offset, take: limit });
+  }
+
+  findById(id: string): Promise<ActorRow | null> {
+    return this.m.getRepository(ActorEntity).findOneBy({ id });
   }
 }

@@ -10,6 +10,10 @@ export class SettingsRepository {
     return rows[0]?.value;
   }
 
+  async set(key: string, value: string): Promise<void> {
+    await this.m.query('INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value', [key, value]);
+  }
+
   async entitlementsManagement(fallback: 'database' | 'oidc'): Promise<'database' | 'oidc'> {
     const v = await this.get(ENTITLEMENTS_MANAGEMENT);
     return v === 'oidc' || v === 'database' ? v : fallback;

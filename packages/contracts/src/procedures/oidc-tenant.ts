@@ -1,0 +1,53 @@
+import { z } from 'zod';
+import { OidcTenant, OidcTenantCreate, OidcTenantUpdate } from '../entities/oidc-tenant.js';
+import { MessageResponse } from '../errors.js';
+import { pathId } from '../fields.js';
+import { pageOf, PageQuery } from '../page.js';
+import { defineProcedures } from './define.js';
+
+const IdInput = z.object({ id: pathId });
+
+/** OIDC tenants (§4.12): further issuers whose tokens are validated by introspection; all SYS. */
+export const oidcTenantProcedures = defineProcedures('Admin: OIDC tenants')({
+  list: {
+    method: 'GET',
+    path: '/admin/oidc-tenants',
+    input: PageQuery,
+    output: pageOf(OidcTenant, 'OidcTenantPage'),
+    summary: 'List OIDC tenants',
+    errors: [400, 403],
+  },
+  create: {
+    method: 'POST',
+    path: '/admin/oidc-tenants',
+    input: OidcTenantCreate,
+    output: OidcTenant,
+    status: 201,
+    summary: 'Register an OIDC tenant',
+    errors: [400, 403, 409, 415],
+  },
+  get: {
+    method: 'GET',
+    path: '/admin/oidc-tenants/{id}',
+    input: IdInput,
+    output: OidcTenant,
+    summary: 'Get an OIDC tenant',
+    errors: [403, 404],
+  },
+  update: {
+    method: 'PATCH',
+    path: '/admin/oidc-tenants/{id}',
+    input: OidcTenantUpdate,
+    output: OidcTenant,
+    summary: 'Update an OIDC tenant (the secret may be replaced, never read)',
+    errors: [400, 403, 404, 409, 415],
+  },
+  delete: {
+    method: 'DELETE',
+    path: '/admin/oidc-tenants/{id}',
+    input: IdInput,
+    output: MessageResponse,
+    summary: 'Delete an OIDC tenant',
+    errors: [403, 404],
+  },
+});
