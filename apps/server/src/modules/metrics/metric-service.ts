@@ -1,0 +1,185 @@
+import type { DataSource, EntityManager } from 'typeorm';
+import { MAX_BULK_METRICS, metricMessages as msg, REST_BASE, type MetricBulkResponse, type MetricPushResponse, type MetricRequest } from '@acc/contracts';
+import { newObjectId, type InstallationRow } from '@acc/db';
+import { Scope, scopeMessages } from '../../access/scope.js';
+import type { Caller } from '../../auth/caller.js';
+import { AppError, badRequest, notFound } from '../../errors.js';
+import { storeOnce, type IdempotencyScope } from './idempotency.js';
+import { MetricRepository, type MetricOwner, type StoredMetric } from './metric-repository.js';
+import { checkMetric, checkNewTimes, parseMetricChanges, requestedDefinitionId, type ValidMetric } from './metric-rules.js';
+import { toPushResponse } from './metric-wire.js';
+
+/** Which installation a push names: by id (path) or by external id (query). */
+export type InstallationRef = { installationId: string } | { externalId: string | undefined };
+
+/** The request as idempotency sees it: `route` is method + path, `key` the header (if any). */
+export interface PushContext {
+  caller: Caller;
+  route: string;
+  /** The REST path of the push, for the Location a replay stores. */
+  path: string;
+  idempotencyKey?: string;
+}
+
+const REQUEST_FIELDS = ['metric_definition_id', 'time_period_start', 'time_period_end', 'value', 'group_id', 'user_id'] as const;
+
+/** Only the fields a push reads: unknown properties are ignored (§1.1), so they do not change the request either. */
+const requestOf = (raw: unknown): MetricRequest => {
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return {};
+  const o = raw as Record<string, unknown>;
+  return Object.fromEntries(REQUEST_FIELDS.filter((k) => Object.hasOwn(o, k)).map((k) => [k, o[k]]));
+};
+
+const violation = (v: { status: number; message: string }) => new AppError(v.status, v.message);
+
+/** Pushing, reading, changing and deleting metrics of one installation (§4.7, §7). */
+export class MetricService {
+  constructor(
+    private readonly db: DataSource,
+    private readonly publicUrl: string,
+    /** Told how many new metric rows were stored (replays store none). */
+    private readonly onStored: (count: number) => void = () => {},
+  ) {}
+
+  async push(ctx: PushContext, ref: InstallationRef, raw: MetricRequest): Promise<MetricPushResponse> {
+    if ('externalId' in ref && (!ref.externalId || ref.externalId.trim() === '')) throw badRequest(scopeMessages.externalIdEmpty);
+    const request = requestOf(raw);
+    const now = new Date();
+    const result = await this.db.transaction(async (m) => {
+      const repo = new MetricRepository(m);
+      const definitionId = requestedDefinitionId(request);
+      const checked = checkMetric(request, await repo.existingDefinitions(definitionId ? [definitionId] : []), now);
+      if (!checked.ok) throw violation(checked.violation);
+      const installation = await this.resolve(m, ctx.caller, ref);
+      return storeOnce(m, this.idempotency(ctx), request, async () => {
+        const metric = { ...checked.metric, id: newObjectId() };
+        await repo.insertMany(await this.ownerOf(m, installation, ctx.caller), [metric]);
+        const body = toPushResponse(storedOf(installation.id, metric));
+        return { status: 201, body, location: `${this.publicUrl}${REST_BASE}${ctx.path}/${encodeURIComponent(metric.id)}` };
+      });
+    });
+    if (!result.replayed) this.onStored(1);
+    return result.body;
+  }
+
+  /**
+   * §7.1: every element is checked with the single-push rules; one failure stores nothing and reports
+   * every failing element's first violation, index-prefixed. The status is the first failure's.
+   */
+  async pushBulk(ctx: PushContext, installationId: string, items: unknown): Promise<MetricBulkResponse> {
+    if (!Array.isArray(items)) throw badRequest(msg.bulkNotArray);
+    if (items.length === 0) throw badRequest(msg.bulkEmpty);
+    if (items.length > MAX_BULK_METRICS) throw badRequest(msg.bulkTooMany);
+    const requests = items.map(requestOf);
+    const now = new Date();
+    const result = await this.db.transaction(async (m) => {
+      const repo = new MetricRepository(m);
+      const known = await repo.existingDefinitions(requests.map(requestedDefinitionId).filter((id): id is string => id !== undefined));
+      const valid: (ValidMetric & { id: string })[] = [];
+      const errors: string[] = [];
+      let status = 400;
+      items.forEach((item, i) => {
+        const checked = item === null ? ({ ok: false, violation: { status: 400, message: msg.bulkEmpty } } as const) : checkMetric(requests[i], known, now);
+        if (checked.ok) valid.push({ ...checked.metric, id: newObjectId() });
+        else {
+          if (errors.length === 0) status = checked.violation.status;
+          errors.push(`[${i}] ${checked.violation.message}`);
+        }
+      });
+      if (errors.length > 0) throw new AppError(status, errors[0], errors);
+      const installation = await this.resolve(m, ctx.caller, { installationId });
+      return storeOnce(m, this.idempotency(ctx), requests, async () => {
+        await repo.insertMany(await this.ownerOf(m, installation, ctx.caller), valid);
+        const body = { code: 201, message: msg.bulkRegistered(valid.length), ids: valid.map((v) => v.id) };
+        return { status: 201, body, location: null };
+      });
+    });
+    if (!result.replayed) this.onStored(items.length);
+    return result.body;
+  }
+
+  async get(caller: Caller, installationId: string, metricId: string): Promise<MetricPushResponse> {
+    const m = this.db.manager;
+    await new Scope(m).authorizeInstallation(caller, ['admin'], installationId);
+    return toPushResponse(await this.find(m, installationId, metricId));
+  }
+
+  async update(caller: Caller, installationId: string, metricId: string, raw: MetricRequest): Promise<MetricPushResponse> {
+    const parsed = parseMetricChanges(requestOf(raw));
+    if (!parsed.ok) throw violation(parsed.violation);
+    const { changes } = parsed;
+    const now = new Date();
+    return this.db.transaction(async (m) => {
+      await new Scope(m).authorizeInstallation(caller, ['admin'], installationId);
+      const repo = new MetricRepository(m);
+      const stored = await this.find(m, installationId, metricId);
+      if (changes.metricDefinitionId !== undefined && !(await repo.existingDefinitions([changes.metricDefinitionId])).has(changes.metricDefinitionId))
+        throw notFound(msg.noDefinition(changes.metricDefinitionId));
+      const timeProblem = checkNewTimes(changes, { start: stored.time_period_start, end: stored.time_period_end }, now);
+      if (timeProblem) throw badRequest(timeProblem);
+      await repo.update(installationId, metricId, {
+        ...stored,
+        metric_definition_id: changes.metricDefinitionId ?? stored.metric_definition_id,
+        time_period_start: changes.timePeriodStart ?? stored.time_period_start,
+        time_period_end: changes.timePeriodEnd ?? stored.time_period_end,
+        value: changes.value ?? stored.value,
+        group_id: changes.groupId ?? stored.group_id,
+        user_id: changes.userId ?? stored.user_id,
+      });
+      return toPushResponse(await this.find(m, installationId, metricId));
+    });
+  }
+
+  async delete(caller: Caller, installationId: string, metricId: string): Promise<void> {
+    await this.db.transaction(async (m) => {
+      await new Scope(m).authorizeInstallation(caller, ['admin'], installationId);
+      await this.find(m, installationId, metricId);
+      await new MetricRepository(m).delete(installationId, metricId);
+    });
+  }
+
+  private async find(m: EntityManager, installationId: string, metricId: string): Promise<StoredMetric> {
+    const row = await new MetricRepository(m).findInInstallation(installationId, metricId);
+    if (!row) throw notFound(msg.noMetric(metricId));
+    return row;
+  }
+
+  /** INS[admin] on the named installation: 404 before 403 (§1.3). */
+  private resolve(m: EntityManager, caller: Caller, ref: InstallationRef): Promise<InstallationRow> {
+    const scope = new Scope(m);
+    return 'installationId' in ref
+      ? scope.authorizeInstallation(caller, ['admin'], ref.installationId)
+      : scope.authorizeInstallationByExternalId(caller, ['admin'], ref.externalId);
+  }
+
+  /** The §2.1 fields copied onto every metric at push time. */
+  private async ownerOf(m: EntityManager, installation: InstallationRow, caller: Caller): Promise<MetricOwner> {
+    const project = await new Scope(m).project(installation.projectId);
+    return {
+      installationId: installation.id,
+      projectId: installation.projectId,
+      providerId: installation.providerId,
+      projectAcronym: project.acronym,
+      installationName: installation.installation,
+      infrastructure: installation.infrastructure,
+      resource: installation.resourceId,
+      resourceId: `${installation.projectId}.${installation.providerId}.${installation.id}`,
+      creatorId: caller.id,
+    };
+  }
+
+  private idempotency(ctx: PushContext): IdempotencyScope | undefined {
+    return ctx.idempotencyKey === undefined ? undefined : { callerId: ctx.caller.id, route: ctx.route, key: ctx.idempotencyKey };
+  }
+}
+
+const storedOf = (installationId: string, metric: ValidMetric & { id: string }): StoredMetric => ({
+  id: metric.id,
+  installation_id: installationId,
+  metric_definition_id: metric.metricDefinitionId,
+  time_period_start: metric.timePeriodStart,
+  time_period_end: metric.timePeriodEnd,
+  value: metric.value,
+  group_id: metric.groupId,
+  user_id: metric.userId,
+});

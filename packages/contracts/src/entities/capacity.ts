@@ -1,0 +1,104 @@
+import { z } from 'zod';
+import { pathId, requiredText } from '../fields.js';
+import { isCalendarDate } from './metric.js';
+
+/** §4.8 messages, character for character. */
+export const capacityMessages = {
+  registered: 'Capacity has been successfully registered.',
+  valueEmpty: 'value may not be empty.',
+  valueNotNumber: 'value must be a number.',
+  dateFormat: 'Valid date format is yyyy-MM-dd.',
+  duplicate: (instant: string) => `There is already a Capacity for this Installation and Metric Definition registered on ${instant}.`,
+  notFound: (id: string) => `There is no Capacity with the following id: ${id}`,
+} as const;
+
+const DECIMAL = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
+// An ISO-8601 local date-time with a zone designator (Z or ±hh:mm / ±hhmm / ±hh).
+const ZONED = /^(\d{4}-\d{2}-\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|[+-]\d{2}(?::?\d{2})?)$/i;
+
+/**
+ * `registered_on` (§4.8): `yyyy-MM-dd` is that day at 00:00Z; a zoned ISO-8601 timestamp is that instant.
+ * Returns undefined for anything else.
+ */
+export function parseRegisteredOn(v: string): Date | undefined {
+  if (isCalendarDate(v)) return new Date(`${v}T00:00:00Z`);
+  const m = ZONED.exec(v);
+  if (!m || !isCalendarDate(m[1])) return undefined;
+  const [h, min, s] = [Number(m[2]), Number(m[3]), Number(m[4] ?? 0)];
+  if (h > 23 || min > 59 || s > 59) return undefined;
+  const zone = m[5].toUpperCase();
+  if (zone !== 'Z') {
+    const zm = /^[+-](\d{2}):?(\d{2})?$/.exec(zone)!;
+    if (Number(zm[1]) > 18 || Number(zm[2] ?? 0) > 59) return undefined;
+  }
+  // Date parses the normalised ISO form exactly; `±hh` and `±hhmm` need the colon form first.
+  const normalised = v.replace(/([+-]\d{2})(\d{2})$/, '$1:$2').replace(/([+-]\d{2})$/, '$1:00');
+  const d = new Date(normalised);
+  return Number.isNaN(d.getTime()) ? undefined : d;
+}
+
+const isBlank = (v: unknown) => v === undefined || v === null || (typeof v === 'string' && v.trim() === '');
+
+/** A decimal kept as text, so the capacity is stored exactly as sent (numeric column). */
+const decimal = (required: boolean) => {
+  const schema = z
+    .unknown()
+    .transform((v, ctx) => {
+      if (isBlank(v)) {
+        if (required) ctx.addIssue({ code: 'custom', message: capacityMessages.valueEmpty, input: v });
+        return required ? z.NEVER : undefined;
+      }
+      const text = typeof v === 'number' ? String(v) : typeof v === 'string' ? v.trim() : '';
+      if (!Number.isFinite(Number(text)) || !DECIMAL.test(text)) {
+        ctx.addIssue({ code: 'custom', message: capacityMessages.valueNotNumber, input: v });
+        return z.NEVER;
+      }
+      return text;
+    });
+  // Absent optional keys must skip the transform: zod refuses an absent key whose output is undefined.
+  return (required ? schema : schema.optional()).meta({ override: { type: 'number' } });
+};
+
+const registeredOn = z
+  .unknown()
+  .transform((v, ctx) => {
+    if (isBlank(v)) return undefined;
+    const d = typeof v === 'string' ? parseRegisteredOn(v.trim()) : undefined;
+    if (!d) {
+      ctx.addIssue({ code: 'custom', message: capacityMessages.dateFormat, input: v });
+      return z.NEVER;
+    }
+    return d;
+  })
+  .optional()
+  .meta({
+    override: { type: 'string', description: '`yyyy-MM-dd` (00:00Z) or an ISO-8601 timestamp with zone; defaults to now', example: '2025-12-15T10:00:00Z' },
+  }) as unknown as z.ZodType<Date | undefined, string | undefined>;
+
+export const CapacityCreate = z.object({
+  installation_id: pathId,
+  value: decimal(true) as unknown as z.ZodType<string, number | string>,
+  metric_definition_id: requiredText('metric_definition_id'),
+  registered_on: registeredOn,
+});
+export type CapacityCreate = z.infer<typeof CapacityCreate>;
+
+export const CapacityUpdate = z.object({
+  installation_id: pathId,
+  capacity_id: pathId,
+  value: decimal(false) as unknown as z.ZodType<string | undefined, number | string | null | undefined>,
+  registered_on: registeredOn,
+});
+export type CapacityUpdate = z.infer<typeof CapacityUpdate>;
+
+/** Named apart from any installation-side schema so the OpenAPI registry ids never collide. */
+export const InstallationCapacity = z
+  .object({
+    id: z.string(),
+    installation_id: z.string(),
+    metric_definition_id: z.string(),
+    value: z.number(),
+    registered_on: z.string(),
+  })
+  .meta({ id: 'InstallationCapacity' });
+export type InstallationCapacity = z.infer<typeof InstallationCapacity>;

@@ -1,0 +1,33 @@
+import { z } from 'zod';
+import { CapacityCreate, CapacityUpdate, InstallationCapacity } from '../entities/capacity.js';
+import { MessageResponse } from '../errors.js';
+import { pathId } from '../fields.js';
+import { pageOf, pageParams } from '../page.js';
+import { defineProcedures } from './define.js';
+
+export const capacityProcedures = defineProcedures('Capacities')({
+  create: {
+    method: 'POST',
+    path: '/installations/{installation_id}/capacities',
+    input: CapacityCreate,
+    output: MessageResponse,
+    summary: 'Register a capacity of an installation for a metric definition',
+    errors: [400, 403, 404, 409, 415],
+  },
+  list: {
+    method: 'GET',
+    path: '/installations/{installation_id}/capacities',
+    input: z.object({ installation_id: pathId, ...pageParams }),
+    output: pageOf(InstallationCapacity, 'InstallationCapacityPage'),
+    summary: 'List the capacities of an installation',
+    errors: [400, 403, 404],
+  },
+  update: {
+    method: 'PATCH',
+    path: '/installations/{installation_id}/capacities/{capacity_id}',
+    input: CapacityUpdate,
+    output: InstallationCapacity,
+    summary: 'Update a capacity of an installation',
+    errors: [400, 403, 404, 409, 415],
+  },
+});

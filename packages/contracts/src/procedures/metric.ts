@@ -1,0 +1,182 @@
+import { z } from 'zod';
+import {
+  GroupMetricsQuery,
+  InstallationExternalMetricsQuery,
+  InstallationMetricsQuery,
+  MetricBulkPush,
+  MetricBulkResponse,
+  MetricPatch,
+  MetricProjection,
+  MetricPush,
+  MetricPushExternal,
+  MetricPushResponse,
+  ProjectMetricsQuery,
+  ProjectProviderExternalMetricsQuery,
+  ProjectProviderMetricsQuery,
+  UserMetricsQuery,
+} from '../entities/metric.js';
+import { MessageResponse } from '../errors.js';
+import { messages } from '../messages.js';
+import { pathId } from '../fields.js';
+import { pageOf } from '../page.js';
+import { defineProcedures } from './define.js';
+
+const metricSearchMalformed = 'Invalid search query: malformed JSON.';
+
+const MetricPage = pageOf(MetricProjection, 'MetricProjectionPage');
+const MetricId = z.object({ installation_id: pathId, metric_id: pathId });
+
+/**
+ * `POST /metrics/search`: one §6 criterion, taken loosely because the server's parser owns its messages,
+ * so no property is declared (the handler then answers empty and malformed bodies with the §6 texts).
+ * Over REST `page`/`size` are query parameters; over tRPC they may travel beside the criterion.
+ */
+export const MetricSearchInput = z
+  .looseObject({}, { error: (issue) => (issue.input === undefined || issue.input === null ? messages.bodyEmpty : metricSearchMalformed) })
+  .meta({
+  description:
+    'One criterion: `{"type":"query","field":…,"values":…,"operand"?:"eq|neq|lt|lte|gt|gte"}` or ' +
+    '`{"type":"filter","operator":"AND|OR","criteria":[…]}`. Paging comes from the `page` and `size` query parameters (size ≤ 1000).',
+});
+
+const listErrors = [400, 403, 404];
+
+/**
+ * Route order matters: the REST bridge takes the first path that matches, so every `external` form is
+ * declared before its `{id}` twin.
+ */
+export const metricProcedures = defineProcedures('Metrics')({
+  pushExternal: {
+    method: 'POST',
+    path: '/installations/external/metrics',
+    input: MetricPushExternal,
+    output: MetricPushResponse,
+    status: 201,
+    summary: 'Push a metric to the installation with the given external id (`?externalId=`)',
+    errors: [400, 403, 404, 409, 415],
+  },
+  listByInstallationExternal: {
+    method: 'GET',
+    path: '/installations/external/metrics',
+    input: InstallationExternalMetricsQuery,
+    output: MetricPage,
+    summary: 'List the metrics of the installation with the given external id',
+    errors: listErrors,
+  },
+  push: {
+    method: 'POST',
+    path: '/installations/{installation_id}/metrics',
+    input: MetricPush,
+    output: MetricPushResponse,
+    status: 201,
+    summary: 'Push a metric (optional `Idempotency-Key` header)',
+    errors: [400, 403, 404, 409, 415],
+  },
+  pushBulk: {
+    method: 'POST',
+    path: '/installations/{installation_id}/metrics/bulk',
+    input: MetricBulkPush,
+    output: MetricBulkResponse,
+    status: 201,
+    summary: 'Push up to 10000 metrics at once, all or nothing (optional `Idempotency-Key` header)',
+    errors: [400, 403, 404, 409, 415],
+  },
+  listByInstallation: {
+    method: 'GET',
+    path: '/installations/{installation_id}/metrics',
+    input: InstallationMetricsQuery,
+    output: MetricPage,
+    summary: 'List the metrics of an installation',
+    errors: listErrors,
+  },
+  get: {
+    method: 'GET',
+    path: '/installations/{installation_id}/metrics/{metric_id}',
+    input: MetricId,
+    output: MetricPushResponse,
+    summary: 'Get a metric of an installation',
+    errors: [403, 404],
+  },
+  update: {
+    method: 'PATCH',
+    path: '/installations/{installation_id}/metrics/{metric_id}',
+    input: MetricPatch,
+    output: MetricPushResponse,
+    summary: 'Update a metric of an installation',
+    errors: [400, 403, 404, 415],
+  },
+  delete: {
+    method: 'DELETE',
+    path: '/installations/{installation_id}/metrics/{metric_id}',
+    input: MetricId,
+    output: MessageResponse,
+    summary: 'Delete a metric of an installation',
+    errors: [403, 404],
+  },
+  listByProject: {
+    method: 'GET',
+    path: '/projects/{project_id}/metrics',
+    input: ProjectMetricsQuery,
+    output: MetricPage,
+    summary: 'List the metrics of a project',
+    errors: listErrors,
+  },
+  listByProjectProviderExternal: {
+    method: 'GET',
+    path: '/projects/{project_id}/providers/external/metrics',
+    input: ProjectProviderExternalMetricsQuery,
+    output: MetricPage,
+    summary: 'List the metrics of a provider (by external id, `?externalProviderId=`) within a project',
+    errors: listErrors,
+  },
+  listByProjectProvider: {
+    method: 'GET',
+    path: '/projects/{project_id}/providers/{provider_id}/metrics',
+    input: ProjectProviderMetricsQuery,
+    output: MetricPage,
+    summary: 'List the metrics of a provider within a project',
+    errors: listErrors,
+  },
+  listByGroup: {
+    method: 'GET',
+    path: '/projects/projects/{project_id}/groups/{group_id}/metrics',
+    input: GroupMetricsQuery,
+    output: MetricPage,
+    summary: 'List the metrics of a group within a project',
+    errors: listErrors,
+  },
+  listByGroupAlias: {
+    method: 'GET',
+    path: '/projects/{project_id}/groups/{group_id}/metrics',
+    input: GroupMetricsQuery,
+    output: MetricPage,
+    summary: 'List the metrics of a group within a project (alias without the doubled segment)',
+    errors: listErrors,
+  },
+  listByUser: {
+    method: 'GET',
+    path: '/projects/projects/{project_id}/users/{user_id}/metrics',
+    input: UserMetricsQuery,
+    output: MetricPage,
+    summary: 'List the metrics of a user within a project',
+    errors: listErrors,
+  },
+  listByUserAlias: {
+    method: 'GET',
+    path: '/projects/{project_id}/users/{user_id}/metrics',
+    input: UserMetricsQuery,
+    output: MetricPage,
+    summary: 'List the metrics of a user within a project (alias without the doubled segment)',
+    errors: listErrors,
+  },
+  search: {
+    method: 'POST',
+    path: '/metrics/search',
+    input: MetricSearchInput,
+    output: MetricPage,
+    // No body fields are declared (see MetricSearchInput), yet the body is JSON.
+    jsonContentType: true,
+    summary: 'Search the metrics visible to the caller (§6 criterion; `?page&size`, size ≤ 1000)',
+    errors: [400, 415],
+  },
+});

@@ -1,0 +1,111 @@
+import {
+  GenericProviderExternalReportQuery,
+  GenericProviderReport,
+  GenericProviderReportQuery,
+  GroupReportQuery,
+  InstallationExternalReportQuery,
+  InstallationReport,
+  InstallationReportQuery,
+  ProjectReport,
+  ProjectReportQuery,
+  ProviderExternalReportQuery,
+  ProviderReport,
+  ProviderReportQuery,
+  UserReportQuery,
+} from '../entities/report.js';
+import { defineProcedures } from './define.js';
+
+const errors = [400, 403, 404];
+const window = '(`?start=yyyy-MM-dd&end=yyyy-MM-dd`, both at 00:00Z)';
+
+/** Every `external` path is declared before its `{id}` twin: the REST bridge takes the first match. */
+export const reportProcedures = defineProcedures('Reports')({
+  installationExternal: {
+    method: 'GET',
+    path: '/installations/external/report',
+    input: InstallationExternalReportQuery,
+    output: InstallationReport,
+    summary: `Report of the installation with the given external id ${window}`,
+    errors,
+  },
+  installation: {
+    method: 'GET',
+    path: '/installations/{installation_id}/report',
+    input: InstallationReportQuery,
+    output: InstallationReport,
+    summary: `Report of an installation ${window}`,
+    errors,
+  },
+  providerExternal: {
+    method: 'GET',
+    path: '/projects/{project_id}/providers/external/report',
+    input: ProviderExternalReportQuery,
+    output: ProviderReport,
+    summary: `Report of a provider (by external id, \`?externalProviderId=\`) within a project ${window}`,
+    errors,
+  },
+  provider: {
+    method: 'GET',
+    path: '/projects/{project_id}/providers/{provider_id}/report',
+    input: ProviderReportQuery,
+    output: ProviderReport,
+    summary: `Report of a provider within a project ${window}`,
+    errors,
+  },
+  project: {
+    method: 'GET',
+    path: '/projects/{project_id}/report',
+    input: ProjectReportQuery,
+    output: ProjectReport,
+    summary: `Report of a project ${window}`,
+    errors,
+  },
+  genericProviderExternal: {
+    method: 'GET',
+    path: '/providers/report/external',
+    input: GenericProviderExternalReportQuery,
+    output: GenericProviderReport,
+    summary: `Report of a provider (by external id) across its projects ${window}`,
+    errors,
+  },
+  genericProvider: {
+    method: 'GET',
+    path: '/providers/{provider_id}/report',
+    input: GenericProviderReportQuery,
+    output: GenericProviderReport,
+    summary: `Report of a provider across its projects ${window}`,
+    errors,
+  },
+  group: {
+    method: 'GET',
+    path: '/projects/projects/{project_id}/groups/{group_id}/report',
+    input: GroupReportQuery,
+    output: ProjectReport,
+    summary: `Project report restricted to a group ${window}`,
+    errors,
+  },
+  groupAlias: {
+    method: 'GET',
+    path: '/projects/{project_id}/groups/{group_id}/report',
+    input: GroupReportQuery,
+    output: ProjectReport,
+    summary: `Project report restricted to a group (alias without the doubled segment) ${window}`,
+    errors,
+  },
+  user: {
+    method: 'GET',
+    path: '/projects/projects/{project_id}/users/{user_id}/report',
+    input: UserReportQuery,
+    output: ProjectReport,
+    summary: `Project report restricted to a user ${window}`,
+    errors,
+  },
+  userAlias: {
+    method: 'GET',
+    path: '/projects/{project_id}/users/{user_id}/report',
+    input: UserReportQuery,
+    output: ProjectReport,
+    summary: `Project report restricted to a user (alias without the doubled segment) ${window}`,
+    errors,
+  },
+});
