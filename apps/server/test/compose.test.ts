@@ -16,6 +16,7 @@ interface ComposeService {
   environment?: Record<string, unknown> | string[];
   healthcheck?: { test?: string | string[] };
   volumes?: unknown[];
+  stop_grace_period?: string;
 }
 
 interface ComposeFile {
@@ -154,6 +155,15 @@ describe('docker-compose.yml', () => {
   it('has healthchecks for both services', () => {
     expect(healthcheckCommand(postgres)).toContain('pg_isready');
     expect(healthcheckCommand(server)).toContain(`:${containerPort()}/health`);
+  });
+
+  it('gives the server longer to stop than it waits for in-flight requests', async () => {
+    const { loadConfig } = await import('../src/config.js');
+    const waitMs = loadConfig({ ...serverEnv, ACC_OIDC_ISSUER: 'http://issuer.test', ACC_OIDC_JWKS_URI: 'http://issuer.test/jwks' }).shutdownTimeoutMs;
+    const grace = /^(\d+)s$/.exec(server.stop_grace_period ?? '');
+    expect(grace, 'stop_grace_period in seconds').not.toBeNull();
+    // Docker's SIGKILL must come after the server's own deadline plus closing the database.
+    expect(Number(grace![1]) * 1000).toBeGreaterThanOrEqual(waitMs + 5000);
   });
 });
 

@@ -7,6 +7,8 @@ export function createTrpcHandler(appRouter: AppRouter, app: AppServices, onErro
   return createHTTPHandler({
     router: appRouter,
     basePath: '/trpc/',
+    // Bodies without Content-Length are only counted as they stream in; the listener refuses declared ones.
+    maxBodySize: app.config.maxBodyBytes,
     createContext: ({ req }): Context => ({
       app,
       http: { transport: 'trpc', method: req.method ?? 'GET', path: '', query: [], headers: req.headers, body: { state: 'ok' }, response: { headers: {} } },
