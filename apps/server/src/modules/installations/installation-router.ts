@@ -1,0 +1,57 @@
+import { installationMessages, installationProcedures as p } from '@acc/contracts';
+import { Access } from '../../access/rules.js';
+import { toPage } from '../../paging.js';
+import { searchFields } from '../../search/index.js';
+import type { HttpExchange } from '../../trpc/context.js';
+import { callerOf, procedureFor } from '../../trpc/procedure.js';
+import { router } from '../../trpc/init.js';
+import { toMetricDefinitionWire } from '../metric-definitions/metric-definition-wire.js';
+import { readSearchRequest } from '../search-meta/search-request.js';
+import type { InstallationChanges } from '@acc/contracts';
+
+/** REST carries `externalId` in the query string (a PATCH's input is only its body); tRPC in the input. */
+const externalIdOf = (http: HttpExchange, input: { externalId?: string }) =>
+  http.transport === 'rest' ? http.query.find(([k]) => k === 'externalId')?.[1] : input.externalId;
+
+const changesOf = (input: InstallationChanges): InstallationChanges => ({
+  infrastructure: input.infrastructure,
+  installation: input.installation,
+  resource: input.resource,
+  unit_of_access: input.unit_of_access,
+});
+
+// Literal paths (`all`, `search`, `external`) are declared before `{id}`: the REST bridge takes the first match.
+export const installationsRouter = router({
+  create: procedureFor(p.create, Access.auth).mutation(async ({ ctx, input }) => ctx.app.installations.create(callerOf(ctx), input)),
+  all: procedureFor(p.all, Access.auth).query(async ({ ctx, input }) => {
+    const { content, total } = await ctx.app.installations.visible(callerOf(ctx), input);
+    return toPage(ctx.http, ctx.app.config.publicUrl, input, total, content);
+  }),
+  search: procedureFor(p.search, Access.sys).mutation(async ({ ctx, input }) => {
+    const { criterion, page } = readSearchRequest(ctx.http, input, searchFields.installations);
+    const { content, total } = await ctx.app.installations.search(criterion, page);
+    return toPage(ctx.http, ctx.app.config.publicUrl, page, total, content);
+  }),
+  getByExternalId: procedureFor(p.getByExternalId, Access.auth).query(async ({ ctx, input }) =>
+    ctx.app.installations.get(callerOf(ctx), { externalId: externalIdOf(ctx.http, input) }),
+  ),
+  updateByExternalId: procedureFor(p.updateByExternalId, Access.auth).mutation(async ({ ctx, input }) =>
+    ctx.app.installations.update(callerOf(ctx), { externalId: externalIdOf(ctx.http, input) }, changesOf(input)),
+  ),
+  deleteByExternalId: procedureFor(p.deleteByExternalId, Access.auth).mutation(async ({ ctx, input }) => {
+    await ctx.app.installations.delete(callerOf(ctx), { externalId: externalIdOf(ctx.http, input) });
+    return { code: 200, message: installationMessages.deleted };
+  }),
+  get: procedureFor(p.get, Access.auth).query(async ({ ctx, input }) => ctx.app.installations.get(callerOf(ctx), { id: input.id })),
+  update: procedureFor(p.update, Access.auth).mutation(async ({ ctx, input }) =>
+    ctx.app.installations.update(callerOf(ctx), { id: input.id }, changesOf(input)),
+  ),
+  delete: procedureFor(p.delete, Access.auth).mutation(async ({ ctx, input }) => {
+    await ctx.app.installations.delete(callerOf(ctx), { id: input.id });
+    return { code: 200, message: installationMessages.deleted };
+  }),
+  metricDefinitions: procedureFor(p.metricDefinitions, Access.auth).query(async ({ ctx, input }) => {
+    const { rows, total } = await ctx.app.installations.metricDefinitions(callerOf(ctx), input.id, input);
+    return toPage(ctx.http, ctx.app.config.publicUrl, input, total, rows.map(toMetricDefinitionWire));
+  }),
+});

@@ -1,0 +1,111 @@
+import { z } from 'zod';
+import { optionalText, pathId, requiredText } from '../fields.js';
+import { isCalendarDate } from './metric.js';
+import { AssociatedInstallation } from './provider.js';
+
+/** The §4.5 messages, character for character. */
+export const projectMessages = {
+  dotInId: 'Project ID should not contain a dot character.',
+  dateFormat: 'Valid date format is yyyy-mm-dd.',
+  existsInOpenAire: (id: string) => `Project with ID [${id}] exists in European Database.`,
+  alreadyRegistered: (id: string) => `Project with ID [${id}] has already been registered in Accounting Service.`,
+  deleted: 'Project deleted successfully.',
+  registrationEmpty: 'projects should have at least one entry.',
+  registrationIds: 'projects should only contain project ids.',
+  registrationDuplicate: (id: string) => `Project ${id} has already been registered.`,
+  registrationNotFound: (id: string) => `Project with id {${id}} not found.`,
+  registrationFailed: (id: string) => `Project : ${id} has not been registered. Please try again.`,
+  registered: (ids: readonly string[]) => `Project(s) : [${ids.join(', ')}] registered successfully.`,
+  noRegistration: 'No project registration was performed',
+  /** Ours: the spec has no text for an unreachable OpenAIRE while creating a custom project. */
+  openAireUnavailable: (id: string) => `Project ${id} could not be checked against the European Database. Please try again.`,
+  associated: (providerId: string, id: string) => `The following provider ${providerId} has been associated with Project ${id}`,
+  alreadyAssociated: (id: string) => `This provider has already been associated with the Project : ${id}`,
+  dissociated: (providerId: string, id: string) => `The following provider ${providerId} has been dissociated from Project ${id}`,
+  dissociationBlocked: (id: string, providerId: string) =>
+    `Dissociation is not allowed. There are registered installations to {${id}, ${providerId}}.`,
+} as const;
+
+const dateMeta = { override: { type: 'string' as const, format: 'date', example: '2023-01-31' } };
+
+const requiredDate = (field: string) =>
+  requiredText(field)
+    .pipe(z.string().refine(isCalendarDate, { message: projectMessages.dateFormat }))
+    .meta(dateMeta) as unknown as z.ZodType<string, string>;
+
+const optionalDate = (field: string) =>
+  optionalText(field)
+    .pipe(z.string().optional().refine((v) => v === undefined || isCalendarDate(v), { message: projectMessages.dateFormat }))
+    .meta(dateMeta) as unknown as z.ZodType<string | undefined, string | null | undefined>;
+
+/** A custom project (§4.5): every field is required. */
+export const ProjectCreate = z.object({
+  id: requiredText('id'),
+  acronym: requiredText('acronym'),
+  title: requiredText('title'),
+  start_date: requiredDate('start_date'),
+  end_date: requiredDate('end_date'),
+  call_identifier: requiredText('call_identifier'),
+});
+export type ProjectCreate = z.infer<typeof ProjectCreate>;
+
+/** Empty values leave a field unchanged. */
+export const ProjectUpdate = z.object({
+  id: pathId,
+  acronym: optionalText('acronym'),
+  title: optionalText('title'),
+  start_date: optionalDate('start_date'),
+  end_date: optionalDate('end_date'),
+  call_identifier: optionalText('call_identifier'),
+});
+export type ProjectUpdate = z.infer<typeof ProjectUpdate>;
+
+/** `{"projects": ["777536", …]}`; ids sent as numbers are read as their text. */
+export const ProjectRegistration = z.object({
+  projects: z
+    .unknown()
+    .optional()
+    .transform((v, ctx) => {
+      if (!Array.isArray(v) || v.length === 0) {
+        ctx.addIssue({ code: 'custom', message: projectMessages.registrationEmpty, input: v });
+        return z.NEVER;
+      }
+      if (!v.every((id) => typeof id === 'string' || (typeof id === 'number' && Number.isFinite(id)))) {
+        ctx.addIssue({ code: 'custom', message: projectMessages.registrationIds, input: v });
+        return z.NEVER;
+      }
+      return v.map(String);
+    })
+    .meta({ override: { type: 'array', items: { type: 'string' }, minItems: 1 } }) as unknown as z.ZodType<string[], unknown[]>,
+});
+
+export const ProjectRegistrationResult = z
+  .object({ code: z.number().int(), message: z.string(), errors: z.array(z.string()) })
+  .meta({ id: 'ProjectRegistrationResult' });
+export type ProjectRegistrationResult = z.infer<typeof ProjectRegistrationResult>;
+
+export const ProjectProviderSummary = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    external_id: z.string().nullable(),
+    website: z.string().nullable(),
+    abbreviation: z.string().nullable(),
+    logo: z.string().nullable(),
+    installations: z.array(AssociatedInstallation),
+  })
+  .meta({ id: 'ProjectProviderSummary' });
+export type ProjectProviderSummary = z.infer<typeof ProjectProviderSummary>;
+
+export const ProjectProjection = z
+  .object({
+    id: z.string(),
+    acronym: z.string(),
+    title: z.string(),
+    start_date: z.string(),
+    end_date: z.string(),
+    call_identifier: z.string(),
+    providers: z.array(ProjectProviderSummary),
+  })
+  .meta({ id: 'ProjectProjection' });
+export type ProjectProjection = z.infer<typeof ProjectProjection>;
