@@ -1,37 +1,56 @@
 import { readFileSync } from 'node:fs';
-import http from 'node:http';
+import http, { type ServerResponse } from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { openDatabase, type Database } from '@acc/db';
+import { createApelRoutes } from './apel/routes.js';
 import { TokenVerifier, type IssuerTrust } from './auth/token-verifier.js';
 import type { Config } from './config.js';
 import { DEV_ADMIN, DEV_ISSUER, loadDevKeys, mintDevToken, type DevKeys } from './dev/dev-issuer.js';
 import { seedDevAdmin } from './dev/seed.js';
 import { createRequestListener, type Route } from './http/server.js';
-import { sendJson } from './http/send.js';
+import { sendError, sendJson } from './http/send.js';
+import { createProviderSync, type ProviderSync } from './modules/providers/provider-sync.js';
+import { amsVerificationRoute } from './modules/ams/ams-verification-route.js';
 import { appRouter } from './router.js';
 import { createServices, type AppServices } from './services.js';
+import { createLogger, createTelemetry, metricsHandler, silentLogger, type Logger } from './telemetry/index.js';
 
 export interface RunningApp {
   url: string;
   server: http.Server;
   services: AppServices;
   database: Database;
+  logger: Logger;
+  /** Set when ACC_METRICS_PORT moves /metrics to its own listener. */
+  metricsUrl?: string;
   /** Dev mode only: a ready-to-use system-admin token. */
   adminToken?: string;
+  /** Set when ACC_EOSC_PROVIDERS_URL is: the start-up and daily EOSC provider sync (§4.4). */
+  providerSync?: ProviderSync;
+  /**
+   * Graceful stop: refuses new connections, lets in-flight requests finish (closing their connections
+   * after the answer), then closes the database; after `config.shutdownTimeoutMs` the remaining
+   * connections are cut. Calling it again returns the same promise.
+   */
   close(): Promise<void>;
 }
 
 export interface AppOptions {
   /** Use an already opened database (tests share setup); otherwise open the configured one. */
   database?: Database;
+  /** Where logs go; by default built from `config.log` (stdout). */
+  logger?: Logger;
+  /** Receives unexpected request errors instead of the logger; without `logger`, everything else is silent. */
   log?: (err: unknown) => void;
 }
 
 /** The composition root: database, services, HTTP(S) server; `listen` is the caller's to await. */
 export async function startApp(config: Config, options: AppOptions = {}): Promise<RunningApp> {
+  const logger = options.logger ?? (options.log ? silentLogger() : await createLogger(config.log));
   const database = options.database ?? (await openDatabase(config.database));
+  const servers: (http.Server | https.Server)[] = [];
   try {
     let devKeys: DevKeys | undefined;
     let trust: IssuerTrust | undefined;
@@ -42,10 +61,28 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     } else if (config.oidc.issuer && config.oidc.jwksUri) {
       trust = { issuer: config.oidc.issuer, keys: { jwksUri: config.oidc.jwksUri }, audience: config.oidc.audience };
     }
-    const services = createServices(config, database.dataSource, new TokenVerifier(trust));
+    const telemetry = createTelemetry({ logger, version: config.version, dataSource: database.dataSource });
+    const services = createServices(config, database.dataSource, new TokenVerifier(trust), telemetry);
     const extra: Record<string, Route> = {};
     if (devKeys) extra['/dev/jwks.json'] = (_req, res) => sendJson(res, 200, devKeys.jwks);
-    const listener = createRequestListener(appRouter, services, extra, options.log);
+    extra['/ams_verification_hash'] = amsVerificationRoute(config);
+    Object.assign(extra, createApelRoutes(config, database.dataSource, (message) => logger.warn(message)));
+    const handle = createRequestListener(appRouter, services, extra, options.log);
+    // Responses still being worked on; on shutdown each is told to close its connection when done.
+    const inFlight = new Set<ServerResponse>();
+    let stopping = false;
+    let drained: (() => void) | undefined;
+    const listener: http.RequestListener = (req, res) => {
+      inFlight.add(res);
+      if (stopping) res.setHeader('Connection', 'close');
+      res.once('close', () => {
+        inFlight.delete(res);
+        if (inFlight.size === 0) drained?.();
+        // A keep-alive connection turns idle only after the response; server.close() alone would wait on it.
+        if (stopping) setImmediate(() => server.closeIdleConnections());
+      });
+      return handle(req, res);
+    };
     const server = config.tls
       ? https.createServer(
           {
@@ -56,33 +93,83 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
           listener,
         )
       : http.createServer(listener);
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(config.port, config.host, () => resolve());
-    });
+    servers.push(server);
+    await listen(server, config.port, config.host);
     const { port } = server.address() as AddressInfo;
+    let metricsUrl: string | undefined;
+    if (config.metrics.port !== undefined) {
+      const scrape = metricsHandler(telemetry.metrics, config.metrics.token);
+      const metricsServer = http.createServer((req, res) => {
+        if (stopping) res.setHeader('Connection', 'close');
+        if (new URL(req.url ?? '/', 'http://localhost').pathname !== '/metrics') return sendError(res, 404, 'Not found');
+        scrape(req, res).catch((err: unknown) => {
+          logger.error({ err }, 'metrics scrape failed');
+          if (!res.headersSent) sendError(res, 500, 'An unexpected error occurred.');
+        });
+      });
+      servers.push(metricsServer);
+      await listen(metricsServer, config.metrics.port, config.metrics.host);
+      metricsUrl = `http://${hostForUrl(config.metrics.host)}:${(metricsServer.address() as AddressInfo).port}/metrics`;
+    }
     const scheme = config.tls ? 'https' : 'http';
     // The claim makes the token work whichever entitlement source is configured.
     const adminEntitlement = `${config.entitlements.namespace}:${config.entitlements.parent}:role=admin`;
+    let closing: Promise<void> | undefined;
     const adminToken = devKeys
       ? await mintDevToken(devKeys, { sub: DEV_ADMIN.oidcId, name: 'Dev Admin', entitlements: [adminEntitlement] })
       : undefined;
+    // Started last, so no failure below can leave its timer behind; it never delays start-up.
+    const providerSync = config.eoscProvidersUrl ? createProviderSync(config.eoscProvidersUrl, database.dataSource, logger) : undefined;
+    void providerSync?.start();
     return {
-      url: `${scheme}://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`,
+      url: `${scheme}://${hostForUrl(config.host)}:${port}`,
       server,
       services,
       database,
       adminToken,
-      async close() {
-        await new Promise<void>((resolve) => {
-          server.close(() => resolve());
-          server.closeIdleConnections?.();
-        });
-        if (!options.database) await database.close();
+      providerSync,
+      logger,
+      metricsUrl,
+      close() {
+        closing ??= (async () => {
+          stopping = true;
+          const syncStopped = providerSync?.stop();
+          for (const res of inFlight) if (!res.headersSent) res.setHeader('Connection', 'close');
+          const closed = Promise.all(servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
+          for (const s of servers) s.closeIdleConnections();
+          let timer: NodeJS.Timeout | undefined;
+          const expired = new Promise<'expired'>((resolve) => {
+            timer = setTimeout(() => resolve('expired'), config.shutdownTimeoutMs);
+          });
+          if ((await Promise.race([closed, expired])) === 'expired') {
+            logger.warn({ inFlight: inFlight.size, timeoutMs: config.shutdownTimeoutMs }, 'shutdown timeout: closing remaining connections');
+            for (const s of servers) s.closeAllConnections();
+            await closed;
+          }
+          clearTimeout(timer);
+          // The server reports closed before the responses on cut connections have run their close
+          // handlers (metrics, the log line); the database must outlive them too.
+          if (inFlight.size > 0) await new Promise<void>((resolve) => (drained = resolve));
+          await syncStopped;
+          if (!options.database) await database.close();
+        })();
+        return closing;
       },
     };
   } catch (err) {
+    for (const s of servers) s.close();
     if (!options.database) await database.close();
     throw err;
   }
 }
+
+const listen = (server: http.Server | https.Server, port: number, host: string) =>
+  new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+
+const hostForUrl = (host: string) => (host.includes(':') ? `[${host}]` : host);

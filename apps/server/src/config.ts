@@ -1,6 +1,23 @@
 import { z } from 'zod';
 
 const optional = z.string().trim().min(1).optional();
+// A JSON document in a variable (APEL lists and maps); unset or blank means `fallback`.
+const jsonEnv = <T extends z.ZodType>(schema: T, fallback: string) =>
+  z
+    .string()
+    .optional()
+    .transform((text, ctx) => {
+      try {
+        return JSON.parse(text === undefined || text.trim() === '' ? fallback : text) as unknown;
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'must be valid JSON' });
+        return z.NEVER;
+      }
+    })
+    .pipe(schema);
+const jsonStringList = () => jsonEnv(z.array(z.string()), '[]');
+// Compose files often pass `VAR: ""` for "unset"; z.coerce would turn that into 0 (a random port).
+const optionalPort = z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().int().min(0).max(65535).optional());
 
 /** Every ACC_* variable, parsed in one place; the README's configuration table mirrors this. */
 const EnvSchema = z.object({
@@ -23,6 +40,33 @@ const EnvSchema = z.object({
   ACC_TLS_CLIENT_CA: optional,
   ACC_MAX_BODY_BYTES: z.coerce.number().int().positive().default(32 * 1024 * 1024),
   ACC_VERSION: z.string().default('1.8.1'),
+  ACC_OPENAIRE_URL: z.string().url().default('https://api.openaire.eu'),
+  // No default: syncing is opt-in so tests and air-gapped deployments never reach the public registry.
+  ACC_EOSC_PROVIDERS_URL: z.string().url().optional(),
+  // APEL cloud accounting (docs: README "APEL cloud accounting"; spec apel-cloud-accounting.md).
+  ACC_APEL_PROVIDERS_URL: z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), z.string().trim().url().optional()),
+  ACC_APEL_ALLOWED_DNS: jsonStringList(),
+  ACC_APEL_BANNED_DNS: jsonStringList(),
+  ACC_APEL_IAM_ISSUERS: jsonStringList(),
+  ACC_APEL_INTROSPECTION_CLIENT_ID: optional,
+  ACC_APEL_INTROSPECTION_CLIENT_SECRET: optional,
+  ACC_APEL_ALLOWED_FOR_GET: jsonStringList(),
+  ACC_APEL_ALLOW_HTTP_ISSUERS: z.stringbool().default(false),
+  ACC_APEL_MAX_BODY_BYTES: z.coerce.number().int().positive().default(64 * 1024 * 1024),
+  ACC_APEL_SITE_MAP: jsonEnv(z.record(z.string(), z.string().min(1)), '{}'),
+  ACC_TRUSTED_DN_HEADER: optional,
+  ACC_TRUSTED_PROXIES: z.string().default(''),
+  ACC_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  ACC_LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
+  ACC_METRICS_TOKEN: optional,
+  ACC_METRICS_PORT: optionalPort,
+  ACC_METRICS_HOST: z.string().default('127.0.0.1'),
+  ACC_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
+  ACC_CORS_ORIGINS: z.string().default(''),
+  // AMS push listener (§4.14): accepted Authorization values (comma-separated), target project, verification hash.
+  ACC_AMS_AUTHORIZATION: z.string().default('create_provider,create_installation'),
+  ACC_AMS_PROJECT: z.string().trim().min(1).default('eosc_service_catalogue'),
+  ACC_AMS_VERIFICATION_HASH: z.string().default('hash_value'),
 });
 
 export type Env = z.infer<typeof EnvSchema>;
@@ -43,6 +87,36 @@ export interface Config {
   tls?: { cert: string; key: string; clientCa?: string };
   maxBodyBytes: number;
   version: string;
+  /** OpenAIRE base URL for project registration and the custom-project check (§4.5). */
+  openaireUrl: string;
+  /** EOSC provider registry base URL (§4.4); unset: no provider sync. */
+  eoscProvidersUrl?: string;
+  apel: {
+    providersUrl?: string;
+    allowedDns: string[];
+    bannedDns: string[];
+    /** Issuer URLs or host names (`IAM_HOSTNAME_LIST`). */
+    iamIssuers: string[];
+    introspection?: { clientId: string; clientSecret: string };
+    /** Token subjects allowed to read summaries. */
+    allowedForGet: string[];
+    /** Tests and dev only: trust `http://` issuers on 127.0.0.1 / localhost. */
+    allowHttpIssuers: boolean;
+    maxBodyBytes: number;
+    /** ARGO bridge: APEL SiteName → installation id. */
+    siteMap: Record<string, string>;
+  };
+  /** Client-certificate DN set by a TLS-terminating proxy; honoured only from `proxies` (peer IPs). */
+  trustedDn?: { header: string; proxies: string[] };
+  log: { level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'; format: 'json' | 'pretty' };
+  /** `port` set: /metrics moves to its own listener on `host`; `token` set: scrapes need it as a bearer token. */
+  metrics: { token?: string; port?: number; host: string };
+  /** How long SIGTERM waits for in-flight requests before closing their connections. */
+  shutdownTimeoutMs: number;
+  /** Exact origins (scheme://host[:port]) allowed cross-origin, or `*`; empty: no CORS headers at all. */
+  cors: { origins: string[] };
+  /** AMS push listener (§4.14): Authorization values it accepts, the project it files into, the hash it shows AMS. */
+  ams: { authorization: string[]; project: string; verificationHash: string };
   /** Dev mode: the server is its own token issuer (never in production). */
   dev: boolean;
 }
@@ -65,6 +139,15 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: { dev?: boolean } = 
   if ((e.ACC_TLS_CERT && !e.ACC_TLS_KEY) || (!e.ACC_TLS_CERT && e.ACC_TLS_KEY)) {
     throw new ConfigError('ACC_TLS_CERT and ACC_TLS_KEY must be set together.');
   }
+  if (!e.ACC_APEL_INTROSPECTION_CLIENT_ID !== !e.ACC_APEL_INTROSPECTION_CLIENT_SECRET) {
+    throw new ConfigError('ACC_APEL_INTROSPECTION_CLIENT_ID and ACC_APEL_INTROSPECTION_CLIENT_SECRET must be set together.');
+  }
+  const corsOrigins = e.ACC_CORS_ORIGINS.split(',').map((o) => o.trim().replace(/\/+$/, '')).filter(Boolean);
+  for (const origin of corsOrigins) {
+    if (origin !== '*' && !isOrigin(origin)) {
+      throw new ConfigError(`Invalid configuration: ACC_CORS_ORIGINS: "${origin}" is not an origin like https://example.org`);
+    }
+  }
   return {
     host: e.ACC_HOST,
     port: e.ACC_PORT,
@@ -86,6 +169,46 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: { dev?: boolean } = 
     tls: e.ACC_TLS_CERT && e.ACC_TLS_KEY ? { cert: e.ACC_TLS_CERT, key: e.ACC_TLS_KEY, clientCa: e.ACC_TLS_CLIENT_CA } : undefined,
     maxBodyBytes: e.ACC_MAX_BODY_BYTES,
     version: e.ACC_VERSION,
+    openaireUrl: e.ACC_OPENAIRE_URL.replace(/\/+$/, ''),
+    eoscProvidersUrl: e.ACC_EOSC_PROVIDERS_URL,
+    apel: {
+      providersUrl: e.ACC_APEL_PROVIDERS_URL,
+      allowedDns: e.ACC_APEL_ALLOWED_DNS,
+      bannedDns: e.ACC_APEL_BANNED_DNS,
+      iamIssuers: e.ACC_APEL_IAM_ISSUERS,
+      introspection:
+        e.ACC_APEL_INTROSPECTION_CLIENT_ID && e.ACC_APEL_INTROSPECTION_CLIENT_SECRET
+          ? { clientId: e.ACC_APEL_INTROSPECTION_CLIENT_ID, clientSecret: e.ACC_APEL_INTROSPECTION_CLIENT_SECRET }
+          : undefined,
+      allowedForGet: e.ACC_APEL_ALLOWED_FOR_GET,
+      allowHttpIssuers: e.ACC_APEL_ALLOW_HTTP_ISSUERS,
+      maxBodyBytes: e.ACC_APEL_MAX_BODY_BYTES,
+      siteMap: e.ACC_APEL_SITE_MAP,
+    },
+    trustedDn: e.ACC_TRUSTED_DN_HEADER
+      ? {
+          header: e.ACC_TRUSTED_DN_HEADER.toLowerCase(),
+          proxies: e.ACC_TRUSTED_PROXIES.split(',').map((a) => a.trim()).filter(Boolean),
+        }
+      : undefined,
+    log: { level: e.ACC_LOG_LEVEL, format: e.ACC_LOG_FORMAT ?? (dev ? 'pretty' : 'json') },
+    metrics: { token: e.ACC_METRICS_TOKEN, port: e.ACC_METRICS_PORT, host: e.ACC_METRICS_HOST },
+    shutdownTimeoutMs: e.ACC_SHUTDOWN_TIMEOUT_MS,
+    cors: { origins: corsOrigins.map((o) => o.toLowerCase()) },
+    ams: {
+      authorization: e.ACC_AMS_AUTHORIZATION.split(',').map((v) => v.trim()).filter(Boolean),
+      project: e.ACC_AMS_PROJECT,
+      verificationHash: e.ACC_AMS_VERIFICATION_HASH,
+    },
     dev,
   };
+}
+
+// Browsers send the Origin header serialised exactly like URL.origin, so anything else could never match.
+function isOrigin(value: string): boolean {
+  try {
+    return new URL(value).origin === value.toLowerCase();
+  } catch {
+    return false;
+  }
 }

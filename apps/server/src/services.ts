@@ -5,7 +5,27 @@ import type { TokenVerifier } from './auth/token-verifier.js';
 import type { Config } from './config.js';
 import { ActorRepository } from './modules/actors/actor-repository.js';
 import { SettingsRepository } from './modules/settings/settings-repository.js';
+import { ActorService } from './modules/actors/actor-service.js';
+import { EntitlementService } from './modules/actors/entitlement-service.js';
+import { OidcTenantRepository } from './modules/oidc-tenants/oidc-tenant-repository.js';
+import { OidcTenantService } from './modules/oidc-tenants/oidc-tenant-service.js';
+import { SettingsService } from './modules/settings/settings-service.js';
+import { AdminCountsService } from './modules/admin-counts/admin-counts-service.js';
+import { AmsService } from './modules/ams/ams-service.js';
 import { TypeCatalogueService } from './modules/type-catalogue/type-catalogue-service.js';
+import { MetricDefinitionService } from './modules/metric-definitions/metric-definition-service.js';
+import { ProviderService } from './modules/providers/provider-service.js';
+import { ResourceService } from './modules/resources/resource-service.js';
+import { InstallationService } from './modules/installations/installation-service.js';
+import { OpenAireClient } from './modules/projects/openaire-client.js';
+import { ProjectRegistration } from './modules/projects/project-registration.js';
+import { ProjectService } from './modules/projects/project-service.js';
+import { ClientService } from './modules/clients/client-service.js';
+import { MetricService } from './modules/metrics/metric-service.js';
+import { MetricListingService } from './modules/metrics/metric-listing-service.js';
+import { CapacityService } from './modules/capacities/capacity-service.js';
+import { ReportService } from './modules/reports/report-service.js';
+import { createTelemetry, silentLogger, type Telemetry } from './telemetry/index.js';
 
 /** The composition root's product: every service a procedure may call, built once per server. */
 export interface AppServices {
@@ -14,14 +34,65 @@ export interface AppServices {
   authenticator: Authenticator;
   unitTypes: TypeCatalogueService;
   metricTypes: TypeCatalogueService;
+  metricDefinitions: MetricDefinitionService;
+  providers: ProviderService;
+  resources: ResourceService;
+  actors: ActorService;
+  entitlements: EntitlementService;
+  oidcTenants: OidcTenantService;
+  settings: SettingsService;
+  adminCounts: AdminCountsService;
+  ams: AmsService;
+  projects: ProjectService;
+  projectRegistration: ProjectRegistration;
+  installations: InstallationService;
+  clients: ClientService;
+  metrics: MetricService;
+  metricListing: MetricListingService;
+  capacities: CapacityService;
+  reports: ReportService;
+  /** Logger and counters: `telemetry.metricsIngested.inc(n)`, `telemetry.apelRecords.inc({ result }, n)`. */
+  telemetry: Telemetry;
 }
 
-export function createServices(config: Config, db: DataSource, verifier: TokenVerifier): AppServices {
+export function createServices(
+  config: Config,
+  db: DataSource,
+  verifier: TokenVerifier,
+  telemetry: Telemetry = createTelemetry({ logger: silentLogger(), version: config.version, dataSource: db, defaultMetrics: false }),
+): AppServices {
   return {
+    telemetry,
     config,
     db,
-    authenticator: new Authenticator(config, verifier, new ActorRepository(db.manager), new SettingsRepository(db.manager)),
+    authenticator: new Authenticator(config, verifier, new ActorRepository(db.manager), new SettingsRepository(db.manager), new OidcTenantRepository(db.manager)),
     unitTypes: new TypeCatalogueService(db, { label: 'Unit Type', entity: UnitTypeEntity, usedBy: 'unit_type' }),
     metricTypes: new TypeCatalogueService(db, { label: 'Metric Type', entity: MetricTypeEntity, usedBy: 'metric_type' }),
+    metricDefinitions: new MetricDefinitionService(db),
+    providers: new ProviderService(db),
+    resources: new ResourceService(db),
+    actors: new ActorService(db),
+    entitlements: new EntitlementService(db),
+    oidcTenants: new OidcTenantService(db),
+    settings: new SettingsService(db, config),
+    adminCounts: new AdminCountsService(db),
+    ams: new AmsService(db, config),
+    ...catalogueServices(config, db),
+    metrics: new MetricService(db, config.publicUrl, (n) => telemetry.metricsIngested.inc(n)),
+    metricListing: new MetricListingService(db),
+    capacities: new CapacityService(db),
+    reports: new ReportService(db),
+  };
+}
+
+/** Projects, installations and clients (§4.1, §4.5, §4.6): projects read installations through their service. */
+function catalogueServices(config: Config, db: DataSource) {
+  const openaire = new OpenAireClient(config.openaireUrl);
+  const installations = new InstallationService(db);
+  return {
+    installations,
+    projects: new ProjectService(db, openaire, installations),
+    projectRegistration: new ProjectRegistration(db, openaire),
+    clients: new ClientService(db),
   };
 }

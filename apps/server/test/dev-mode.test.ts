@@ -16,7 +16,7 @@ describe('dev mode', () => {
 
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'acc-dev-'));
-    app = await startApp(loadConfig({ ACC_PORT: '0', ACC_DATA_DIR: dataDir, ACC_ENTITLEMENTS_SOURCE: 'oidc' }, { dev: true }));
+    app = await startApp(loadConfig({ ACC_PORT: '0', ACC_DATA_DIR: dataDir, ACC_ENTITLEMENTS_SOURCE: 'oidc' }, { dev: true }), { log: () => {} });
   });
   afterAll(async () => {
     await app.close();

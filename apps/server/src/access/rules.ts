@@ -1,6 +1,8 @@
 import type { Caller } from '../auth/caller.js';
 import type { Role } from '../auth/entitlements.js';
 import { forbidden } from '../errors.js';
+import type { AppServices } from '../services.js';
+import type { HttpExchange } from '../trpc/context.js';
 
 /**
  * The access rules of §3.4 that can be decided before the body is read: these run as middleware ahead of
@@ -8,20 +10,23 @@ import { forbidden } from '../errors.js';
  * through `assertHierarchy` once the service has resolved it (§1.3 step 3).
  */
 export type PreRule =
-  | { kind: 'public' }
+  /** `guard` checks a credential other than a bearer token (the AMS shared secret) before the body. */
+  | { kind: 'public'; guard?: (http: HttpExchange, app: AppServices) => void }
   | { kind: 'auth' }
   | { kind: 'sys' }
   | { kind: 'res'; roles: Role[] };
 
 export const Access = {
   public: { kind: 'public' } as PreRule,
+  guarded: (guard: (http: HttpExchange, app: AppServices) => void): PreRule => ({ kind: 'public', guard }),
   auth: { kind: 'auth' } as PreRule,
   sys: { kind: 'sys' } as PreRule,
   res: (...roles: Role[]): PreRule => ({ kind: 'res', roles }),
 };
 
-export function assertPreRule(caller: Caller | undefined, rule: PreRule): void {
-  if (rule.kind === 'public' || rule.kind === 'auth') return;
+export function assertPreRule(caller: Caller | undefined, rule: PreRule, http: HttpExchange, app: AppServices): void {
+  if (rule.kind === 'public') return rule.guard?.(http, app);
+  if (rule.kind === 'auth') return;
   if (!caller) throw forbidden();
   const ok = rule.kind === 'sys' ? caller.policy.sys() : caller.policy.res(rule.roles);
   if (!ok) throw forbidden();

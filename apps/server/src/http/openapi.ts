@@ -15,6 +15,18 @@ const errorText: Record<number, string> = {
 
 type Operation = { responses?: Record<string, unknown>; [k: string]: unknown };
 
+type JsonBody = { content?: Record<string, { schema?: unknown }> };
+
+/**
+ * The REST bridge hands a JSON array body to its procedure as `{ items: [...] }` (bulk metric push);
+ * clients send the array itself, so that is what the document shows.
+ */
+function showArrayBody(op: Operation): void {
+  const media = (op.requestBody as JsonBody | undefined)?.content?.['application/json'];
+  const properties = (media?.schema as { properties?: Record<string, { type?: unknown }> } | undefined)?.properties;
+  if (media && properties && Object.keys(properties).length === 1 && properties.items?.type === 'array') media.schema = properties.items;
+}
+
 /**
  * The bridge's generated document, corrected to what the server really answers: the contract's success
  * status (201 with `Location`), and the spec's `{code, message}` envelope for every error.
@@ -48,6 +60,7 @@ export function buildOpenApiDocument(appRouter: AppRouter, opts: { version: stri
     for (const [method, op] of Object.entries(item as Record<string, Operation>)) {
       const contract = contracts.get(`${method} ${path}`);
       if (!contract || !op.responses) continue;
+      showArrayBody(op);
       const responses: Record<string, unknown> = {};
       const ok = op.responses['200'] as Record<string, unknown> | undefined;
       if (ok) {

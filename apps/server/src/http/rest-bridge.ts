@@ -63,7 +63,7 @@ export function createRestBridge(appRouter: AppRouter, app: AppServices, onError
     if (BODY_METHODS.has(exchange.method)) {
       try {
         const body = await readJsonBody(req, app.config.maxBodyBytes);
-        exchange.body = { state: body.state, error: body.error };
+        exchange.body = { state: body.state, error: body.error, value: body.value };
         // The bridge spreads the body into the input object; arrays travel under `items`.
         req.body = Array.isArray(body.value) ? { items: body.value } : body.state === 'ok' && typeof body.value === 'object' ? body.value : {};
         // The procedure decides on 415 after authentication (§1.3); let the bridge's own check pass.

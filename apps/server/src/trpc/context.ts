@@ -16,7 +16,8 @@ export interface HttpExchange {
   /** Query parameters in the order received. */
   query: [string, string][];
   headers: IncomingHttpHeaders;
-  body: { state: BodyState; error?: string };
+  /** `value` is the parsed JSON (REST only), for procedures that validate the raw body themselves (search, §6). */
+  body: { state: BodyState; error?: string; value?: unknown };
   response: { status?: number; headers: Record<string, string> };
 }
 

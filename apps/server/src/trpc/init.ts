@@ -36,6 +36,8 @@ const firstIssue = (err: ZodError): string => {
 export const toEnvelope = (error: TRPCError): Envelope => {
   if (error instanceof AppError) return { status: error.status, message: error.message, errors: error.errors };
   if (error.code === 'BAD_REQUEST' && error.cause instanceof ZodError) return { status: 400, message: firstIssue(error.cause) };
+  // The adapter's own size check says only "PAYLOAD_TOO_LARGE": answer as REST does.
+  if (error.code === 'PAYLOAD_TOO_LARGE') return { status: 413, message: 'The request body is too large.' };
   const status = statusOf[error.code];
   if (status) return { status, message: error.message };
   return { status: 500, message: messages.internal };

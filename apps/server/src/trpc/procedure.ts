@@ -34,7 +34,8 @@ const restFormOf = (c: ProcedureContract, input: Record<string, unknown>) => {
 const idOf = (out: unknown): string | undefined => {
   if (out && typeof out === 'object') {
     const o = out as Record<string, unknown>;
-    const id = o.id ?? o.metric_definition_id ?? o.metric_id;
+    // A pushed metric names its definition too; its own id must win for the Location.
+    const id = o.id ?? o.metric_id ?? o.metric_definition_id;
     return typeof id === 'string' ? id : undefined;
   }
   return undefined;
@@ -47,6 +48,7 @@ const idOf = (out: unknown): string | undefined => {
  */
 export function procedureFor<I extends z.ZodType, O extends z.ZodType>(contract: ProcedureContract<I, O>, rule: PreRule) {
   const withBody = takesBody(contract);
+  const needsJson = withBody || contract.jsonContentType === true;
   return t.procedure
     .meta({
       contract,
@@ -61,10 +63,10 @@ export function procedureFor<I extends z.ZodType, O extends z.ZodType>(contract:
     })
     .use(async ({ ctx, next }) => {
       const caller = rule.kind === 'public' ? undefined : await ctx.app.authenticator.authenticate(ctx.http.headers.authorization);
-      if (ctx.http.transport === 'rest' && BODY_METHODS.has(contract.method) && ctx.http.body.state === 'unsupported') {
+      if (ctx.http.transport === 'rest' && needsJson && ctx.http.body.state === 'unsupported') {
         throw new AppError(415, messages.contentType);
       }
-      assertPreRule(caller, rule);
+      assertPreRule(caller, rule, ctx.http, ctx.app);
       if (ctx.http.transport === 'rest' && withBody) {
         if (ctx.http.body.state === 'empty' || ctx.http.body.state === 'none') throw badRequest(messages.bodyEmpty);
         if (ctx.http.body.state === 'malformed') throw badRequest(ctx.http.body.error ?? 'The request body is not valid JSON.');

@@ -1,4 +1,4 @@
-import { startApp, type RunningApp } from '../../src/app.js';
+import { startApp, type AppOptions, type RunningApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { freshDatabase, type Backend } from './database.js';
 import { startTestIssuer, type TestIssuer } from './issuer.js';
@@ -13,7 +13,7 @@ export interface TestServer {
 }
 
 /** The real server on a random 127.0.0.1 port, trusting a local test issuer, on a fresh database. */
-export async function startTestServer(backend: Backend, env: Record<string, string> = {}): Promise<TestServer> {
+export async function startTestServer(backend: Backend, env: Record<string, string> = {}, options: Omit<AppOptions, 'database'> = {}): Promise<TestServer> {
   const issuer = await startTestIssuer();
   const database = await freshDatabase(backend);
   const config = loadConfig({
@@ -24,7 +24,8 @@ export async function startTestServer(backend: Backend, env: Record<string, stri
     ACC_ENTITLEMENTS_SOURCE: 'oidc',
     ...env,
   });
-  const app = await startApp(config, { database, log: () => {} });
+  // A given logger receives everything (tests that read the logs); otherwise errors are swallowed.
+  const app = await startApp(config, { database, ...(options.logger ? options : { log: () => {}, ...options }) });
   return {
     app,
     issuer,

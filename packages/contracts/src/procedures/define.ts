@@ -15,6 +15,8 @@ export interface ProcedureContract<I extends z.ZodType = z.ZodType, O extends z.
   status: 200 | 201 | 202;
   summary: string;
   tags: string[];
+  /** Demand `Content-Type: application/json` although there is no body (`POST /clients`, §1.1). */
+  jsonContentType?: boolean;
   /** Error statuses this operation documents besides 401. */
   errors?: number[];
 }
