@@ -1,0 +1,21 @@
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import { describe, expect, it } from 'vitest';
+
+describe('the client at run time', () => {
+  it('pulls in no server code: AppRouter is a type-only import', async () => {
+    const result = await build({
+      entryPoints: [fileURLToPath(new URL('../src/index.ts', import.meta.url))],
+      bundle: true,
+      write: false,
+      platform: 'node',
+      format: 'esm',
+      conditions: ['@acc/source'],
+      metafile: true,
+      logLevel: 'silent',
+    });
+    const inputs = Object.keys(result.metafile.inputs);
+    expect(inputs.some((f) => f.includes('packages/client/src/client.ts'))).toBe(true);
+    expect(inputs.filter((f) => /apps\/server\/|packages\/db\/|packages\/contracts\/|node_modules\/zod\//.test(f))).toEqual([]);
+  });
+});
