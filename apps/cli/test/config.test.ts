@@ -1,0 +1,211 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sampleState, startFakeArgo, type FakeArgo } from '../../../packages/client/test/support/fake-argo.js';
+import { startScriptedServer } from '../../../packages/client/test/support/http.js';
+import { createProgram } from '../src/program.js';
+import { ACC_JS, buildCli, freshHome, lines, runAcc } from './support/cli.js';
+
+let fake: FakeArgo;
+
+beforeAll(async () => {
+  buildCli();
+  const state = sampleState();
+  state.projects.push({ id: 'long', acronym: 'LONG', title: 'A title that is much longer than forty characters, surely', start_date: '2024-01-01', end_date: '2024-12-31', call_identifier: 'X' });
+  fake = await startFakeArgo(state, { token: 'good-token' });
+});
+afterAll(() => fake?.close());
+
+const projects = (args: string[], opts: { env?: Record<string, string>; home?: string } = {}) => runAcc(['projects', 'list', ...args], opts);
+const writeConfig = (home: string, config: unknown) => {
+  mkdirSync(join(home, '.config', 'acc'), { recursive: true });
+  writeFileSync(join(home, '.config', 'acc', 'config.json'), typeof config === 'string' ? config : JSON.stringify(config));
+};
+
+describe('configuration precedence', () => {
+  it('flags win over the environment', async () => {
+    const r = await projects(['--url', fake.url, '--token', 'good-token'], { env: { ACC_URL: 'http://127.0.0.1:9', ACC_TOKEN: 'bad' } });
+    expect(r.code).toBe(0);
+    expect(lines(r.stdout)[0]).toBe('EOSC Beyond (ID: 777536)');
+  });
+
+  it('the environment wins over the config file', async () => {
+    const home = freshHome();
+    writeConfig(home, { url: 'http://127.0.0.1:9', token: 'bad' });
+    expect((await projects([], { home, env: { ACC_URL: fake.url, ACC_TOKEN: 'good-token' } })).code).toBe(0);
+  });
+
+  it('the config file is enough on its own, token file included', async () => {
+    const home = freshHome();
+    writeFileSync(join(home, 'tok'), 'good-token\n');
+    writeConfig(home, { url: fake.url, token_file: join(home, 'tok') });
+    expect((await projects([], { home })).code).toBe(0);
+    writeConfig(home, { url: fake.url, token: 'good-token' });
+    expect((await projects([], { home })).code).toBe(0);
+  });
+
+  it('ACC_TOKEN_FILE and -f read the token from a file, trimmed', async () => {
+    const home = freshHome();
+    writeFileSync(join(home, 'tok'), 'good-token\n\n');
+    expect((await projects([], { home, env: { ACC_URL: fake.url, ACC_TOKEN_FILE: join(home, 'tok') } })).code).toBe(0);
+    expect((await projects(['--url', fake.url, '--token', join(home, 'tok'), '-f'], { home })).code).toBe(0);
+  });
+
+  it('a token file that cannot be read is a runtime error', async () => {
+    const r = await projects(['--url', fake.url, '--token', '/nonexistent/token', '-f']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe("Error while reading token from file: ENOENT: no such file or directory, open '/nonexistent/token'\n");
+  });
+
+  it('a missing token is a usage error', async () => {
+    const r = await projects(['--url', fake.url]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^error: a token is required: pass --token, or set ACC_TOKEN or ACC_TOKEN_FILE/);
+  });
+
+  it('a malformed config file is reported', async () => {
+    const home = freshHome();
+    writeConfig(home, '{nope');
+    const r = await projects(['--token', 'x'], { home });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^Error while reading config file .*config\.json: /);
+  });
+
+  it('a rejected token gives the command error line', async () => {
+    const r = await projects(['--url', fake.url, '--token', 'bad']);
+    expect(r).toMatchObject({ code: 1, stdout: '' });
+    expect(r.stderr).toBe('Error while iterating projects: While trying the [project_list]: The access token is invalid.\n');
+  });
+});
+
+describe('output details', () => {
+  const env = () => ({ ACC_URL: fake.url, ACC_TOKEN: 'good-token' });
+
+  it('cuts table cells to 40 characters with …', async () => {
+    const table = lines((await projects(['--output', 'table'], { env: env() })).stdout);
+    const long = table.find((l) => l.startsWith('long'))!;
+    expect(long).toContain('A title that is much longer than forty…');
+    expect(long).not.toContain('surely');
+  });
+
+  it('sends the pushed value as a JSON number', async () => {
+    const r = await runAcc(
+      ['metrics', 'push', '--installation', 'aaaaaaaaaaaaaaaaaaaaaaa1', '--metricdefid', 'dddddddddddddddddddddd01', '--tstart', '2024-06-01T00:00:00Z', '--tend', '2024-06-02T00:00:00Z', '--value', '10.80'],
+      { env: env() },
+    );
+    expect(r).toMatchObject({ code: 0, stdout: '', stderr: '' });
+    const push = fake.requests.filter((q) => q.method === 'POST' && q.path.endsWith('/metrics')).at(-1)!;
+    expect(JSON.parse(push.body)).toEqual({ metric_definition_id: 'dddddddddddddddddddddd01', time_period_start: '2024-06-01T00:00:00Z', time_period_end: '2024-06-02T00:00:00Z', value: 10.8 });
+    expect(push.body).toContain('"value":10.8');
+    expect(push.headers['content-type']).toBe('application/json');
+    expect(push.headers['idempotency-key']).toBeTruthy();
+  });
+
+  it('DEBUG=1 logs requests to stderr without the token', async () => {
+    const on = await projects([], { env: { ...env(), DEBUG: 'yes' } });
+    expect(on.code).toBe(0);
+    const debug = lines(on.stderr);
+    expect(debug.length).toBeGreaterThan(0);
+    expect(debug.every((l) => / - argo_acc_library - DEBUG - /.test(l))).toBe(true);
+    expect(on.stderr).toContain(`GET ${fake.url}/accounting-system/projects?page=1 (attempt 1/3)`);
+    expect(on.stderr).toContain('Bearer ***');
+    expect(on.stderr).not.toContain('good-token');
+    expect((await projects([], { env: { ...env(), DEBUG: 'off' } })).stderr).toBe('');
+  });
+
+  it('--timeout and --retries reach the library', async () => {
+    const silent = await startScriptedServer(() => {
+      /* never answers */
+    });
+    try {
+      const r = await projects(['--url', silent.url, '--token', 't', '--timeout', '0.2', '--retries', '0']);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toBe('Error while iterating projects: While trying the [project_list]: timed out after 200 ms\n');
+      expect(silent.seen).toHaveLength(1);
+    } finally {
+      await silent.close();
+    }
+  });
+
+  it('--page-size is sent as size', async () => {
+    const before = fake.requests.length;
+    await runAcc(['providers', 'list', '--page-size', '1'], { env: env() });
+    expect(fake.requests.slice(before).map((q) => q.query.toString())).toEqual(['page=1&size=1', 'page=2&size=1']);
+  });
+});
+
+describe('usage errors and help', () => {
+  it.each([
+    [['projects', 'list', '--bogus']],
+    [['projects', 'list', '--output', 'xml']],
+    [['providers', 'list', '--page-size', '0']],
+    [['projects', 'list', '--timeout', 'soon']],
+    [['nonsense']],
+    [[]],
+    [['completion', 'fish']],
+  ])('%j exits 2', async (args) => {
+    const r = await runAcc(args, { env: { ACC_TOKEN: 't' } });
+    expect(r.code).toBe(2);
+    expect(r.stderr).not.toBe('');
+  });
+
+  it('every command answers --help with exit 0', async () => {
+    const paths: string[][] = [];
+    const walk = (cmd: Command, prefix: string[]) => {
+      for (const sub of cmd.commands) {
+        if (sub.name() === 'help') continue;
+        const path = [...prefix, sub.name()];
+        paths.push(path);
+        walk(sub, path);
+      }
+    };
+    walk(createProgram(), []);
+    expect(paths.length).toBeGreaterThan(20);
+    for (const path of [[], ...paths]) {
+      const r = await runAcc([...path, '--help']);
+      expect(r.code, path.join(' ')).toBe(0);
+      expect(r.stdout).toContain(`Usage: acc${path.length ? ` ${path.join(' ')}` : ''}`);
+    }
+  });
+
+  it('uses the original help texts', async () => {
+    // Help wraps at the terminal width; compare with whitespace collapsed.
+    const push = (await runAcc(['metrics', 'push', '--help'])).stdout.replace(/\s+/g, ' ');
+    expect(push).toContain('ID of installation registered in Argo Accounting Service');
+    expect(push).toContain('Reference Id from the metric definition.');
+    expect(push).toContain('Timestamp of the starting date time (Zulu timestamp)');
+    expect(push).toContain('--host <fqdn> FQDN of Argo Accounting Service');
+    expect(push).toContain('--token <jwt> JWT authentication token');
+    expect(push).toContain('-f treat the JWT authentication token argument as a path to a file holding the token');
+  });
+});
+
+describe('shell completion', () => {
+  const bashComplete = (words: string[]) =>
+    execFileSync(
+      'bash',
+      ['-c', `source <("${process.execPath}" "${ACC_JS}" completion bash); COMP_WORDS=(${words.map((w) => `'${w}'`).join(' ')}); COMP_CWORD=${words.length - 1}; _acc_completion; echo "\${COMPREPLY[*]}"`],
+      { encoding: 'utf8' },
+    ).trim();
+
+  it('bash completes commands, subcommands and options', () => {
+    expect(bashComplete(['acc', 'met']).split(' ').sort()).toEqual(['metric-definitions', 'metric-types', 'metrics']);
+    expect(bashComplete(['acc', 'metrics', '']).split(' ').sort()).toEqual(['--help', 'import', 'list', 'push']);
+    expect(bashComplete(['acc', 'metrics', 'list', '--inst'])).toBe('--installation');
+    expect(bashComplete(['acc', '--url', 'http://x', 'apel', 'send', '--rem'])).toBe('--remove');
+    expect(bashComplete(['acc', 'search', 'metr']).split(' ').sort()).toEqual(['metric-definitions', 'metrics']);
+    expect(bashComplete(['acc', 'projects', 'list', '--output', 'c'])).toBe('csv');
+  });
+
+  it('zsh gets a compdef script', async () => {
+    const r = await runAcc(['completion', 'zsh']);
+    expect(r.code).toBe(0);
+    expect(r.stdout.startsWith('#compdef acc\n')).toBe(true);
+    expect(r.stdout).toContain(`"metrics list") opts=(`);
+    const zsh = spawnSync('zsh', ['-n'], { input: r.stdout, encoding: 'utf8' });
+    // zsh is optional on CI machines; when present, the script must at least parse.
+    if (!zsh.error) expect(zsh.status, zsh.stderr).toBe(0);
+  });
+});
