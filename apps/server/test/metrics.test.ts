@@ -151,7 +151,12 @@ describe.each(backends)('metrics (%s)', (backend) => {
         code: 400,
         message: 'externalId may not be empty.',
       });
-      expect((await s.call('POST', `${API}/installations/external/metrics?externalId=nope`, { token: admin, body: body() })).body).toEqual({
+      // Over REST the id travels only in the query string: one in the body does not count.
+      expect((await s.call('POST', `${API}/installations/external/metrics`, { token: admin, body: body({ externalId: inst.externalId }) })).body).toEqual({
+        code: 400,
+        message: 'externalId may not be empty.',
+      });
+      expect((await s.call('POST', `${API}/installations/external/metrics?externalId=nope`, { token: admin, body: body({ externalId: inst.externalId }) })).body).toEqual({
         code: 404,
         message: 'There is no Installation with external id: nope',
       });

@@ -13,7 +13,25 @@ const errorText: Record<number, string> = {
   500: 'Unexpected failure',
 };
 
-type Operation = { responses?: Record<string, unknown>; [k: string]: unknown };
+type Schema = { properties?: Record<string, unknown>; required?: string[] };
+type Operation = {
+  responses?: Record<string, unknown>;
+  parameters?: unknown[];
+  requestBody?: { content?: Record<string, { schema?: Schema }> };
+  [k: string]: unknown;
+};
+
+/** The bridge documents every input of a body method as body; declared query fields travel in the URL. */
+function moveBodyFieldsToQuery(op: Operation, names: string[]) {
+  const schema = op.requestBody?.content?.['application/json']?.schema;
+  for (const name of names) {
+    const property = schema?.properties?.[name];
+    if (!schema?.properties || property === undefined) continue;
+    delete schema.properties[name];
+    schema.required = schema.required?.filter((r) => r !== name);
+    op.parameters = [...(op.parameters ?? []), { in: 'query', name, required: true, schema: { type: 'string' } }];
+  }
+}
 
 type JsonBody = { content?: Record<string, { schema?: unknown }> };
 
@@ -60,6 +78,7 @@ export function buildOpenApiDocument(appRouter: AppRouter, opts: { version: stri
     for (const [method, op] of Object.entries(item as Record<string, Operation>)) {
       const contract = contracts.get(`${method} ${path}`);
       if (!contract || !op.responses) continue;
+      if (contract.query?.length) moveBodyFieldsToQuery(op, contract.query);
       showArrayBody(op);
       const responses: Record<string, unknown> = {};
       const ok = op.responses['200'] as Record<string, unknown> | undefined;

@@ -73,6 +73,14 @@ export function procedureFor<I extends z.ZodType, O extends z.ZodType>(contract:
       }
       return next({ ctx: { caller } });
     })
+    .use(async ({ ctx, getRawInput, next }) => {
+      // The bridge hands a body method only its body; declared query fields join it here, on REST only.
+      if (ctx.http.transport !== 'rest' || !contract.query?.length || !BODY_METHODS.has(contract.method)) return next();
+      const names = new Set(contract.query);
+      const raw = Object.entries(((await getRawInput()) ?? {}) as Record<string, unknown>).filter(([k]) => !names.has(k));
+      const fromQuery = ctx.http.query.filter(([k]) => names.has(k));
+      return next({ getRawInput: async () => Object.fromEntries([...raw, ...fromQuery]) });
+    })
     .input(contract.input)
     .output(contract.output)
     .use(async ({ ctx, input, next }) => {

@@ -821,7 +821,7 @@ export interface paths {
         delete: operations["installations-deleteByExternalId"];
         options?: never;
         head?: never;
-        /** Update an installation by external id (externalId is a query parameter) */
+        /** Update an installation by external id */
         patch: operations["installations-updateByExternalId"];
         trace?: never;
     };
@@ -6636,7 +6636,9 @@ export interface operations {
     };
     "installations-updateByExternalId": {
         parameters: {
-            query?: never;
+            query: {
+                externalId: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -6644,7 +6646,6 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    externalId?: string | null;
                     infrastructure?: string | null;
                     installation?: string | null;
                     resource?: string | null;
@@ -7220,7 +7221,9 @@ export interface operations {
     };
     "metrics-pushExternal": {
         parameters: {
-            query?: never;
+            query: {
+                externalId: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -7228,7 +7231,6 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    externalId?: string;
                     metric_definition_id?: string;
                     /**
                      * Format: date-time

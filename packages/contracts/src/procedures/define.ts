@@ -15,6 +15,8 @@ export interface ProcedureContract<I extends z.ZodType = z.ZodType, O extends z.
   status: 200 | 201 | 202;
   summary: string;
   tags: string[];
+  /** Input fields a body method takes from the query string (`?externalId=`), not from the body. */
+  query?: string[];
   /** Demand `Content-Type: application/json` although there is no body (`POST /clients`, §1.1). */
   jsonContentType?: boolean;
   /** Error statuses this operation documents besides 401. */

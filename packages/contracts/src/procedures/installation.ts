@@ -58,9 +58,10 @@ export const installationProcedures = defineProcedures('Installations')({
   updateByExternalId: {
     method: 'PATCH',
     path: '/installations/external',
+    query: ['externalId'],
     input: InstallationUpdateByExternalId,
     output: Installation,
-    summary: 'Update an installation by external id (externalId is a query parameter)',
+    summary: 'Update an installation by external id',
     errors: [400, 403, 404, 409, 415],
   },
   deleteByExternalId: {

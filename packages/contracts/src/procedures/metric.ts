@@ -49,6 +49,7 @@ export const metricProcedures = defineProcedures('Metrics')({
   pushExternal: {
     method: 'POST',
     path: '/installations/external/metrics',
+    query: ['externalId'],
     input: MetricPushExternal,
     output: MetricPushResponse,
     status: 201,

@@ -2,16 +2,12 @@ import { installationMessages, installationProcedures as p } from '@acc/contract
 import { Access } from '../../access/rules.js';
 import { toPage } from '../../paging.js';
 import { searchFields } from '../../search/index.js';
-import type { HttpExchange } from '../../trpc/context.js';
 import { callerOf, procedureFor } from '../../trpc/procedure.js';
 import { router } from '../../trpc/init.js';
 import { toMetricDefinitionWire } from '../metric-definitions/metric-definition-wire.js';
 import { readSearchRequest } from '../search-meta/search-request.js';
 import type { InstallationChanges } from '@acc/contracts';
 
-/** REST carries `externalId` in the query string (a PATCH's input is only its body); tRPC in the input. */
-const externalIdOf = (http: HttpExchange, input: { externalId?: string }) =>
-  http.transport === 'rest' ? http.query.find(([k]) => k === 'externalId')?.[1] : input.externalId;
 
 const changesOf = (input: InstallationChanges): InstallationChanges => ({
   infrastructure: input.infrastructure,
@@ -33,13 +29,13 @@ export const installationsRouter = router({
     return toPage(ctx.http, ctx.app.config.publicUrl, page, total, content);
   }),
   getByExternalId: procedureFor(p.getByExternalId, Access.auth).query(async ({ ctx, input }) =>
-    ctx.app.installations.get(callerOf(ctx), { externalId: externalIdOf(ctx.http, input) }),
+    ctx.app.installations.get(callerOf(ctx), { externalId: input.externalId }),
   ),
   updateByExternalId: procedureFor(p.updateByExternalId, Access.auth).mutation(async ({ ctx, input }) =>
-    ctx.app.installations.update(callerOf(ctx), { externalId: externalIdOf(ctx.http, input) }, changesOf(input)),
+    ctx.app.installations.update(callerOf(ctx), { externalId: input.externalId }, changesOf(input)),
   ),
   deleteByExternalId: procedureFor(p.deleteByExternalId, Access.auth).mutation(async ({ ctx, input }) => {
-    await ctx.app.installations.delete(callerOf(ctx), { externalId: externalIdOf(ctx.http, input) });
+    await ctx.app.installations.delete(callerOf(ctx), { externalId: input.externalId });
     return { code: 200, message: installationMessages.deleted };
   }),
   get: procedureFor(p.get, Access.auth).query(async ({ ctx, input }) => ctx.app.installations.get(callerOf(ctx), { id: input.id })),

@@ -6,7 +6,7 @@ import { searchMessages } from '../../search/index.js';
 import type { Context } from '../../trpc/context.js';
 import { router } from '../../trpc/init.js';
 import { callerOf, procedureFor } from '../../trpc/procedure.js';
-import { postQueryParam, searchPageOf } from './http-input.js';
+import { searchPageOf } from './http-input.js';
 import { idempotencyKeyOf } from './idempotency.js';
 import type { ListingScope } from './metric-listing-service.js';
 
@@ -32,8 +32,7 @@ const listing = (scopeOf: (input: never) => ListingScope) => async ({ ctx, input
 
 export const metricsRouter = router({
   pushExternal: procedureFor(p.pushExternal, authenticated).mutation(({ ctx, input }) => {
-    const externalId = postQueryParam(ctx.http, 'externalId', input.externalId);
-    const id = typeof externalId === 'string' ? externalId : undefined;
+    const id = input.externalId;
     // One path serves every external id, so the id is part of the idempotency scope.
     const route = `POST ${ctx.http.path}?externalId=${encodeURIComponent(id ?? '')}`;
     return ctx.app.metrics.push(pushContext(ctx, route), { externalId: id }, input);
