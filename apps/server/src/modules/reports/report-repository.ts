@@ -65,13 +65,16 @@ export class ReportRepository {
   /**
    * Every definition an installation's metrics use, over ALL its metrics (§5: no window, no group/user
    * filter). Definitions are a small catalogue, so each (installation, definition) pair is one index probe.
+   * The probe is a LATERAL `LIMIT 1`, not `WHERE EXISTS`: the planner estimates `unnest` at one row and
+   * turns EXISTS into a hash aggregate over a sequential scan of the whole metrics table, which made
+   * every report cost as much as the table (bench/README.md, "Bottlenecks").
    */
   definitionsInUse(installationIds: readonly string[]): Promise<DefinitionInUse[]> {
     return this.m.query(
       `SELECT i.id AS installation_id, md.id AS metric_definition_id, md.metric_name, md.metric_description, md.unit_type, md.metric_type
          FROM unnest($1::text[]) WITH ORDINALITY AS i(id, n)
          CROSS JOIN metric_definitions md
-        WHERE EXISTS (SELECT 1 FROM metrics m WHERE m.installation_id = i.id AND m.metric_definition_id = md.id)
+         CROSS JOIN LATERAL (SELECT 1 FROM metrics m WHERE m.installation_id = i.id AND m.metric_definition_id = md.id LIMIT 1) used
         ORDER BY i.n, md.created_at, md.id`,
       [installationIds],
     );
@@ -87,9 +90,11 @@ export class ReportRepository {
   }
 
   /**
-   * Σ value per period in one statement: the periods travel as parallel arrays, each joins the metrics
-   * of its (installation, definition) lying wholly inside [from, to] (the index's leading columns), and
-   * GROUP BY yields one sum per period. Usage is computed in numeric, so rounding is exact half-up.
+   * Σ value per period in one statement: the periods travel as parallel arrays, and each sums, in a
+   * LATERAL subquery (an index range scan on its installation, definition and start), the metrics lying
+   * wholly inside [from, to]; periods without any metric are dropped and keep their default. A plain
+   * JOIN let the planner hash-join the periods against a sequential scan of the whole table. Usage is
+   * computed in numeric, so rounding is exact half-up.
    */
   async sums(periods: readonly PeriodKey[], owner: MetricOwnerFilter): Promise<PeriodSum[]> {
     const out: PeriodSum[] = periods.map((p) => ({ total: 0, usage: p.capacity !== null && Number(p.capacity) !== 0 ? '0' : null }));
@@ -105,14 +110,15 @@ export class ReportRepository {
     if (owner.groupId !== undefined) ownerSql += ` AND m.group_id = $${params.push(owner.groupId)}`;
     if (owner.userId !== undefined) ownerSql += ` AND m.user_id = $${params.push(owner.userId)}`;
     const rows: { n: string; total: number; usage: string | null }[] = await this.m.query(
-      `SELECT p.n, sum(m.value) AS total,
-              round(sum(m.value)::numeric / NULLIF(p.cap, 0), 4) * 100 AS usage
+      `SELECT p.n, s.total, round(s.total::numeric / NULLIF(p.cap, 0), 4) * 100 AS usage
          FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::timestamptz[], $5::numeric[]) WITH ORDINALITY AS p(inst, def, f, t, cap, n)
-         JOIN metrics m
-           ON m.installation_id = p.inst AND m.metric_definition_id = p.def
-          AND m.time_period_start >= p.f AND m.time_period_start <= p.t
-          AND m.time_period_end >= p.f AND m.time_period_end <= p.t${ownerSql}
-        GROUP BY p.n, p.cap`,
+         CROSS JOIN LATERAL (
+           SELECT sum(m.value) AS total FROM metrics m
+            WHERE m.installation_id = p.inst AND m.metric_definition_id = p.def
+              AND m.time_period_start >= p.f AND m.time_period_start <= p.t
+              AND m.time_period_end >= p.f AND m.time_period_end <= p.t${ownerSql}
+         ) s
+        WHERE s.total IS NOT NULL`,
       params,
     );
     for (const r of rows) out[Number(r.n) - 1] = { total: Number(r.total), usage: r.usage === null ? null : String(r.usage) };
