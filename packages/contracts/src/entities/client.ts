@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { projectHeaderFields } from './project.js';
 
 export const clientMessages = {
   registered: 'The actor was successfully registered.',
@@ -18,12 +19,7 @@ const permissions = z.array(CollectionPermission);
 /** One project of `GET /clients/me` (§4.1), with the permissions the caller holds at each level. */
 export const ClientProject = z
   .object({
-    id: z.string(),
-    acronym: z.string(),
-    title: z.string(),
-    start_date: z.string(),
-    end_date: z.string(),
-    call_identifier: z.string(),
+    ...projectHeaderFields,
     permissions,
     providers: z.array(
       z.object({

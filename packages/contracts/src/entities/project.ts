@@ -84,6 +84,16 @@ export const ProjectRegistrationResult = z
   .meta({ id: 'ProjectRegistrationResult' });
 export type ProjectRegistrationResult = z.infer<typeof ProjectRegistrationResult>;
 
+/** The project fields every project-shaped answer starts with (projection, /clients/me, reports). */
+export const projectHeaderFields = {
+  id: z.string(),
+  acronym: z.string(),
+  title: z.string(),
+  start_date: z.string(),
+  end_date: z.string(),
+  call_identifier: z.string(),
+};
+
 export const ProjectProviderSummary = z
   .object({
     id: z.string(),
@@ -99,12 +109,7 @@ export type ProjectProviderSummary = z.infer<typeof ProjectProviderSummary>;
 
 export const ProjectProjection = z
   .object({
-    id: z.string(),
-    acronym: z.string(),
-    title: z.string(),
-    start_date: z.string(),
-    end_date: z.string(),
-    call_identifier: z.string(),
+    ...projectHeaderFields,
     providers: z.array(ProjectProviderSummary),
   })
   .meta({ id: 'ProjectProjection' });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { projectHeaderFields } from './project.js';
 import { pathId, requiredText } from '../fields.js';
 import { isCalendarDate } from './metric.js';
 
@@ -98,12 +99,7 @@ export type ProviderReport = z.infer<typeof ProviderReport>;
 
 export const ProjectReport = z
   .object({
-    id: z.string(),
-    acronym: z.string(),
-    title: z.string(),
-    start_date: z.string(),
-    end_date: z.string(),
-    call_identifier: z.string(),
+    ...projectHeaderFields,
     aggregated_metrics: z.array(AggregatedMetric),
     data: z.array(ProviderReport),
   })

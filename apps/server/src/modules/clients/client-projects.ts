@@ -2,6 +2,7 @@ import type { ClientProject } from '@acc/contracts';
 import type { Grant } from '../../auth/entitlements.js';
 import type { ProjectTree } from '../projects/project-tree.js';
 import { projectPermissions, scopedPermissions } from './client-permissions.js';
+import { toProjectHeader } from '../projects/project-wire.js';
 
 type ClientProvider = ClientProject['providers'][number];
 type Entry = ProjectTree['providers'][number];
@@ -47,12 +48,7 @@ export function toClientProject(tree: ProjectTree, grants: Grant[] | 'project'):
   }
   const { project } = tree;
   return {
-    id: project.id,
-    acronym: project.acronym,
-    title: project.title,
-    start_date: project.startDate,
-    end_date: project.endDate,
-    call_identifier: project.callIdentifier,
+    ...toProjectHeader(project),
     permissions: whole ? projectPermissions() : [],
     providers,
   };

@@ -10,6 +10,7 @@ import { dayStart } from '../metrics/instants.js';
 import { providerOfProject } from '../metrics/project-provider.js';
 import { aggregate, installationReports, providerReport, type ReportWindow } from './report-builder.js';
 import { ReportRepository, type MetricOwnerFilter } from './report-repository.js';
+import { toProjectHeader } from '../projects/project-wire.js';
 
 const READERS: Role[] = ['admin', 'viewer'];
 
@@ -62,12 +63,7 @@ export class ReportService {
     const reports = await installationReports(repo, installations, windowOf(r));
     const data = providers.map((pv) => providerReport(pv, reports.filter((i) => i.provider === pv.id)));
     return {
-      id: project.id,
-      acronym: project.acronym,
-      title: project.title,
-      start_date: project.startDate,
-      end_date: project.endDate,
-      call_identifier: project.callIdentifier,
+      ...toProjectHeader(project),
       aggregated_metrics: aggregate(data.flatMap((d) => d.aggregated_metrics)),
       data,
     };
