@@ -56,4 +56,3 @@ export const t = initTRPC
   });
 
 export const router = t.router;
-export const isTRPCError = (e: unknown): e is TRPCError => e instanceof TRPCError;
