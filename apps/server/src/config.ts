@@ -40,7 +40,13 @@ const EnvSchema = z.object({
   ACC_TLS_CLIENT_CA: optional,
   ACC_MAX_BODY_BYTES: z.coerce.number().int().positive().default(32 * 1024 * 1024),
   ACC_VERSION: z.string().default('1.8.1'),
-  ACC_OPENAIRE_URL: z.string().url().default('https://api.openaire.eu'),
+  // `off`: no OpenAIRE lookups at all; unset: on in production, off in dev mode (no network needed).
+  ACC_OPENAIRE_URL: z.preprocess(
+    (v) => (typeof v === 'string' ? (v.trim() === '' ? undefined : v.trim().toLowerCase() === 'off' ? 'off' : v.trim()) : v),
+    z.union([z.literal('off'), z.string().url({ message: 'must be a URL or "off"' })]).optional(),
+  ),
+  // Dev mode only: seed the demo federation into an empty data folder.
+  ACC_DEMO: z.stringbool().default(true),
   // No default: syncing is opt-in so tests and air-gapped deployments never reach the public registry.
   ACC_EOSC_PROVIDERS_URL: z.string().url().optional(),
   // APEL cloud accounting (docs: README "APEL cloud accounting"; spec apel-cloud-accounting.md).
@@ -87,8 +93,11 @@ export interface Config {
   tls?: { cert: string; key: string; clientCa?: string };
   maxBodyBytes: number;
   version: string;
-  /** OpenAIRE base URL for project registration and the custom-project check (§4.5). */
-  openaireUrl: string;
+  /**
+   * OpenAIRE base URL for project registration and the custom-project check (§4.5); unset: lookups are
+   * off (custom projects are accepted unchecked, `register-projects` is refused).
+   */
+  openaireUrl?: string;
   /** EOSC provider registry base URL (§4.4); unset: no provider sync. */
   eoscProvidersUrl?: string;
   apel: {
@@ -119,7 +128,11 @@ export interface Config {
   ams: { authorization: string[]; project: string; verificationHash: string };
   /** Dev mode: the server is its own token issuer (never in production). */
   dev: boolean;
+  /** Dev mode only: seed the demo federation when the data folder has no project yet. */
+  demo: boolean;
 }
+
+export const DEFAULT_OPENAIRE_URL = 'https://api.openaire.eu';
 
 export class ConfigError extends Error {}
 
@@ -169,7 +182,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: { dev?: boolean } = 
     tls: e.ACC_TLS_CERT && e.ACC_TLS_KEY ? { cert: e.ACC_TLS_CERT, key: e.ACC_TLS_KEY, clientCa: e.ACC_TLS_CLIENT_CA } : undefined,
     maxBodyBytes: e.ACC_MAX_BODY_BYTES,
     version: e.ACC_VERSION,
-    openaireUrl: e.ACC_OPENAIRE_URL.replace(/\/+$/, ''),
+    openaireUrl: openaireUrlOf(e.ACC_OPENAIRE_URL, dev),
     eoscProvidersUrl: e.ACC_EOSC_PROVIDERS_URL,
     apel: {
       providersUrl: e.ACC_APEL_PROVIDERS_URL,
@@ -201,7 +214,14 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: { dev?: boolean } = 
       verificationHash: e.ACC_AMS_VERIFICATION_HASH,
     },
     dev,
+    demo: dev && e.ACC_DEMO,
   };
+}
+
+function openaireUrlOf(value: string | undefined, dev: boolean): string | undefined {
+  if (value === 'off') return undefined;
+  const url = value ?? (dev ? undefined : DEFAULT_OPENAIRE_URL);
+  return url?.replace(/\/+$/, '');
 }
 
 // Browsers send the Origin header serialised exactly like URL.origin, so anything else could never match.

@@ -25,7 +25,7 @@ import { MetricService } from './modules/metrics/metric-service.js';
 import { MetricListingService } from './modules/metrics/metric-listing-service.js';
 import { CapacityService } from './modules/capacities/capacity-service.js';
 import { ReportService } from './modules/reports/report-service.js';
-import { createTelemetry, silentLogger, type Telemetry } from './telemetry/index.js';
+import { createTelemetry, silentLogger, type Logger, type Telemetry } from './telemetry/index.js';
 
 /** The composition root's product: every service a procedure may call, built once per server. */
 export interface AppServices {
@@ -77,7 +77,7 @@ export function createServices(
     settings: new SettingsService(db, config),
     adminCounts: new AdminCountsService(db),
     ams: new AmsService(db, config),
-    ...catalogueServices(config, db),
+    ...catalogueServices(config, db, telemetry.logger),
     metrics: new MetricService(db, config.publicUrl, (n) => telemetry.metricsIngested.inc(n)),
     metricListing: new MetricListingService(db),
     capacities: new CapacityService(db),
@@ -86,13 +86,13 @@ export function createServices(
 }
 
 /** Projects, installations and clients (§4.1, §4.5, §4.6): projects read installations through their service. */
-function catalogueServices(config: Config, db: DataSource) {
-  const openaire = new OpenAireClient(config.openaireUrl);
+function catalogueServices(config: Config, db: DataSource, logger: Logger) {
+  const openaire = config.openaireUrl === undefined ? undefined : new OpenAireClient(config.openaireUrl);
   const installations = new InstallationService(db);
   return {
     installations,
-    projects: new ProjectService(db, openaire, installations),
-    projectRegistration: new ProjectRegistration(db, openaire),
+    projects: new ProjectService(db, openaire, installations, logger),
+    projectRegistration: new ProjectRegistration(db, openaire, logger),
     clients: new ClientService(db),
   };
 }

@@ -19,6 +19,8 @@ export const projectMessages = {
   noRegistration: 'No project registration was performed',
   /** Ours: the spec has no text for an unreachable OpenAIRE while creating a custom project. */
   openAireUnavailable: (id: string) => `Project ${id} could not be checked against the European Database. Please try again.`,
+  /** Ours: `register-projects` while the server is configured without OpenAIRE. */
+  openAireOff: 'OpenAIRE lookups are off (ACC_OPENAIRE_URL=off): register projects with POST /admin/projects.',
   associated: (providerId: string, id: string) => `The following provider ${providerId} has been associated with Project ${id}`,
   alreadyAssociated: (id: string) => `This provider has already been associated with the Project : ${id}`,
   dissociated: (providerId: string, id: string) => `The following provider ${providerId} has been dissociated from Project ${id}`,

@@ -12,7 +12,8 @@ import { criterionToSql, searchFields, type Criterion } from '../../search/index
 import { InstallationRepository } from '../installations/installation-repository.js';
 import type { InstallationPage, InstallationService } from '../installations/installation-service.js';
 import type { SqlFragment } from '../installations/visibility.js';
-import { hasResults, OpenAireError, type OpenAireClient } from './openaire-client.js';
+import { requestLogger, silentLogger, type Logger } from '../../telemetry/index.js';
+import { hasResults, logLookupFailure, OpenAireError, type OpenAireClient } from './openaire-client.js';
 import { ProjectRepository, type ProjectPatch } from './project-repository.js';
 import { loadTrees, restrictTree, type TreeView } from './project-tree.js';
 import { visibilityView, visibleProjectsSql } from './project-visibility.js';
@@ -31,8 +32,10 @@ export interface ProjectPage {
 export class ProjectService {
   constructor(
     private readonly db: DataSource,
-    private readonly openaire: OpenAireClient,
+    /** Undefined when lookups are off (ACC_OPENAIRE_URL=off): custom ids are then accepted unchecked. */
+    private readonly openaire: OpenAireClient | undefined,
     private readonly installationService: InstallationService,
+    private readonly logger: Logger = silentLogger(),
   ) {}
 
   private repo(m = this.db.manager) {
@@ -66,11 +69,16 @@ export class ProjectService {
 
   /** A custom id must be unknown to OpenAIRE; if OpenAIRE cannot say, refuse rather than guess. */
   private async assertUnknownToOpenAire(id: string): Promise<void> {
+    const openaire = this.openaire;
+    if (openaire === undefined) return;
     let known: boolean;
     try {
-      known = hasResults(await this.openaire.searchProject(id));
+      known = hasResults(await openaire.searchProject(id));
     } catch (err) {
-      if (err instanceof OpenAireError) throw new AppError(502, msg.openAireUnavailable(id));
+      if (err instanceof OpenAireError) {
+        logLookupFailure(requestLogger(this.logger), openaire, id, err);
+        throw new AppError(502, msg.openAireUnavailable(id));
+      }
       throw err;
     }
     if (known) throw conflict(msg.existsInOpenAire(id));
