@@ -52,11 +52,11 @@ describe('CORS', () => {
     }
   });
 
-  it('lets a listed origin read responses, including the request id and Location headers', async () => {
+  it('lets a listed origin read responses, including the request id, Location and replay headers', async () => {
     const r = await listed.call('GET', '/accounting-system/unit-types', { token: viewer, headers: { Origin: 'https://portal.example.org' } });
     expect(r.status).toBe(200);
     expect(r.headers.get('access-control-allow-origin')).toBe('https://portal.example.org');
-    expect(listOf(r.headers.get('access-control-expose-headers'))).toEqual(expect.arrayContaining(['x-request-id', 'location']));
+    expect(listOf(r.headers.get('access-control-expose-headers'))).toEqual(expect.arrayContaining(['x-request-id', 'location', 'idempotent-replayed']));
     expect(listOf(r.headers.get('vary'))).toContain('origin');
     const other = await listed.call('GET', '/accounting-system/unit-types', { token: viewer, headers: { Origin: 'https://evil.example.org' } });
     // Served (CORS is enforced by the browser), but without a grant the browser will not expose it.

@@ -56,7 +56,10 @@ describe.each(backends)('Idempotency-Key (%s)', (backend) => {
     expect(again.status).toBe(201);
     expect(again.body).toEqual(first.body);
     expect(again.headers.get('location')).toBe(first.headers.get('location'));
-    expect(await countIn(target.id)).toBe(1);
+    expect(first.headers.get('idempotent-replayed')).toBeNull();
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    expect((await push(target.id, metric(6))).headers.get('idempotent-replayed')).toBeNull();
+    expect(await countIn(target.id)).toBe(2);
     const stored = await s.app.database.dataSource.query('SELECT status, location, body FROM idempotency_keys WHERE key = $1', ['k-1']);
     expect(stored).toEqual([{ status: 201, location: first.headers.get('location'), body: first.body }]);
   });
@@ -110,7 +113,11 @@ describe.each(backends)('Idempotency-Key (%s)', (backend) => {
     const again = await bulk(target.id, body, 'b-1');
     expect(again.status).toBe(201);
     expect(again.body).toEqual(first.body);
-    expect((await bulk(target.id, [metric(2), metric(1)], 'b-1')).body).toEqual({ code: 409, message: REUSED });
+    expect(first.headers.get('idempotent-replayed')).toBeNull();
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    const refused = await bulk(target.id, [metric(2), metric(1)], 'b-1');
+    expect(refused.body).toEqual({ code: 409, message: REUSED });
+    expect(refused.headers.get('idempotent-replayed')).toBeNull();
     expect(await countIn(target.id)).toBe(2);
   });
 

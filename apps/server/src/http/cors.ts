@@ -4,7 +4,7 @@ import { sendError } from './send.js';
 export const CORS_ALLOW_METHODS = 'GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS';
 export const CORS_ALLOW_HEADERS = 'Authorization, Content-Type, Idempotency-Key, X-Request-Id';
 /** Scripts can only read response headers listed here; these carry meaning for API clients. */
-export const CORS_EXPOSE_HEADERS = 'Location, X-Request-Id, Retry-After';
+export const CORS_EXPOSE_HEADERS = 'Location, X-Request-Id, Retry-After, Idempotent-Replayed';
 const PREFLIGHT_MAX_AGE_SECONDS = '600';
 
 /**

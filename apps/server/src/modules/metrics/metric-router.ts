@@ -16,11 +16,20 @@ type ListInput = PageQuery & { 'metric-definition-id'?: string; start?: string; 
 /** Hierarchical access (INS/PRJ/PRV) needs the entity, so the services check it; here only AUTH. */
 const authenticated = Access.auth;
 
+/**
+ * A replay answers with the first response's exact body (§7.2), so only this header tells a client that
+ * nothing new was stored; the name and value are Stripe's, the de facto convention.
+ */
+export const REPLAYED_HEADER = 'Idempotent-Replayed';
+
 const pushContext = (ctx: Ctx, route: string) => ({
   caller: callerOf(ctx),
   route,
   path: ctx.http.path,
   idempotencyKey: idempotencyKeyOf(ctx.http.headers),
+  onReplay: () => {
+    ctx.http.response.headers[REPLAYED_HEADER] = 'true';
+  },
 });
 
 const listing = (scopeOf: (input: never) => ListingScope) => async ({ ctx, input }: { ctx: Ctx; input: ListInput }) => {

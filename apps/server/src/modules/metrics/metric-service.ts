@@ -19,6 +19,8 @@ export interface PushContext {
   /** The REST path of the push, for the Location a replay stores. */
   path: string;
   idempotencyKey?: string;
+  /** Called when the response is an earlier request's, replayed from its Idempotency-Key. */
+  onReplay?: () => void;
 }
 
 const REQUEST_FIELDS = ['metric_definition_id', 'time_period_start', 'time_period_end', 'value', 'group_id', 'user_id'] as const;
@@ -58,7 +60,8 @@ export class MetricService {
         return { status: 201, body, location: `${this.publicUrl}${REST_BASE}${ctx.path}/${encodeURIComponent(metric.id)}` };
       });
     });
-    if (!result.replayed) this.onStored(1);
+    if (result.replayed) ctx.onReplay?.();
+    else this.onStored(1);
     return result.body;
   }
 
@@ -94,7 +97,8 @@ export class MetricService {
         return { status: 201, body, location: null };
       });
     });
-    if (!result.replayed) this.onStored(items.length);
+    if (result.replayed) ctx.onReplay?.();
+    else this.onStored(items.length);
     return result.body;
   }
 
