@@ -2,7 +2,11 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { Caller } from '../auth/caller.js';
 import type { AppServices } from '../services.js';
 
-export type BodyState = 'none' | 'ok' | 'empty' | 'malformed' | 'unsupported';
+/**
+ * `undeclared` (tRPC only): no Content-Type was sent, so whether the body can be consumed depends on
+ * whether there is one, which only the adapter's read of it tells; the procedure settles it after auth.
+ */
+export type BodyState = 'none' | 'ok' | 'empty' | 'malformed' | 'unsupported' | 'undeclared';
 
 /**
  * What a procedure may know about the HTTP exchange, whichever transport carried it. REST fills it from

@@ -2,6 +2,7 @@ import { isQuery, messages, REST_BASE, type ProcedureContract } from '@acc/contr
 import type { z } from 'zod';
 import { assertPreRule, type PreRule } from '../access/rules.js';
 import { AppError, badRequest } from '../errors.js';
+import { consumesAsJson } from '../http/body.js';
 import { t } from './init.js';
 
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
@@ -48,7 +49,8 @@ const idOf = (out: unknown): string | undefined => {
  */
 export function procedureFor<I extends z.ZodType, O extends z.ZodType>(contract: ProcedureContract<I, O>, rule: PreRule) {
   const withBody = takesBody(contract);
-  const needsJson = withBody || contract.jsonContentType === true;
+  // A tRPC mutation always carries its input as a JSON body, even where the REST form has none.
+  const needsJson = { rest: withBody || contract.jsonContentType === true, trpc: !isQuery(contract) };
   return t.procedure
     .meta({
       contract,
@@ -61,11 +63,18 @@ export function procedureFor<I extends z.ZodType, O extends z.ZodType>(contract:
         successDescription: contract.status === 201 ? 'Created' : 'OK',
       },
     })
-    .use(async ({ ctx, next }) => {
+    .use(async ({ ctx, getRawInput, next }) => {
       const caller = rule.kind === 'public' ? undefined : await ctx.app.authenticator.authenticate(ctx.http.headers.authorization);
-      if (ctx.http.transport === 'rest' && needsJson && ctx.http.body.state === 'unsupported') {
-        throw new AppError(415, messages.contentType);
+      if (ctx.http.body.state === 'undeclared') {
+        let hasBody = true;
+        try {
+          hasBody = (await getRawInput()) !== undefined;
+        } catch {
+          // Something was sent but is not JSON: the input parser reports it (400), after the access checks.
+        }
+        ctx.http.body.state = consumesAsJson(undefined, hasBody) ? 'ok' : 'unsupported';
       }
+      if (needsJson[ctx.http.transport] && ctx.http.body.state === 'unsupported') throw new AppError(415, messages.contentType);
       assertPreRule(caller, rule, ctx.http, ctx.app);
       if (ctx.http.transport === 'rest' && withBody) {
         if (ctx.http.body.state === 'empty' || ctx.http.body.state === 'none') throw badRequest(messages.bodyEmpty);
