@@ -58,6 +58,11 @@ export interface RequestOptions {
   signal?: AbortSignal;
 }
 
+export interface BulkPushResult extends BulkResult {
+  /** The server replayed an earlier response for this Idempotency-Key: these metrics were already stored. */
+  replayed: boolean;
+}
+
 export interface IdempotencyOptions {
   /** Default: a random key, so the push can be retried safely; `null` sends none (and disables retries). */
   idempotencyKey?: string | null;
@@ -206,6 +211,11 @@ export class AccountingClient {
    * JSON (`{}` when empty); anything else throws an AccError named after `options.name`.
    */
   async request<T = unknown>(method: string, route: string, options: RequestOptions = {}): Promise<T> {
+    return (await this.exchange<T>(method, route, options)).body;
+  }
+
+  /** `request`, also returning the status and headers of the 2xx answer (e.g. `Idempotent-Replayed`). */
+  async exchange<T = unknown>(method: string, route: string, options: RequestOptions = {}): Promise<{ status: number; headers: Headers; body: T }> {
     const name = options.name ?? `${method.toUpperCase()} ${route}`;
     const url = this.#url(route, options.params);
     const headers: Record<string, string> = { ...(await this.#baseHeaders()) };
@@ -222,9 +232,10 @@ export class AccountingClient {
       throw err instanceof TransportFailure ? fromTransportFailure(name, err) : err;
     }
     if (raw.status < 200 || raw.status >= 300) throw errorFromResponse(name, raw.status, raw.text);
-    if (raw.text.trim() === '') return {} as T;
+    const answer = (body: T) => ({ status: raw.status, headers: raw.headers, body });
+    if (raw.text.trim() === '') return answer({} as T);
     try {
-      return JSON.parse(raw.text) as T;
+      return answer(JSON.parse(raw.text) as T);
     } catch {
       throw new AccServiceError({ route: name, status: raw.status, errorMessage: `Response is not JSON: ${raw.text.trim().slice(0, 500)}`, body: raw.text });
     }
@@ -362,12 +373,20 @@ export class InstallationMetrics extends MetricCollection {
     return this.add(metric, options);
   }
 
-  /** Bulk push (§7.1): all-or-nothing, returns the new ids in request order. */
-  addMany(metrics: MetricInput[], options: IdempotencyOptions = {}): Promise<BulkResult> {
-    return this.client.request<BulkResult>('POST', `${this.route}/bulk`, { name: 'installation_metrics_bulk', body: metrics, headers: idempotencyHeader(options) });
+  /**
+   * Bulk push (§7.1): all-or-nothing, returns the new ids in request order. `replayed` is true when the
+   * server answered from an earlier request with the same Idempotency-Key, i.e. stored nothing now.
+   */
+  async addMany(metrics: MetricInput[], options: IdempotencyOptions = {}): Promise<BulkPushResult> {
+    const { headers, body } = await this.client.exchange<BulkResult>('POST', `${this.route}/bulk`, {
+      name: 'installation_metrics_bulk',
+      body: metrics,
+      headers: idempotencyHeader(options),
+    });
+    return { ...body, replayed: headers.get('idempotent-replayed') === 'true' };
   }
 
-  bulk(metrics: MetricInput[], options: IdempotencyOptions = {}): Promise<BulkResult> {
+  bulk(metrics: MetricInput[], options: IdempotencyOptions = {}): Promise<BulkPushResult> {
     return this.addMany(metrics, options);
   }
 

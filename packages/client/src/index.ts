@@ -14,6 +14,7 @@ export {
   TypeCatalogue,
   type AccountingClientOptions,
   type AdminProjectInput,
+  type BulkPushResult,
   type CapacityInput,
   type IdempotencyOptions,
   type Installation,

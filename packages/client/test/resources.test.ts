@@ -178,8 +178,11 @@ describe('ARGO collections on the real server', () => {
     const replay = await metrics.add(m, { idempotencyKey: 'client-once' });
     expect(replay.id).toBe(first.id);
     expect((await metrics.get(first.id)).value).toBe(2);
-    const bulk = await metrics.addMany([{ ...m, value: 3 }, { ...m, value: 4 }]);
+    const bulk = await metrics.addMany([{ ...m, value: 3 }, { ...m, value: 4 }], { idempotencyKey: 'client-bulk' });
     expect(bulk.ids).toHaveLength(2);
+    expect(bulk.replayed).toBe(false);
+    const bulkAgain = await metrics.addMany([{ ...m, value: 3 }, { ...m, value: 4 }], { idempotencyKey: 'client-bulk' });
+    expect(bulkAgain).toEqual({ ...bulk, replayed: true });
     expect((await metrics.filter({ metricDefinitionId: w.storage }).toArray()).map((x) => x.value)).toEqual([2, 3, 4]);
     const missing = (await caught(metrics.get('ffffffffffffffffffffffff'))) as AccServiceError;
     expect(missing.message).toBe('While trying the [installation_metrics_entry]: There is no Metric with the following id: ffffffffffffffffffffffff');
