@@ -11,7 +11,8 @@ import { ConfigError, loadConfig } from '../apps/server/src/config.js';
 import { createLogger } from '../apps/server/src/telemetry/index.js';
 
 try {
-  const config = loadConfig(process.env, { dev: true });
+  // Benchmarks measure their own data: no demo federation unless asked for explicitly.
+  const config = loadConfig({ ACC_DEMO: 'false', ...process.env }, { dev: true });
   const destination = pino.destination({ dest: process.env.ACC_BENCH_LOG_FILE ?? '/dev/null', sync: true });
   const logger = await createLogger({ level: config.log.level, format: 'json', destination });
   const app = await startApp(config, { logger });

@@ -7,7 +7,8 @@ import { openDatabase, type Database } from '@acc/db';
 import { createApelRoutes } from './apel/routes.js';
 import { TokenVerifier, type IssuerTrust } from './auth/token-verifier.js';
 import type { Config } from './config.js';
-import { DEV_ADMIN, DEV_ISSUER, loadDevKeys, mintDevToken, type DevKeys } from './dev/dev-issuer.js';
+import { DEMO_VIEWER, seedDemoFederation, type DemoSummary } from './dev/demo-federation.js';
+import { DEV_ISSUER, devAdminClaims, loadDevKeys, mintDevToken, projectEntitlement, type DevKeys } from './dev/dev-issuer.js';
 import { seedDevAdmin } from './dev/seed.js';
 import { createRequestListener, type Route } from './http/server.js';
 import { sendError, sendJson } from './http/send.js';
@@ -27,6 +28,10 @@ export interface RunningApp {
   metricsUrl?: string;
   /** Dev mode only: a ready-to-use system-admin token. */
   adminToken?: string;
+  /** Dev mode only: what this start seeded (an empty data folder and ACC_DEMO not false). */
+  demo?: DemoSummary;
+  /** Dev mode only, once the demo federation exists: a token of its project viewer. */
+  viewer?: { token: string; projectId: string };
   /** Set when ACC_EOSC_PROVIDERS_URL is: the start-up and daily EOSC provider sync (§4.4). */
   providerSync?: ProviderSync;
   /**
@@ -53,11 +58,16 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   const servers: (http.Server | https.Server)[] = [];
   try {
     let devKeys: DevKeys | undefined;
+    let demo: DemoSummary | undefined;
     let trust: IssuerTrust | undefined;
     if (config.dev) {
       devKeys = await loadDevKeys('dataDir' in config.database ? join(config.database.dataDir, 'dev-signing-key.json') : undefined);
       trust = { issuer: DEV_ISSUER, keys: { jwks: devKeys.jwks } };
       await seedDevAdmin(database.dataSource, config.entitlements.namespace, config.entitlements.parent);
+      if (config.demo) {
+        demo = await seedDemoFederation(database.dataSource, { namespace: config.entitlements.namespace, parent: config.entitlements.parent });
+        if (demo) logger.info({ ms: demo.ms, metrics: demo.metrics, projects: demo.projects }, `demo federation seeded in ${demo.ms} ms`);
+      }
     } else if (config.oidc.issuer && config.oidc.jwksUri) {
       trust = { issuer: config.oidc.issuer, keys: { jwksUri: config.oidc.jwksUri }, audience: config.oidc.audience };
     }
@@ -112,12 +122,21 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
       metricsUrl = `http://${hostForUrl(config.metrics.host)}:${(metricsServer.address() as AddressInfo).port}/metrics`;
     }
     const scheme = config.tls ? 'https' : 'http';
-    // The claim makes the token work whichever entitlement source is configured.
-    const adminEntitlement = `${config.entitlements.namespace}:${config.entitlements.parent}:role=admin`;
     let closing: Promise<void> | undefined;
-    const adminToken = devKeys
-      ? await mintDevToken(devKeys, { sub: DEV_ADMIN.oidcId, name: 'Dev Admin', entitlements: [adminEntitlement] })
-      : undefined;
+    const { namespace, parent } = config.entitlements;
+    const adminToken = devKeys ? await mintDevToken(devKeys, devAdminClaims(namespace, parent)) : undefined;
+    // On every start of a demo folder, not only the first: the banner always offers the viewer.
+    const viewer =
+      devKeys && (await demoViewerExists(database))
+        ? {
+            projectId: DEMO_VIEWER.projectId,
+            token: await mintDevToken(devKeys, {
+              sub: DEMO_VIEWER.oidcId,
+              name: DEMO_VIEWER.name,
+              entitlements: [projectEntitlement(namespace, parent, DEMO_VIEWER.projectId, 'viewer')],
+            }),
+          }
+        : undefined;
     // Started last, so no failure below can leave its timer behind; it never delays start-up.
     const providerSync = config.eoscProvidersUrl ? createProviderSync(config.eoscProvidersUrl, database.dataSource, logger) : undefined;
     void providerSync?.start();
@@ -127,6 +146,8 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
       services,
       database,
       adminToken,
+      demo,
+      viewer,
       providerSync,
       logger,
       metricsUrl,
@@ -161,6 +182,11 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     if (!options.database) await database.close();
     throw err;
   }
+}
+
+async function demoViewerExists(database: Database): Promise<boolean> {
+  const rows: unknown[] = await database.dataSource.query('SELECT 1 FROM actors WHERE oidc_id = $1 AND issuer = $2', [DEMO_VIEWER.oidcId, DEV_ISSUER]);
+  return rows.length > 0;
 }
 
 const listen = (server: http.Server | https.Server, port: number, host: string) =>

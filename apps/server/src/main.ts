@@ -3,6 +3,9 @@ import { ConfigError, loadConfig } from './config.js';
 
 const dev = process.argv.includes('--dev');
 
+const today = () => new Date().toISOString().slice(0, 10);
+const yearAgo = () => new Date(Date.now() - 365 * 86_400_000).toISOString().slice(0, 10);
+
 try {
   const config = loadConfig(process.env, { dev });
   const app = await startApp(config);
@@ -12,9 +15,27 @@ try {
     `acc ${config.version} listening on ${app.url} (${app.database.backend}${dev ? ', dev mode' : ''})`,
   );
   if (app.adminToken) {
+    // The admin token comes first and alone on its line: scripts and tests pick the first token line.
     console.log('\nDev mode: this server issues its own tokens. System-admin token (12 h):\n');
     console.log(app.adminToken);
-    console.log(`\nTry: curl -H "Authorization: Bearer $TOKEN" ${app.url}/accounting-system/unit-types\n`);
+    if (app.demo) {
+      const d = app.demo;
+      console.log(
+        `\nDemo federation seeded in ${d.ms} ms: ${d.providers.length} providers, ${d.projects.length} projects (${d.projects.join(', ')}), ` +
+          `${d.installations} installations, ${d.metricDefinitions} metric definitions, ${d.metrics} metrics, ${d.capacities} capacities ` +
+          `(groups ${d.groups.join(', ')}; users ${d.users.join(', ')}).`,
+      );
+    } else if (config.demo) {
+      console.log('\nDemo federation: not seeded, this data folder already has projects.');
+    }
+    if (app.viewer) {
+      console.log(`\nViewer of project ${app.viewer.projectId} (actor demo-viewer), token (12 h):\n`);
+      console.log(app.viewer.token);
+    }
+    console.log(`\nTry: TOKEN=$(npm run -s dev:token); curl -H "Authorization: Bearer $TOKEN" ${app.url}/accounting-system/unit-types`);
+    if (app.viewer)
+      console.log(`     VIEWER=<the viewer token>; curl -H "Authorization: Bearer $VIEWER" "${app.url}/accounting-system/projects/${app.viewer.projectId}/report?start=${yearAgo()}&end=${today()}"`);
+    console.log('');
   }
   let stopping = false;
   const stop = async (signal: string) => {

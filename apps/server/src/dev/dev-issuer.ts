@@ -6,6 +6,19 @@ import { exportJWK, generateKeyPair, importJWK, SignJWT, type JSONWebKeySet, typ
 export const DEV_ISSUER = 'http://localhost:58080/realms/quarkus';
 export const DEV_ADMIN = { actorId: '507f1f77bcf86cd799439011', oidcId: 'admin_voperson_id' };
 
+/** `<namespace>:<parent>:role=admin`, the system-admin entitlement (§3.4). */
+export const systemAdminEntitlement = (namespace: string, parent: string) => `${namespace}:${parent}:role=admin`;
+/** `<namespace>:<parent>:<project>:role=<role>`, a role on one project (§3.3). */
+export const projectEntitlement = (namespace: string, parent: string, projectId: string, role: 'admin' | 'viewer') =>
+  `${namespace}:${parent}:${projectId}:role=${role}`;
+
+/** The claims of the dev admin's token; the entitlement claim makes it work in `oidc` mode as well. */
+export const devAdminClaims = (namespace: string, parent: string) => ({
+  sub: DEV_ADMIN.oidcId,
+  name: 'Dev Admin',
+  entitlements: [systemAdminEntitlement(namespace, parent)],
+});
+
 export interface DevKeys {
   privateJwk: JWK;
   jwks: JSONWebKeySet;
