@@ -315,6 +315,44 @@ describe.each(backends)('reports (%s)', (backend) => {
     });
   });
 
+  it('sums in exact decimal at every level: ten times 0.1 is 1, not 0.9999999999999999', async () => {
+    await f.project('PRX');
+    await f.provider('pvx1');
+    await f.provider('pvx2');
+    await f.associate('PRX', 'pvx1');
+    await f.associate('PRX', 'pvx2');
+    const x1 = await f.installation('PRX', 'pvx1');
+    const x2 = await f.installation('PRX', 'pvx1');
+    const x3 = await f.installation('PRX', 'pvx2');
+    const def = await f.definition();
+    for (let d = 1; d <= 10; d++) await f.metric(x1, def, `2024-03-${String(d).padStart(2, '0')}T00:00:00Z`, `2024-03-${String(d).padStart(2, '0')}T01:00:00Z`, 0.1, { groupId: 'gx' });
+    // Two periods of x2 (capacity from June) add up to 0.3 in the provider aggregate, where 0.1 + 0.2 drifts.
+    await f.capacity(x2.id, def, '1', '2024-06-01T00:00:00Z');
+    await f.metric(x2, def, '2024-02-01T00:00:00Z', '2024-02-02T00:00:00Z', 0.1);
+    await f.metric(x2, def, '2024-07-01T00:00:00Z', '2024-07-02T00:00:00Z', 0.2);
+    await f.metric(x3, def, '2024-05-01T00:00:00Z', '2024-05-02T00:00:00Z', 50000.2);
+    await f.metric(x3, def, '2024-05-03T00:00:00Z', '2024-05-04T00:00:00Z', 10308.2);
+    expect(0.1 + 0.2).not.toBe(0.3);
+    expect(50000.2 + 10308.2).not.toBe(60308.4);
+
+    const totalOf = (report: { aggregated_metrics: { total_value: number }[] }) => report.aggregated_metrics.map((m) => m.total_value);
+    const installation = (await get(`/installations/${x1.id}/report?${YEAR}`)).body;
+    expect(installation.data[0].periods.map((p: { total_value: number }) => p.total_value)).toEqual([1]);
+    const x3Report = (await get(`/installations/${x3.id}/report?${YEAR}`)).body;
+    expect(x3Report.data[0].periods[0].total_value).toBe(60308.4);
+    expect(totalOf((await get(`/projects/PRX/providers/pvx1/report?${YEAR}`)).body)).toEqual([1.3]);
+    const project = (await get(`/projects/PRX/report?${YEAR}`)).body;
+    expect(project.data.map(totalOf)).toEqual([[1.3], [60308.4]]);
+    expect(totalOf(project)).toEqual([60309.7]);
+    expect(totalOf((await get(`/projects/PRX/groups/gx/report?${YEAR}`)).body)).toEqual([1]);
+    const x2Periods = (await get(`/installations/${x2.id}/report?${YEAR}`)).body.data[0].periods;
+    expect(x2Periods.map((p: { total_value: number }) => p.total_value)).toEqual([0.1, 0.2]);
+
+    const viaTrpc = await trpc(s, 'query', 'reports.project', { project_id: 'PRX', start: '2024-01-01', end: '2024-12-31' }, admin);
+    expect(totalOf(viaTrpc.body.result.data)).toEqual([60309.7]);
+    expect(viaTrpc.body.result.data.data[0].data[0].data[0].periods[0].total_value).toBe(1);
+  });
+
   it('serves reports over tRPC', async () => {
     const r = await trpc(s, 'query', 'reports.installation', { installation_id: i1.id, start: '2024-01-01', end: '2024-12-31' }, admin);
     expect(r.body.result.data).toEqual(i1Year());

@@ -1,8 +1,30 @@
 import type { AggregatedMetric, InstallationReport, ProviderReport, ReportPeriod } from '@acc/contracts';
 import type { InstallationRow, ProviderRow } from '@acc/db';
 import { formatInstant } from '../metrics/instants.js';
+import { sumDecimals } from './decimal.js';
 import { splitPeriods, type CapacityPoint } from './periods.js';
 import type { DefinitionInUse, MetricOwnerFilter, PeriodKey, ReportRepository } from './report-repository.js';
+
+/*
+ * Reports are built with every `total_value` still exact decimal text, so that sums of sums stay exact;
+ * the *Wire functions turn them into JSON numbers once, when the report is answered.
+ */
+type ExactPeriod = Omit<ReportPeriod, 'total_value'> & { total_value: string };
+type ExactDefinitionData = Omit<InstallationReport['data'][number], 'periods'> & { periods: ExactPeriod[] };
+export type ExactInstallationReport = Omit<InstallationReport, 'data'> & { data: ExactDefinitionData[] };
+export type ExactAggregated = Omit<AggregatedMetric, 'total_value'> & { total_value: string };
+export type ExactProviderReport = Omit<ProviderReport, 'aggregated_metrics' | 'data'> & { aggregated_metrics: ExactAggregated[]; data: ExactInstallationReport[] };
+
+export const installationWire = (r: ExactInstallationReport): InstallationReport => ({
+  ...r,
+  data: r.data.map((d) => ({ ...d, periods: d.periods.map((p) => ({ ...p, total_value: Number(p.total_value) })) })),
+});
+export const aggregatedWire = (list: readonly ExactAggregated[]): AggregatedMetric[] => list.map((a) => ({ ...a, total_value: Number(a.total_value) }));
+export const providerWire = (r: ExactProviderReport): ProviderReport => ({
+  ...r,
+  aggregated_metrics: aggregatedWire(r.aggregated_metrics),
+  data: r.data.map(installationWire),
+});
 
 export interface ReportWindow {
   /** `start` at 00:00Z. */
@@ -19,7 +41,7 @@ const pairKey = (installationId: string, definitionId: string) => JSON.stringify
  * capacities, then every period's sum at once. Periods are split here (few capacities); metrics are
  * only ever summed in SQL.
  */
-export async function installationReports(repo: ReportRepository, installations: readonly InstallationRow[], w: ReportWindow): Promise<InstallationReport[]> {
+export async function installationReports(repo: ReportRepository, installations: readonly InstallationRow[], w: ReportWindow): Promise<ExactInstallationReport[]> {
   if (installations.length === 0) return [];
   const ids = installations.map((i) => i.id);
   const definitions = await repo.definitionsInUse(ids);
@@ -42,9 +64,9 @@ export async function installationReports(repo: ReportRepository, installations:
   }
   const sums = await repo.sums(keys, w.owner);
 
-  const dataOf = new Map<string, InstallationReport['data']>(ids.map((id) => [id, []]));
+  const dataOf = new Map<string, ExactDefinitionData[]>(ids.map((id) => [id, []]));
   for (const { definition: d, first, count } of entries) {
-    const periods: ReportPeriod[] = [];
+    const periods: ExactPeriod[] = [];
     for (let i = first; i < first + count; i++) {
       const { from, to, capacity } = keys[i];
       const { total, usage } = sums[i];
@@ -79,26 +101,26 @@ export async function installationReports(repo: ReportRepository, installations:
 }
 
 /** Per-definition sums of the given (definition, total) pairs, in order of first appearance. */
-export function aggregate(items: Iterable<AggregatedMetric>): AggregatedMetric[] {
-  const byDefinition = new Map<string, AggregatedMetric>();
+export function aggregate(items: Iterable<ExactAggregated>): ExactAggregated[] {
+  const byDefinition = new Map<string, { first: ExactAggregated; totals: string[] }>();
   for (const item of items) {
     const seen = byDefinition.get(item.metric_definition_id);
-    if (seen) seen.total_value += item.total_value;
-    else byDefinition.set(item.metric_definition_id, { ...item });
+    if (seen) seen.totals.push(item.total_value);
+    else byDefinition.set(item.metric_definition_id, { first: item, totals: [item.total_value] });
   }
-  return [...byDefinition.values()];
+  return [...byDefinition.values()].map(({ first, totals }) => ({ ...first, total_value: sumDecimals(totals) }));
 }
 
 /** Every period's total of every installation, as aggregate input. */
-function* periodTotals(reports: readonly InstallationReport[]): Iterable<AggregatedMetric> {
+function* periodTotals(reports: readonly ExactInstallationReport[]): Iterable<ExactAggregated> {
   for (const r of reports)
     for (const d of r.data) {
       const { periods, ...definition } = d;
-      yield { ...definition, total_value: periods.reduce((sum, p) => sum + p.total_value, 0) };
+      yield { ...definition, total_value: sumDecimals(periods.map((p) => p.total_value)) };
     }
 }
 
-export function providerReport(provider: ProviderRow, data: InstallationReport[]): ProviderReport {
+export function providerReport(provider: ProviderRow, data: ExactInstallationReport[]): ExactProviderReport {
   return {
     provider_id: provider.id,
     name: provider.name,

@@ -31,7 +31,8 @@ export interface MetricOwnerFilter {
 }
 
 export interface PeriodSum {
-  total: number;
+  /** Exact decimal text. */
+  total: string;
   /** roundHalfUp(total / capacity, 4) * 100 as exact decimal text; null without a (non-zero) capacity. */
   usage: string | null;
 }
@@ -93,11 +94,13 @@ export class ReportRepository {
    * Σ value per period in one statement: the periods travel as parallel arrays, and each sums, in a
    * LATERAL subquery (an index range scan on its installation, definition and start), the metrics lying
    * wholly inside [from, to]; periods without any metric are dropped and keep their default. A plain
-   * JOIN let the planner hash-join the periods against a sequential scan of the whole table. Usage is
-   * computed in numeric, so rounding is exact half-up.
+   * JOIN let the planner hash-join the periods against a sequential scan of the whole table. Values are
+   * summed and divided in numeric, so totals carry no binary noise and rounding is exact half-up. Each
+   * double goes through its text form, the shortest that reads back as the same double (what JSON
+   * shows for it), because a direct cast to numeric keeps only 15 significant digits.
    */
   async sums(periods: readonly PeriodKey[], owner: MetricOwnerFilter): Promise<PeriodSum[]> {
-    const out: PeriodSum[] = periods.map((p) => ({ total: 0, usage: p.capacity !== null && Number(p.capacity) !== 0 ? '0' : null }));
+    const out: PeriodSum[] = periods.map((p) => ({ total: '0', usage: p.capacity !== null && Number(p.capacity) !== 0 ? '0' : null }));
     if (periods.length === 0) return out;
     const params: unknown[] = [
       periods.map((p) => p.installationId),
@@ -109,11 +112,11 @@ export class ReportRepository {
     let ownerSql = '';
     if (owner.groupId !== undefined) ownerSql += ` AND m.group_id = $${params.push(owner.groupId)}`;
     if (owner.userId !== undefined) ownerSql += ` AND m.user_id = $${params.push(owner.userId)}`;
-    const rows: { n: string; total: number; usage: string | null }[] = await this.m.query(
-      `SELECT p.n, s.total, round(s.total::numeric / NULLIF(p.cap, 0), 4) * 100 AS usage
+    const rows: { n: string; total: string; usage: string | null }[] = await this.m.query(
+      `SELECT p.n, s.total::text AS total, (round(s.total / NULLIF(p.cap, 0), 4) * 100)::text AS usage
          FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::timestamptz[], $5::numeric[]) WITH ORDINALITY AS p(inst, def, f, t, cap, n)
          CROSS JOIN LATERAL (
-           SELECT sum(m.value) AS total FROM metrics m
+           SELECT sum(m.value::text::numeric) AS total FROM metrics m
             WHERE m.installation_id = p.inst AND m.metric_definition_id = p.def
               AND m.time_period_start >= p.f AND m.time_period_start <= p.t
               AND m.time_period_end >= p.f AND m.time_period_end <= p.t${ownerSql}
@@ -121,7 +124,7 @@ export class ReportRepository {
         WHERE s.total IS NOT NULL`,
       params,
     );
-    for (const r of rows) out[Number(r.n) - 1] = { total: Number(r.total), usage: r.usage === null ? null : String(r.usage) };
+    for (const r of rows) out[Number(r.n) - 1] = { total: r.total, usage: r.usage };
     return out;
   }
 }

@@ -8,7 +8,7 @@ import type { Role } from '../../auth/entitlements.js';
 import { AppError, notFound } from '../../errors.js';
 import { dayStart } from '../metrics/instants.js';
 import { providerOfProject } from '../metrics/project-provider.js';
-import { aggregate, installationReports, providerReport, type ReportWindow } from './report-builder.js';
+import { aggregate, aggregatedWire, installationReports, installationWire, providerReport, providerWire, type ReportWindow } from './report-builder.js';
 import { ReportRepository, type MetricOwnerFilter } from './report-repository.js';
 import { toProjectHeader } from '../projects/project-wire.js';
 
@@ -64,8 +64,8 @@ export class ReportService {
     const data = providers.map((pv) => providerReport(pv, reports.filter((i) => i.provider === pv.id)));
     return {
       ...toProjectHeader(project),
-      aggregated_metrics: aggregate(data.flatMap((d) => d.aggregated_metrics)),
-      data,
+      aggregated_metrics: aggregatedWire(aggregate(data.flatMap((d) => d.aggregated_metrics))),
+      data: data.map(providerWire),
     };
   }
 
@@ -84,13 +84,13 @@ export class ReportService {
 
   private async ofInstallation(installation: InstallationRow, r: ReportRequest): Promise<InstallationReport> {
     const [report] = await installationReports(this.repo, [installation], windowOf(r));
-    return report;
+    return installationWire(report);
   }
 
   private async ofProvider(projectId: string, provider: ProviderRow, r: ReportRequest): Promise<ProviderReport> {
     const repo = this.repo;
     const installations = await repo.installationsOfProject(projectId, provider.id);
-    return providerReport(provider, await installationReports(repo, installations, windowOf(r)));
+    return providerWire(providerReport(provider, await installationReports(repo, installations, windowOf(r))));
   }
 
   /** One ProviderReport per project where the provider has at least one installation (§5). */
@@ -100,6 +100,6 @@ export class ReportService {
     const data = await installationReports(repo, installations, windowOf(r));
     const projects = [...new Set(installations.map((i) => i.projectId))];
     const reports = projects.map((projectId) => providerReport(provider, data.filter((d) => d.project === projectId)));
-    return { reports, aggregated_metrics: aggregate(reports.flatMap((p) => p.aggregated_metrics)) };
+    return { reports: reports.map(providerWire), aggregated_metrics: aggregatedWire(aggregate(reports.flatMap((p) => p.aggregated_metrics))) };
   }
 }
