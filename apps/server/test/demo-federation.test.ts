@@ -119,6 +119,20 @@ describe.each(backends)('demo federation (%s)', (backend) => {
     expect(await count(database, 'SELECT 1 FROM projects')).toBe(3);
     expect(await count(database, 'SELECT 1 FROM entitlements')).toBe(2);
   });
+
+  it('creates custom projects offline: dev mode does not ask OpenAIRE unless ACC_OPENAIRE_URL says so', async () => {
+    const post = (path: string, body: unknown) =>
+      fetch(`${app.url}/accounting-system${path}`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${app.adminToken}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    const project = { id: 'acme-1', acronym: 'ACME', title: 'Acme', start_date: '2025-01-01', end_date: '2027-12-31', call_identifier: 'LOCAL' };
+    expect((await post('/admin/projects', project)).status).toBe(201);
+    const r = await post('/admin/register-projects', { projects: ['777536'] });
+    expect(r.status).toBe(400);
+    expect(((await r.json()) as { message: string }).message).toMatch(/^OpenAIRE lookups are off/);
+  });
 });
 
 describe('demo federation seeding', () => {
