@@ -1,28 +1,35 @@
-import { unauthorized } from '../errors.js';
-
+/** The tenant path's 401 when the authorisation server cannot vouch for the token either way. */
 export const introspectionMessages = {
   unavailable: 'The access token could not be validated by its issuer.',
 };
 
 export interface IntrospectionClient {
-  /** `{auth_server_url}{introspection_path}`, joined as configured (§3.1). */
+  /** The configured endpoint: `{auth_server_url}{introspection_path}` for a tenant (§3.1), `{issuer}/introspect` for APEL. */
   url: string;
   clientId: string;
   secret: string;
 }
 
-const TIMEOUT_MS = 5000;
+export interface IntrospectionOptions {
+  fetchImpl?: typeof fetch;
+  /** An authorisation server that hangs must not hold the request forever. */
+  timeoutMs?: number;
+}
 
 /**
- * RFC 7662 token introspection: the tenant's client authenticates with HTTP Basic and posts
- * `token=<token>` as a form. Returns the response object; whether it is `active` is the caller's
- * decision. An unreachable or misbehaving endpoint cannot vouch for the token, so that is a 401 too
- * (§3.1: a token that fails validation gives 401), never the token's text in any message.
+ * RFC 7662 token introspection, the one client for OIDC tenants and APEL: HTTP Basic with the client's
+ * credentials, `token=<token>` as a form. Resolves to the response object (whether it is `active` is the
+ * caller's decision), or undefined when the endpoint cannot vouch for the token: unreachable, not 2xx,
+ * or not a JSON object. Redirects are not followed, so the token is only ever sent to the configured URL.
  */
-export async function introspect(client: IntrospectionClient, token: string): Promise<Record<string, unknown>> {
-  let res: Response;
+export async function introspect(
+  client: IntrospectionClient,
+  token: string,
+  opts: IntrospectionOptions = {},
+): Promise<Record<string, unknown> | undefined> {
+  const fetchImpl = opts.fetchImpl ?? ((input, init) => fetch(input, init));
   try {
-    res = await fetch(client.url, {
+    const res = await fetchImpl(client.url, {
       method: 'POST',
       headers: {
         Authorization: `Basic ${Buffer.from(`${client.clientId}:${client.secret}`, 'utf8').toString('base64')}`,
@@ -30,18 +37,16 @@ export async function introspect(client: IntrospectionClient, token: string): Pr
         Accept: 'application/json',
       },
       body: new URLSearchParams({ token }).toString(),
-      signal: AbortSignal.timeout(TIMEOUT_MS),
+      redirect: 'manual',
+      signal: AbortSignal.timeout(opts.timeoutMs ?? 5000),
     });
+    if (!res.ok) {
+      await res.body?.cancel().catch(() => undefined);
+      return undefined;
+    }
+    const body: unknown = await res.json();
+    return body && typeof body === 'object' && !Array.isArray(body) ? (body as Record<string, unknown>) : undefined;
   } catch {
-    throw unauthorized(introspectionMessages.unavailable);
+    return undefined;
   }
-  if (!res.ok) throw unauthorized(introspectionMessages.unavailable);
-  let body: unknown;
-  try {
-    body = await res.json();
-  } catch {
-    throw unauthorized(introspectionMessages.unavailable);
-  }
-  if (!body || typeof body !== 'object' || Array.isArray(body)) throw unauthorized(introspectionMessages.unavailable);
-  return body as Record<string, unknown>;
 }

@@ -1,7 +1,8 @@
 import { createLocalJWKSet, createRemoteJWKSet, decodeJwt, errors as joseErrors, jwtVerify, type JSONWebKeySet, type JWTPayload } from 'jose';
 import { messages } from '@acc/contracts';
 import { badRequest, unauthorized } from '../errors.js';
-import { introspect, type IntrospectionClient } from './introspection.js';
+import { introspect, introspectionMessages, type IntrospectionClient } from './introspection.js';
+import { JWT_TIME_OPTIONS, tokenTimeProblem } from './token-times.js';
 
 export interface IssuerTrust {
   issuer: string;
@@ -38,31 +39,44 @@ export class TokenVerifier {
   async verify(token: string): Promise<JWTPayload> {
     const iss = TokenVerifier.unverifiedIssuer(token);
     if (!this.trust || iss !== this.trust.issuer) throw unauthorized(messages.issuerUntrusted);
+    let payload: JWTPayload;
     try {
-      const { payload } = await jwtVerify(token, this.keys, {
+      ({ payload } = await jwtVerify(token, this.keys, {
         issuer: this.trust.issuer,
         audience: this.trust.audience,
         algorithms: ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'],
-      });
-      return payload;
+        ...JWT_TIME_OPTIONS,
+      }));
     } catch (err) {
       if (err instanceof joseErrors.JWTExpired) throw unauthorized(messages.tokenExpired);
       throw unauthorized(messages.tokenInvalid);
     }
+    // jose has judged exp and nbf; this adds the check it has no option for, an iat from the future.
+    assertTimes(payload);
+    return payload;
   }
 
   /**
    * A tenant's token: its authorisation server decides (RFC 7662), so its signing keys need not be known
-   * here. The introspection answer is authoritative and overlays the token's own claims; an expired
-   * token is refused before the network call with the clearer message.
+   * here. The introspection answer is authoritative and overlays the token's own claims. The time
+   * claims are held to the default tenant's rules before the network call: a token without `exp`, or
+   * from the future, is refused even if its server would still call it active.
    */
   async verifyAtTenant(token: string, client: IntrospectionClient): Promise<JWTPayload> {
     const payload = unverifiedPayload(token);
-    if (typeof payload.exp === 'number' && payload.exp * 1000 <= Date.now()) throw unauthorized(messages.tokenExpired);
-    const { active, ...introspected } = await introspect(client, token);
+    assertTimes(payload);
+    const answer = await introspect(client, token);
+    if (!answer) throw unauthorized(introspectionMessages.unavailable);
+    const { active, ...introspected } = answer;
     if (active !== true) throw unauthorized(messages.tokenInvalid);
     return { ...payload, ...introspected } as JWTPayload;
   }
+}
+
+function assertTimes(payload: JWTPayload): void {
+  const problem = tokenTimeProblem(payload, Math.floor(Date.now() / 1000));
+  if (problem === 'expired') throw unauthorized(messages.tokenExpired);
+  if (problem) throw unauthorized(messages.tokenInvalid);
 }
 
 function unverifiedPayload(token: string): JWTPayload {
