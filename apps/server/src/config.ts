@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { issuerEntryProblem } from './apel/trusted-issuers.js';
 
 const optional = z.string().trim().min(1).optional();
 // A JSON document in a variable (APEL lists and maps); unset or blank means `fallback`.
@@ -154,6 +155,10 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: { dev?: boolean } = 
   }
   if (!e.ACC_APEL_INTROSPECTION_CLIENT_ID !== !e.ACC_APEL_INTROSPECTION_CLIENT_SECRET) {
     throw new ConfigError('ACC_APEL_INTROSPECTION_CLIENT_ID and ACC_APEL_INTROSPECTION_CLIENT_SECRET must be set together.');
+  }
+  for (const entry of e.ACC_APEL_IAM_ISSUERS) {
+    const problem = issuerEntryProblem(entry, e.ACC_APEL_ALLOW_HTTP_ISSUERS);
+    if (problem) throw new ConfigError(`Invalid configuration: ACC_APEL_IAM_ISSUERS: ${problem}.`);
   }
   const corsOrigins = e.ACC_CORS_ORIGINS.split(',').map((o) => o.trim().replace(/\/+$/, '')).filter(Boolean);
   for (const origin of corsOrigins) {

@@ -1,10 +1,13 @@
 import { compactVerify, createRemoteJWKSet, decodeJwt, type JWTPayload } from 'jose';
+import { introspect } from '../auth/introspection.js';
+import { CLOCK_SKEW_SECONDS } from '../auth/token-times.js';
+import { TrustedIssuers } from './trusted-issuers.js';
 
 /** RS*, PS*, ES* only (spec §2.1.7): `none` and HMAC would let anyone who knows the alg mint tokens. */
 export const APEL_TOKEN_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512'];
 
 export interface ApelTokenCheckerOptions {
-  /** `IAM_HOSTNAME_LIST`: issuer URLs or host names. */
+  /** `IAM_HOSTNAME_LIST`: issuer URLs or bare host names (see trusted-issuers.ts); an unusable entry throws. */
   issuers: readonly string[];
   /**
    * Accept `http://` issuers on 127.0.0.1 / localhost, so tests and dev can run a local IAM. Any other
@@ -22,34 +25,6 @@ export interface ApelTokenCheckerOptions {
   maxCacheEntries?: number;
 }
 
-const LOCAL_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
-
-/**
- * The spec's host name of an issuer (§2.1.6): the scheme removed and **every** `/` removed, so
- * `https://iam.example/` and `https://iam.example` compare equal. Undefined when the issuer may not be
- * trusted at all (not https, or http outside the local-test exception).
- */
-export function issuerHostname(iss: string, allowHttp = false): string | undefined {
-  let rest: string;
-  if (iss.startsWith('https://')) rest = iss.slice('https://'.length);
-  else if (allowHttp && iss.startsWith('http://')) {
-    let host: string;
-    try {
-      host = new URL(iss).hostname;
-    } catch {
-      return undefined;
-    }
-    if (!LOCAL_HOSTS.has(host)) return undefined;
-    rest = iss.slice('http://'.length);
-  } else return undefined;
-  return rest.replaceAll('/', '');
-}
-
-/** A configured list entry (URL or bare host name) in the same form as `issuerHostname`. */
-export function listedIssuerHostname(entry: string): string {
-  return entry.trim().replace(/^https?:\/\//, '').replaceAll('/', '');
-}
-
 interface CacheEntry {
   sub: string;
   /** Epoch seconds; the entry is dead from this instant on. */
@@ -61,7 +36,7 @@ interface CacheEntry {
  * failure (all of which are 401 to the caller; the 403 of §2.2 is the route's decision).
  */
 export class ApelTokenChecker {
-  private readonly trusted: Set<string>;
+  private readonly trusted: TrustedIssuers;
   private readonly now: () => number;
   private readonly fetchImpl: typeof fetch;
   private readonly timeoutMs: number;
@@ -72,7 +47,7 @@ export class ApelTokenChecker {
   private readonly jwks = new Map<string, ReturnType<typeof createRemoteJWKSet>>();
 
   constructor(private readonly opts: ApelTokenCheckerOptions) {
-    this.trusted = new Set(opts.issuers.map(listedIssuerHostname));
+    this.trusted = new TrustedIssuers(opts.issuers, opts.allowHttpIssuers);
     this.now = opts.now ?? Date.now;
     this.fetchImpl = opts.fetchImpl ?? ((input, init) => fetch(input, init));
     this.timeoutMs = opts.timeoutMs ?? 5000;
@@ -101,8 +76,8 @@ export class ApelTokenChecker {
     if (!this.timesValid(payload, nowSec)) return undefined;
     const iss = payload.iss;
     if (typeof iss !== 'string') return undefined;
-    const host = issuerHostname(iss, this.opts.allowHttpIssuers);
-    if (host === undefined || !this.trusted.has(host)) return undefined;
+    const issuer = this.trusted.match(iss);
+    if (!issuer) return undefined;
 
     // 4.
     const hit = this.cache.get(token);
@@ -111,19 +86,22 @@ export class ApelTokenChecker {
       this.cache.delete(token);
     }
 
-    const base = iss.replace(/\/+$/, '');
-    // 7.
-    if (!(await this.signatureValid(token, base))) return undefined;
-    // 8.
-    if (this.opts.introspection && !(await this.introspectionValid(token, base, sub, this.opts.introspection))) return undefined;
+    // 7 and 8 reach the configured issuer's URL, never one spelled by the token.
+    if (!(await this.signatureValid(token, issuer.base))) return undefined;
+    if (this.opts.introspection && !(await this.introspectionValid(token, issuer.base, sub, this.opts.introspection))) return undefined;
 
     this.remember(token, sub, Math.min(nowSec + this.ttl, payload.exp as number), nowSec);
     return sub;
   }
 
+  /**
+   * The spec's exact `iat`/`exp` rule (§2.1.5). The spec is silent on `nbf`; a token not valid yet is
+   * refused beyond the clock skew the ARGO path allows too.
+   */
   private timesValid(payload: JWTPayload, nowSec: number): boolean {
-    const { iat, exp } = payload;
+    const { iat, exp, nbf } = payload;
     if (typeof iat !== 'number' || typeof exp !== 'number' || !Number.isFinite(iat) || !Number.isFinite(exp)) return false;
+    if (nbf !== undefined && (typeof nbf !== 'number' || !(nbf <= nowSec + CLOCK_SKEW_SECONDS))) return false;
     return iat <= nowSec && exp >= nowSec;
   }
 
@@ -150,28 +128,13 @@ export class ApelTokenChecker {
     sub: string,
     credentials: { clientId: string; clientSecret: string },
   ): Promise<boolean> {
-    try {
-      const basic = Buffer.from(`${credentials.clientId}:${credentials.clientSecret}`).toString('base64');
-      const res = await this.fetchImpl(`${base}/introspect`, {
-        method: 'POST',
-        headers: {
-          Authorization: `Basic ${basic}`,
-          'Content-Type': 'application/x-www-form-urlencoded',
-          Accept: 'application/json',
-        },
-        body: `token=${encodeURIComponent(token)}`,
-        signal: AbortSignal.timeout(this.timeoutMs),
-      });
-      if (!res.ok) {
-        await res.text().catch(() => undefined);
-        return false;
-      }
-      const body = (await res.json()) as { active?: unknown; client_id?: unknown } | null;
-      // Only client-credentials tokens carry client_id == sub: user tokens are refused on purpose.
-      return body?.active === true && body.client_id === sub;
-    } catch {
-      return false;
-    }
+    const answer = await introspect(
+      { url: `${base}/introspect`, clientId: credentials.clientId, secret: credentials.clientSecret },
+      token,
+      { fetchImpl: this.fetchImpl, timeoutMs: this.timeoutMs },
+    );
+    // Only client-credentials tokens carry client_id == sub: user tokens are refused on purpose.
+    return answer?.active === true && answer.client_id === sub;
   }
 
   private remember(token: string, sub: string, until: number, nowSec: number): void {
