@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { AccountingClient, DEFAULT_HOST } from '@acc/client';
+import { AccountingClient } from '@acc/client';
 import { CliError, UsageError } from './io.js';
 
 /** The global flags every command accepts (§4). */
@@ -24,6 +24,8 @@ interface ConfigFile {
 }
 
 export const configPath = () => join(homedir(), '.config', 'acc', 'config.json');
+/** The config path as users write it in messages: `~/.config/acc/config.json`. */
+const shownConfigPath = () => join('~', '.config', 'acc', 'config.json');
 
 function readConfigFile(): ConfigFile {
   const path = configPath();
@@ -50,13 +52,18 @@ const readTokenFile = (path: string): string => {
   }
 };
 
-/** Where to connect: flags, then ACC_URL, then the config file, then the service's default host. */
+/**
+ * Where to connect: flags, then ACC_URL, then the config file. There is no built-in default: a
+ * forgotten ACC_URL must not send the token to a server nobody chose.
+ */
 export function resolveEndpoint(opts: Pick<GlobalOptions, 'host' | 'url'>, env = process.env): string {
   if (opts.url) return opts.url;
   if (opts.host) return opts.host;
   if (env.ACC_URL) return env.ACC_URL;
   const file = readConfigFile();
-  return file.url ?? file.host ?? DEFAULT_HOST;
+  const endpoint = file.url ?? file.host;
+  if (!endpoint) throw new UsageError(`no server given: pass --url <url> (or --host <fqdn>), or set ACC_URL, or "url" in ${shownConfigPath()}`);
+  return endpoint;
 }
 
 /** The token: flags win over ACC_TOKEN / ACC_TOKEN_FILE, which win over the config file. */
@@ -71,7 +78,7 @@ export function resolveToken(opts: Pick<GlobalOptions, 'token' | 'f'>, env = pro
     else if (file.token_file) token = readTokenFile(file.token_file);
   }
   token = token?.trim();
-  if (!token) throw new UsageError(`a token is required: pass --token, or set ACC_TOKEN or ACC_TOKEN_FILE, or "token" in ${configPath()}`);
+  if (!token) throw new UsageError(`a token is required: pass --token, or set ACC_TOKEN or ACC_TOKEN_FILE, or "token" in ${shownConfigPath()}`);
   return token;
 }
 

@@ -1,85 +1,44 @@
+import { Readable, pipeline } from 'node:stream';
+import { CsvError, parse, type Info } from 'csv-parse';
+
 /** One CSV record and the 1-based line it starts on. */
 export interface CsvRecord {
   fields: string[];
   line: number;
 }
 
+/** A CSV syntax error (e.g. an unterminated quote) and the line csv-parse found it on. */
+export class CsvSyntaxError extends Error {
+  constructor(
+    message: string,
+    readonly line: number | undefined,
+  ) {
+    super(message);
+  }
+}
+
 /**
- * A streaming RFC 4180 reader: quoted fields may hold commas, doubled quotes and line breaks, and a
- * record may span chunk boundaries. Blank lines are skipped. Input is consumed chunk by chunk, so a file
- * of any size needs memory for one record only.
+ * Streams RFC 4180 records out of text chunks with csv-parse, so a file of any size needs memory for a
+ * few records only. Blank lines are skipped, a UTF-8 BOM is dropped, and `\r\n`, `\n` and `\r` all end
+ * records even when mixed in one file (csv-parse would otherwise settle on the first one it sees).
+ * Records may differ in length: the caller compares them with the header and says which line is wrong.
  */
 export async function* csvRecords(chunks: AsyncIterable<string>): AsyncGenerator<CsvRecord> {
-  let fields: string[] = [];
-  let field = '';
-  let quoted = false;
-  let afterQuote = false;
-  let touched = false;
-  let line = 1;
-  let recordLine = 1;
-  let pendingCR = false;
-
-  const endRecord = (): CsvRecord | undefined => {
-    fields.push(field);
-    const record = touched || fields.length > 1 || field !== '' ? { fields, line: recordLine } : undefined;
-    fields = [];
-    field = '';
-    touched = false;
-    afterQuote = false;
-    return record;
-  };
-
-  for await (const chunk of chunks) {
-    for (let i = 0; i < chunk.length; i++) {
-      const c = chunk[i];
-      if (pendingCR) {
-        pendingCR = false;
-        if (c === '\n') continue;
-      }
-      if (quoted) {
-        if (c === '"') {
-          if (chunk[i + 1] === '"') {
-            field += '"';
-            i++;
-          } else {
-            // Closing, unless the chunk ended between the two quotes of a `""`: see below.
-            quoted = false;
-            afterQuote = true;
-          }
-        } else {
-          if (c === '\n') line++;
-          field += c;
-        }
-        continue;
-      }
-      if (afterQuote && c === '"') {
-        // `""` split across a chunk boundary: a literal quote inside the still-open field.
-        field += '"';
-        quoted = true;
-        afterQuote = false;
-        continue;
-      }
-      if (c === ',') {
-        fields.push(field);
-        field = '';
-        afterQuote = false;
-        touched = true;
-      } else if (c === '\n' || c === '\r') {
-        const record = endRecord();
-        if (record) yield record;
-        line++;
-        recordLine = line;
-        if (c === '\r') pendingCR = true;
-      } else if (c === '"' && field === '' && !afterQuote) {
-        quoted = true;
-        touched = true;
-      } else {
-        field += c;
-        afterQuote = false;
-      }
+  const parser = parse({ bom: true, skip_empty_lines: true, relax_column_count: true, record_delimiter: ['\r\n', '\n', '\r'], info: true });
+  // Errors on either side destroy the parser, which makes the loop below throw them.
+  pipeline(Readable.from(chunks), parser, () => {});
+  // csv-parse counts the line a record ends on; a record starts after the previous one and the blank
+  // lines skipped since, which is what a user looking for a multi-line record needs.
+  let lastLine = 0;
+  let blankLines = 0;
+  try {
+    for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: Info }>) {
+      yield { fields: record, line: lastLine + 1 + (info.empty_lines - blankLines) };
+      lastLine = info.lines;
+      blankLines = info.empty_lines;
     }
+  } catch (e) {
+    if (e instanceof CsvError) throw new CsvSyntaxError(e.message, typeof e.lines === 'number' ? e.lines : undefined);
+    throw e;
   }
-  if (quoted) throw new Error(`line ${recordLine}: unterminated quoted field`);
-  const record = endRecord();
-  if (record) yield record;
 }

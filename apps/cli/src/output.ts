@@ -1,3 +1,4 @@
+import { stringify } from 'csv-stringify/sync';
 import { out } from './io.js';
 
 export const FORMATS = ['text', 'json', 'table', 'csv'] as const;
@@ -24,12 +25,12 @@ export function formatTable(header: string[], rows: string[][], limit = true): s
   return shown.map((r) => r.map((c, i) => c + ' '.repeat(widths[i] - [...c].length)).join('  ').trimEnd()).join('\n');
 }
 
-/** RFC 4180: quote fields holding a quote, comma or line break; double the quotes. */
-export const csvField = (v: unknown): string => {
-  const s = cell(v);
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-};
-export const csvLine = (values: unknown[]) => values.map(csvField).join(',');
+/**
+ * One RFC 4180 record, without its line end. Cells are made text first, so csv-stringify's own casts
+ * (booleans as 1/empty, dates as epoch milliseconds) never apply; it quotes a field holding a quote,
+ * comma or `\n`, and `quoted_match` adds the lone `\r` that RFC 4180 counts as a line break too.
+ */
+export const csvLine = (values: unknown[]): string => stringify([values.map(cell)], { eof: false, record_delimiter: 'unix', quoted_match: /\r/ });
 
 /**
  * Prints a list in the chosen format as it streams in: text, csv and json never hold the whole list in

@@ -9,8 +9,9 @@ import { registerMetrics } from './commands/metrics.js';
 import { registerReport } from './commands/report.js';
 import { registerSearch } from './commands/search.js';
 import { registerVersion } from './commands/version.js';
-import { CliError, err } from './io.js';
+import { CliError, err, out } from './io.js';
 import { FORMATS } from './output.js';
+import { CLI_VERSION } from './util.js';
 
 const integer = (min: number, max: number) => (value: string) => {
   if (!/^\d+$/.test(value.trim()) || Number(value) < min || Number(value) > max) {
@@ -33,14 +34,15 @@ export function createProgram(): Command {
     .exitOverride()
     .configureHelp({ showGlobalOptions: true })
     .configureOutput({ outputError: (text, write) => write(text) })
-    .option('--host <fqdn>', `FQDN of Argo Accounting Service (default: api.devel.acc.argo.grnet.gr)`)
+    .option('--host <fqdn>', 'FQDN of Argo Accounting Service (or ACC_URL, ~/.config/acc/config.json; no default)')
     .option('--url <url>', 'full base URL of the Accounting Service, instead of --host (or ACC_URL)')
     .option('--token <jwt>', 'JWT authentication token (or ACC_TOKEN, ACC_TOKEN_FILE, ~/.config/acc/config.json)')
     .option('-f', 'treat the JWT authentication token argument as a path to a file holding the token')
     .option('--timeout <s>', 'timeout of each request attempt, in seconds (default: 30)', seconds)
     .option('--retries <n>', 'retries after a failed attempt (default: 2)', integer(0, 10))
     .option('--page-size <n>', 'items per page requested from the server (1..100; search: 1..1000)', integer(1, 1000))
-    .addOption(new Option('--output <format>', 'output format').choices(FORMATS).default('text'));
+    .addOption(new Option('--output <format>', 'output format').choices(FORMATS).default('text'))
+    .addHelpText('after', `\nacc --version (or -V) prints the version of this CLI; \`acc version\` also asks the server.`);
 
   registerListings(program);
   registerMetrics(program);
@@ -57,6 +59,11 @@ export function createProgram(): Command {
 
 /** Runs the CLI and returns the exit code: 0 success, 1 runtime error, 2 usage error. */
 export async function run(argv: string[]): Promise<number> {
+  // Only as the first word: a program-wide --version option would also swallow `apel send --version <v>`.
+  if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
+    out(CLI_VERSION);
+    return 0;
+  }
   const program = createProgram();
   try {
     await program.parseAsync(argv, { from: 'user' });

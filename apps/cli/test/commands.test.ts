@@ -1,9 +1,10 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ent } from '../../server/test/support/issuer.js';
-import { ACC_JS, buildCli, lines, META_JSON, runAcc } from './support/cli.js';
+import { ACC_JS, buildCli, freshHome, lines, META_JSON, REPO_ROOT, runAcc } from './support/cli.js';
 import { seedWorld, type World } from '../../../packages/client/test/support/world.js';
 
 let w: World;
@@ -24,6 +25,20 @@ describe('the bundle', () => {
     const inputs = Object.keys(meta.inputs);
     expect(inputs.some((f) => f.startsWith('packages/client/src/'))).toBe(true);
     expect(inputs.filter((f) => f.includes('apps/server/') || f.includes('packages/db/'))).toEqual([]);
+    // CSV is read and written by the maintained libraries, bundled in.
+    expect(inputs.some((f) => f.includes('node_modules/csv-parse/'))).toBe(true);
+    expect(inputs.some((f) => f.includes('node_modules/csv-stringify/'))).toBe(true);
+  });
+
+  it('runs as `npx --no-install acc` from the repository root once built', () => {
+    const r = spawnSync('npx', ['--no-install', 'acc', '--help'], {
+      cwd: REPO_ROOT,
+      encoding: 'utf8',
+      // Offline and without the update check, so npm stays off the network.
+      env: { PATH: process.env.PATH ?? '', HOME: freshHome(), NPM_CONFIG_UPDATE_NOTIFIER: 'false', NPM_CONFIG_OFFLINE: 'true' },
+    });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^Usage: acc /);
   });
 });
 
@@ -134,11 +149,24 @@ describe('metrics', () => {
     }
   });
 
-  it('pushes a metric with a numeric value, silently', async () => {
+  it('pushes a metric with a numeric value and prints its id', async () => {
     const r = await acc('metrics', 'push', '--installation', w.cyf, '--metricdefid', w.cpu, '--tstart', '2024-04-01T00:00:00Z', '--tend', '2024-04-02T00:00:00Z', '--value', '42.5', '--gid', 'grp', '--uid', 'usr');
-    expect(r).toMatchObject({ code: 0, stdout: '', stderr: '' });
-    const listed = JSON.parse((await acc('metrics', 'list', '--installation', w.cyf, '--output', 'json')).stdout) as { value: unknown; group_id?: string; user_id?: string }[];
-    expect(listed.at(-1)).toMatchObject({ value: 42.5, group_id: 'grp', user_id: 'usr' });
+    expect(r).toMatchObject({ code: 0, stderr: '' });
+    expect(r.stdout).toMatch(/^[0-9a-f]{24}\n$/);
+    const listed = JSON.parse((await acc('metrics', 'list', '--installation', w.cyf, '--output', 'json')).stdout) as { id: string; value: unknown; group_id?: string; user_id?: string }[];
+    expect(listed.at(-1)).toMatchObject({ id: r.stdout.trim(), value: 42.5, group_id: 'grp', user_id: 'usr' });
+  });
+
+  it('push --output csv and table print the stored metric as one row', async () => {
+    const push = (day: string, output: string) =>
+      acc('metrics', 'push', '--installation', w.cyf, '--metricdefid', w.cpu, '--tstart', `2024-05-${day}T00:00:00Z`, '--tend', `2024-05-${day}T12:00:00Z`, '--value', '3', '--output', output);
+    const csv = lines((await push('01', 'csv')).stdout);
+    expect(csv).toHaveLength(2);
+    expect(csv[0]).toBe('id,metric_definition_id,metric_name,metric_type,value,time_period_start,time_period_end,group_id,user_id');
+    expect(csv[1]).toMatch(new RegExp(`^[0-9a-f]{24},${w.cpu},,,3,2024-05-01T00:00:00Z,2024-05-01T12:00:00Z,,$`));
+    const table = lines((await push('02', 'table')).stdout);
+    expect(table[0]).toMatch(/^id +metric_definition_id +metric_name +metric_type +value +time_period_start/);
+    expect(table[1]).toMatch(new RegExp(`^[0-9a-f]{24} +${w.cpu} +3 +2024-05-02T00:00:00Z +2024-05-02T12:00:00Z$`));
   });
 
   it('push --output json prints the created metric with its id', async () => {
@@ -184,10 +212,16 @@ describe('metrics import', () => {
     );
     const r = await acc('metrics', 'import', file, '--installation', w.kns, '--chunk-size', '2');
     expect(r).toMatchObject({ code: 0, stderr: '' });
-    expect(r.stdout).toBe(`Imported 5 metric(s) from metrics.csv into installation ${w.kns} in 3 request(s).\n`);
+    expect(r.stdout).toBe(`Sent 5 metric(s) from metrics.csv to installation ${w.kns} in 3 request(s): 5 new, 0 already there.\n`);
     const listed = JSON.parse((await acc('metrics', 'list', '--installation', w.kns, '--metricdefid', w.storage, '--start', '2023-01-01', '--end', '2023-02-01', '--output', 'json')).stdout) as { value: number; group_id?: string }[];
     expect(listed.map((m) => m.value)).toEqual([1.5, 3, 4.5, 6, 7.5]);
     expect(listed[0].group_id).toBe('group, with "quotes"');
+
+    // The same file again: every chunk is replayed from its idempotency key, nothing is stored twice.
+    const again = await acc('metrics', 'import', file, '--installation', w.kns, '--chunk-size', '2');
+    expect(again).toMatchObject({ code: 0, stderr: '' });
+    expect(again.stdout).toBe(`Sent 5 metric(s) from metrics.csv to installation ${w.kns} in 3 request(s): 0 new, 5 already there.\n`);
+    expect(await count()).toBe(5);
   });
 
   it('resumes a failed JSONL import without duplicating what was stored', async () => {
@@ -206,7 +240,7 @@ describe('metrics import', () => {
     writeFileSync(file, `${good.map((m) => JSON.stringify(m)).join('\n')}\n`);
     const resumed = await acc('metrics', 'import', file, '--installation', w.kns, '--chunk-size', '2', '--output', 'json');
     expect(resumed.code).toBe(0);
-    expect(JSON.parse(resumed.stdout)).toEqual({ file: 'metrics.jsonl', installation: w.kns, metrics: 5, requests: 3 });
+    expect(JSON.parse(resumed.stdout)).toEqual({ file: 'metrics.jsonl', installation: w.kns, metrics: 5, new: 3, already_there: 2, requests: 3 });
     // The first chunk was replayed from its idempotency key, not stored twice.
     expect(await count()).toBe(before + 5);
   });
@@ -217,7 +251,7 @@ describe('metrics import', () => {
     const r = await runAcc(['metrics', 'import', file, '--installation', w.kns, '--chunk-size', '1'], { env: { ...env, ACC_PROGRESS: 'always' } });
     expect(r.code).toBe(0);
     expect(r.stderr).toContain('[##########] 100% | 3 metric(s) sent');
-    expect(r.stdout).toBe(`Imported 3 metric(s) from progress.jsonl into installation ${w.kns} in 3 request(s).\n`);
+    expect(r.stdout).toBe(`Sent 3 metric(s) from progress.jsonl to installation ${w.kns} in 3 request(s): 3 new, 0 already there.\n`);
   });
 
   it('stops at an invalid line with its number', async () => {
@@ -228,6 +262,37 @@ describe('metrics import', () => {
     expect(r.stderr).toBe(`Error in ${file} line 2: value must be a number, found "abc"\n`);
     const unknown = await acc('metrics', 'import', join(dir, 'metrics.txt'), '--installation', w.kns);
     expect(unknown.code).toBe(2);
+    const ragged = join(dir, 'ragged.csv');
+    writeFileSync(ragged, `metric_definition_id,time_period_start,time_period_end,value\n"${w.storage}","2023-02-01T00:00:00Z",\n`);
+    expect((await acc('metrics', 'import', ragged, '--installation', w.kns)).stderr).toBe(`Error in ${ragged} line 2: expected 4 fields, found 3\n`);
+    const open = join(dir, 'open.csv');
+    writeFileSync(open, `metric_definition_id,time_period_start,time_period_end,value\n${w.storage},"2023-02-01T00:00:00Z,x,1\n`);
+    const unterminated = await acc('metrics', 'import', open, '--installation', w.kns);
+    expect(unterminated.code).toBe(1);
+    expect(unterminated.stderr).toMatch(new RegExp(`^Error in ${open}: Quote Not Closed: .* at line 2\n$`));
+  });
+
+  it('reports a header without the required columns as one usage error line, sending nothing', async () => {
+    const file = join(dir, 'header.csv');
+    writeFileSync(file, `\uFEFFdefinition,time_period_start,value,comment\n${w.storage},2023-03-01T00:00:00Z,1,x\n`);
+    const r = await acc('metrics', 'import', file, '--installation', w.kns);
+    expect(r).toMatchObject({ code: 2, stdout: '' });
+    expect(r.stderr).toBe(
+      `Error in ${file} header: missing column(s) metric_definition_id, time_period_end; found definition, time_period_start, value, comment; ` +
+        'expected metric_definition_id, time_period_start, time_period_end, value (optional: group_id, user_id)\n',
+    );
+    // With --metricdefid the definition column is optional, so only time_period_end is missing.
+    const withDefault = await acc('metrics', 'import', file, '--installation', w.kns, '--metricdefid', w.storage);
+    expect(withDefault.code).toBe(2);
+    expect(withDefault.stderr).toBe(
+      `Error in ${file} header: missing column(s) time_period_end; found definition, time_period_start, value, comment; ` +
+        'expected time_period_start, time_period_end, value (optional: metric_definition_id, group_id, user_id)\n',
+    );
+    const stored = await acc('metrics', 'list', '--installation', w.kns, '--metricdefid', w.storage, '--start', '2023-03-01', '--end', '2023-03-02', '--output', 'json');
+    expect(stored.stdout).toBe('[]\n');
+    const empty = join(dir, 'empty.csv');
+    writeFileSync(empty, '\n');
+    expect((await acc('metrics', 'import', empty, '--installation', w.kns)).stderr).toMatch(/^Error in .*empty\.csv header: missing column\(s\) metric_definition_id, time_period_start, time_period_end, value; found no columns; /);
   });
 });
 

@@ -1,10 +1,10 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sampleState, startFakeArgo, type FakeArgo } from '../../../packages/client/test/support/fake-argo.js';
-import { startScriptedServer } from '../../../packages/client/test/support/http.js';
+import { json, startScriptedServer } from '../../../packages/client/test/support/http.js';
 import { createProgram } from '../src/program.js';
 import { ACC_JS, buildCli, freshHome, lines, runAcc } from './support/cli.js';
 
@@ -59,6 +59,28 @@ describe('configuration precedence', () => {
     expect(r.stderr).toBe("Error while reading token from file: ENOENT: no such file or directory, open '/nonexistent/token'\n");
   });
 
+  it('there is no default server: without one the command stops before any request (exit 2)', async () => {
+    const r = await projects(['--token', 'good-token']);
+    expect(r).toMatchObject({ code: 2, stdout: '' });
+    expect(r.stderr).toBe('error: no server given: pass --url <url> (or --host <fqdn>), or set ACC_URL, or "url" in ~/.config/acc/config.json\n');
+    const home = freshHome();
+    writeConfig(home, { token: 'good-token' });
+    expect((await projects([], { home })).stderr).toBe(r.stderr);
+    const apel = await runAcc(['apel', 'send', join(home, '.config', 'acc', 'config.json')]);
+    expect(apel).toMatchObject({ code: 2, stderr: r.stderr });
+  });
+
+  it('commands that need no server work without one', async () => {
+    const help = await runAcc(['--help']);
+    expect(help).toMatchObject({ code: 0, stderr: '' });
+    expect(help.stdout.replace(/\s+/g, ' ')).toContain('--host <fqdn> FQDN of Argo Accounting Service (or ACC_URL, ~/.config/acc/config.json; no default)');
+    expect(help.stdout).not.toContain('api.devel.acc.argo.grnet.gr');
+    expect(await runAcc(['--version'])).toEqual({ code: 0, stdout: '0.1.0\n', stderr: '' });
+    expect(await runAcc(['-V'])).toEqual({ code: 0, stdout: '0.1.0\n', stderr: '' });
+    expect(await runAcc(['completion', 'bash'])).toMatchObject({ code: 0, stderr: '' });
+    expect((await runAcc(['metrics', 'push', '--help'])).code).toBe(0);
+  });
+
   it('a missing token is a usage error', async () => {
     const r = await projects(['--url', fake.url]);
     expect(r.code).toBe(2);
@@ -95,7 +117,8 @@ describe('output details', () => {
       ['metrics', 'push', '--installation', 'aaaaaaaaaaaaaaaaaaaaaaa1', '--metricdefid', 'dddddddddddddddddddddd01', '--tstart', '2024-06-01T00:00:00Z', '--tend', '2024-06-02T00:00:00Z', '--value', '10.80'],
       { env: env() },
     );
-    expect(r).toMatchObject({ code: 0, stdout: '', stderr: '' });
+    expect(r).toMatchObject({ code: 0, stderr: '' });
+    expect(r.stdout).toBe(`${fake.state.metrics.at(-1)!.id}\n`);
     const push = fake.requests.filter((q) => q.method === 'POST' && q.path.endsWith('/metrics')).at(-1)!;
     expect(JSON.parse(push.body)).toEqual({ metric_definition_id: 'dddddddddddddddddddddd01', time_period_start: '2024-06-01T00:00:00Z', time_period_end: '2024-06-02T00:00:00Z', value: 10.8 });
     expect(push.body).toContain('"value":10.8');
@@ -133,6 +156,44 @@ describe('output details', () => {
     const before = fake.requests.length;
     await runAcc(['providers', 'list', '--page-size', '1'], { env: env() });
     expect(fake.requests.slice(before).map((q) => q.query.toString())).toEqual(['page=1&size=1', 'page=2&size=1']);
+  });
+});
+
+describe('a closed stdout', () => {
+  it('ends `acc metrics list | head -1` quietly with exit 0', async () => {
+    // Page 2 is answered only once the reader has gone, so the CLI's next write surely meets a closed pipe.
+    let readerGone!: () => void;
+    const gone = new Promise<void>((r) => (readerGone = r));
+    const metric = (value: number) => ({ metric_id: `m${value}`, value, metric_definition: { metric_type: 'aggregated' } });
+    const server = await startScriptedServer((req, res) => {
+      const page = new URL(req.url, 'http://x').searchParams.get('page');
+      const answer = () => json(res, 200, { content: [1, 2, 3].map((n) => metric(Number(page) * 10 + n)), number_of_page: Number(page), total_pages: 2, size_of_page: 3, total_elements: 6 });
+      if (page === '1') answer();
+      else void gone.then(answer);
+    });
+    try {
+      const child = spawn(process.execPath, [ACC_JS, 'metrics', 'list', '--installation', 'i1'], {
+        env: { PATH: process.env.PATH ?? '', HOME: freshHome(), ACC_URL: server.url, ACC_TOKEN: 't' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let stderr = '';
+      child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
+      const exited = new Promise<number | null>((r) => child.on('close', (code) => r(code)));
+      const first = await new Promise<string>((resolve) => {
+        let seen = '';
+        child.stdout.setEncoding('utf8').on('data', (c: string) => {
+          seen += c;
+          if (seen.includes('\n')) resolve(seen.split('\n')[0]);
+        });
+      });
+      child.stdout.destroy();
+      readerGone();
+      expect(first).toBe('11 aggregated');
+      expect(await exited).toBe(0);
+      expect(stderr).toBe('');
+    } finally {
+      await server.close();
+    }
   });
 });
 

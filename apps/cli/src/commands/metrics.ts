@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
 import type { Metric, MetricCollection } from '@acc/client';
 import { createClient } from '../config.js';
-import { out, UsageError } from '../io.js';
-import { printList, type Column } from '../output.js';
+import { UsageError } from '../io.js';
+import { printList, printOne, type Column } from '../output.js';
 import { failWith, globalsOf, numberArg } from '../util.js';
 
 export const metricColumns: Column<Metric>[] = [
@@ -86,7 +86,7 @@ export function registerMetrics(program: Command): void {
 
   metrics
     .command('push')
-    .description('assign a metric to an installation (add_installation_metric.py)')
+    .description("assign a metric to an installation (add_installation_metric.py); prints the stored metric's id")
     .requiredOption('--installation <id>', HELP.installation)
     .requiredOption('--metricdefid <id>', HELP.metricdefid)
     .requiredOption('--tstart <ts>', HELP.tstart)
@@ -112,6 +112,7 @@ export function registerMetrics(program: Command): void {
           { idempotencyKey: o.idempotencyKey },
         )
         .catch(failWith('Error while assigning metric to installation'));
-      if (g.output === 'json') out(JSON.stringify(created, null, 2));
+      // The id is what a script needs next (to get, update or delete the metric).
+      printOne(created, g.output, { columns: metricColumns, text: (m) => m.id });
     });
 }

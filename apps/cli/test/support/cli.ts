@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('../../../../', import.meta.url));
+export const REPO_ROOT = root;
 export const ACC_JS = join(root, 'apps/cli/dist/acc.js');
 export const META_JSON = join(root, 'apps/cli/dist/meta.json');
 
