@@ -473,6 +473,20 @@ const ROWS: Row[] = [
     body: () => ({ value: 20 }),
     note: "another installation's capacity",
   },
+  {
+    method: 'DELETE',
+    path: '/installations/{installation_id}/capacities/{capacity_id}',
+    params: { ...inst, capacity_id: W.capP },
+    rule: 'INS[admin] instP',
+  },
+  {
+    method: 'DELETE',
+    path: '/installations/{installation_id}/capacities/{capacity_id}',
+    params: { ...inst, capacity_id: W.capQ },
+    rule: 'INS[admin] instP',
+    passing: 404,
+    note: "another installation's capacity",
+  },
 
   // §4.9 Resources
   { method: 'GET', path: '/resources', rule: 'AUTH' },

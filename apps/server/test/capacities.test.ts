@@ -7,6 +7,8 @@ import { startTestServer, type TestServer } from './support/server.js';
 const API = '/accounting-system';
 const REGISTERED = { code: 200, message: 'Capacity has been successfully registered.' };
 const DATE_FORMAT = { code: 400, message: 'Valid date format is yyyy-MM-dd.' };
+const NEGATIVE = { code: 400, message: 'value must be greater than or equal to 0.' };
+const FORBIDDEN = { code: 403, message: 'The authenticated client is not permitted to perform the requested operation.' };
 
 describe.each(backends)('capacities (%s)', (backend) => {
   let s: TestServer;
@@ -56,6 +58,9 @@ describe.each(backends)('capacities (%s)', (backend) => {
       [{ metric_definition_id: '', registered_on: 'x' }, { code: 400, message: 'value may not be empty.' }],
       [{ value: null, metric_definition_id: def }, { code: 400, message: 'value may not be empty.' }],
       [{ value: 'lots', metric_definition_id: def }, { code: 400, message: 'value must be a number.' }],
+      [{ value: -1 }, NEGATIVE],
+      [{ value: '-0.001', metric_definition_id: def }, NEGATIVE],
+      [{ value: -5e-324, metric_definition_id: def }, NEGATIVE],
       [{ value: 1 }, { code: 400, message: 'metric_definition_id may not be empty.' }],
       [{ value: 1, metric_definition_id: def, registered_on: '15-12-2025' }, DATE_FORMAT],
       [{ value: 1, metric_definition_id: def, registered_on: '2025-02-30' }, DATE_FORMAT],
@@ -120,6 +125,7 @@ describe.each(backends)('capacities (%s)', (backend) => {
     it('reports each error', async () => {
       expect((await patch({ registered_on: 'tomorrow' })).body).toEqual(DATE_FORMAT);
       expect((await patch({ value: 'x' })).body).toEqual({ code: 400, message: 'value must be a number.' });
+      expect((await patch({ value: -0.5 })).body).toEqual(NEGATIVE);
       expect((await patch('')).body).toEqual({ code: 400, message: 'The request body is empty.' });
       expect((await patch({ value: 1 }, target.id, 'nope')).body).toEqual({ code: 404, message: 'There is no Capacity with the following id: nope' });
       expect((await patch({ value: 1 }, inst.id)).body).toEqual({ code: 404, message: `There is no Capacity with the following id: ${capacityId}` });
@@ -131,6 +137,72 @@ describe.each(backends)('capacities (%s)', (backend) => {
       const viewer = await tokenWith(s, ent(`${P}:role=viewer`));
       expect((await s.call('PATCH', `${API}/installations/${target.id}/capacities/${capacityId}`, { token: viewer, body: { value: 1 } })).status).toBe(403);
     });
+  });
+
+  describe('DELETE /installations/{iid}/capacities/{id}', () => {
+    const remove = (iid: string, id: string, token = admin) => s.call('DELETE', `${API}/installations/${iid}/capacities/${id}`, { token });
+    const idsOf = async (iid: string) => (await list(iid)).content.map((c: { id: string }) => c.id);
+
+    it('deletes only that capacity of that installation', async () => {
+      const target = await f.installation(P, prov);
+      await register(target.id, { value: 0, metric_definition_id: def, registered_on: '2025-01-01' });
+      await register(target.id, { value: 1, metric_definition_id: def, registered_on: '2025-02-01' });
+      const [first, second] = await idsOf(target.id);
+      expect((await remove(target.id, first)).body).toEqual({ code: 200, message: 'Capacity has been deleted.' });
+      expect(await idsOf(target.id)).toEqual([second]);
+      expect((await remove(target.id, first)).body).toEqual({ code: 404, message: `There is no Capacity with the following id: ${first}` });
+      // The registration instant is free again.
+      expect((await register(target.id, { value: 2, metric_definition_id: def, registered_on: '2025-01-01' })).status).toBe(200);
+    });
+
+    it("404s for an unknown capacity, another installation's capacity and an unknown installation", async () => {
+      const target = await f.installation(P, prov);
+      await register(target.id, { value: 3, metric_definition_id: def, registered_on: '2025-03-01' });
+      const [id] = await idsOf(target.id);
+      expect((await remove(target.id, 'nope')).body).toEqual({ code: 404, message: 'There is no Capacity with the following id: nope' });
+      expect((await remove(inst.id, id)).body).toEqual({ code: 404, message: `There is no Capacity with the following id: ${id}` });
+      expect((await remove('ghost', id)).body).toEqual({ code: 404, message: 'There is no Installation with the following id: ghost' });
+      expect(await idsOf(target.id)).toEqual([id]);
+    });
+
+    it('is INS[admin]: viewers and unrelated callers get 403 and change nothing', async () => {
+      const target = await f.installation(P, prov);
+      await register(target.id, { value: 4, metric_definition_id: def, registered_on: '2025-04-01' });
+      const [id] = await idsOf(target.id);
+      const refused = [
+        await tokenWith(s, ent(`${P}:${prov}:${target.id}:role=viewer`)),
+        await tokenWith(s, ent(`${P}:role=viewer`)),
+        await tokenWith(s, ent('role=viewer')),
+        await tokenWith(s, ent(`${P}:${prov}:${inst.id}:role=admin`)),
+        await tokenWith(s, ent('other-project:role=admin')),
+        await tokenWith(s, ent('operations:resources:role=admin')),
+        await tokenWith(s),
+      ];
+      for (const token of refused) expect((await remove(target.id, id, token)).body).toEqual(FORBIDDEN);
+      expect((await s.call('DELETE', `${API}/installations/${target.id}/capacities/${id}`)).status).toBe(401);
+      expect(await idsOf(target.id)).toEqual([id]);
+      expect((await remove(target.id, id, await tokenWith(s, ent(`${P}:${prov}:${target.id}:role=admin`)))).status).toBe(200);
+    });
+
+    it('works over tRPC', async () => {
+      const target = await f.installation(P, prov);
+      await register(target.id, { value: 5, metric_definition_id: def, registered_on: '2025-05-01' });
+      const [id] = await idsOf(target.id);
+      const viewer = await tokenWith(s, ent(`${P}:role=viewer`));
+      const refused = await trpc(s, 'mutation', 'capacities.delete', { installation_id: target.id, capacity_id: id }, viewer);
+      expect(refused.body.error.data.httpStatus).toBe(403);
+      const deleted = await trpc(s, 'mutation', 'capacities.delete', { installation_id: target.id, capacity_id: id }, admin);
+      expect(deleted.body.result.data).toEqual({ code: 200, message: 'Capacity has been deleted.' });
+      const again = await trpc(s, 'mutation', 'capacities.delete', { installation_id: target.id, capacity_id: id }, admin);
+      expect(again.body.error.data.httpStatus).toBe(404);
+      expect(again.body.error.message).toBe(`There is no Capacity with the following id: ${id}`);
+    });
+  });
+
+  it('refuses a negative value over tRPC too', async () => {
+    const negative = await trpc(s, 'mutation', 'capacities.create', { installation_id: inst.id, value: -3, metric_definition_id: def }, admin);
+    expect(negative.body.error.data.httpStatus).toBe(400);
+    expect(negative.body.error.message).toBe(NEGATIVE.message);
   });
 
   it('works over tRPC', async () => {

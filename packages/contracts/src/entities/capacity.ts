@@ -7,9 +7,11 @@ export const capacityMessages = {
   registered: 'Capacity has been successfully registered.',
   valueEmpty: 'value may not be empty.',
   valueNotNumber: 'value must be a number.',
+  valueNegative: 'value must be greater than or equal to 0.',
   dateFormat: 'Valid date format is yyyy-MM-dd.',
   duplicate: (instant: string) => `There is already a Capacity for this Installation and Metric Definition registered on ${instant}.`,
   notFound: (id: string) => `There is no Capacity with the following id: ${id}`,
+  deleted: 'Capacity has been deleted.',
 } as const;
 
 const DECIMAL = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
@@ -53,6 +55,11 @@ const decimal = (required: boolean) => {
         ctx.addIssue({ code: 'custom', message: capacityMessages.valueNotNumber, input: v });
         return z.NEVER;
       }
+      // A capacity is an amount available; a negative one would make every usage percentage meaningless.
+      if (Number(text) < 0) {
+        ctx.addIssue({ code: 'custom', message: capacityMessages.valueNegative, input: v });
+        return z.NEVER;
+      }
       return text;
     });
   // Absent optional keys must skip the transform: zod refuses an absent key whose output is undefined.
@@ -90,6 +97,9 @@ export const CapacityUpdate = z.object({
   registered_on: registeredOn,
 });
 export type CapacityUpdate = z.infer<typeof CapacityUpdate>;
+
+export const CapacityRef = z.object({ installation_id: pathId, capacity_id: pathId });
+export type CapacityRef = z.infer<typeof CapacityRef>;
 
 /** Named apart from any installation-side schema so the OpenAPI registry ids never collide. */
 export const InstallationCapacity = z

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CapacityCreate, CapacityUpdate, InstallationCapacity } from '../entities/capacity.js';
+import { CapacityCreate, CapacityRef, CapacityUpdate, InstallationCapacity } from '../entities/capacity.js';
 import { MessageResponse } from '../errors.js';
 import { pathId } from '../fields.js';
 import { pageOf, pageParams } from '../page.js';
@@ -29,5 +29,13 @@ export const capacityProcedures = defineProcedures('Capacities')({
     output: InstallationCapacity,
     summary: 'Update a capacity of an installation',
     errors: [400, 403, 404, 409, 415],
+  },
+  delete: {
+    method: 'DELETE',
+    path: '/installations/{installation_id}/capacities/{capacity_id}',
+    input: CapacityRef,
+    output: MessageResponse,
+    summary: 'Delete a capacity of an installation',
+    errors: [403, 404],
   },
 });

@@ -42,6 +42,10 @@ export class CapacityRepository {
     return rows[0];
   }
 
+  async delete(installationId: string, id: string): Promise<void> {
+    await this.m.query('DELETE FROM capacities WHERE installation_id = $1 AND id = $2', [installationId, id]);
+  }
+
   async update(installationId: string, id: string, change: { value?: string; registeredOn?: Date }): Promise<void> {
     await this.m.query(
       `UPDATE capacities SET value = COALESCE($3::numeric, value), registered_on = COALESCE($4::timestamptz, registered_on)

@@ -16,4 +16,8 @@ export const capacitiesRouter = router({
     return toPage(ctx.http, ctx.app.config.publicUrl, page, total, rows);
   }),
   update: procedureFor(p.update, Access.auth).mutation(({ ctx, input }) => ctx.app.capacities.update(callerOf(ctx), input)),
+  delete: procedureFor(p.delete, Access.auth).mutation(async ({ ctx, input }) => {
+    await ctx.app.capacities.delete(callerOf(ctx), input);
+    return { code: 200, message: capacityMessages.deleted };
+  }),
 });

@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { capacityMessages as msg, metricMessages, type CapacityCreate, type CapacityUpdate, type InstallationCapacity, type PageQuery } from '@acc/contracts';
+import { capacityMessages as msg, metricMessages, type CapacityCreate, type CapacityRef, type CapacityUpdate, type InstallationCapacity, type PageQuery } from '@acc/contracts';
 import { newObjectId } from '@acc/db';
 import { Scope } from '../../access/scope.js';
 import type { Caller } from '../../auth/caller.js';
@@ -53,6 +53,15 @@ export class CapacityService {
         return toWire((await repo.findInInstallation(input.installation_id, input.capacity_id))!);
       }),
     );
+  }
+
+  async delete(caller: Caller, ref: CapacityRef): Promise<void> {
+    await this.db.transaction(async (m) => {
+      await new Scope(m).authorizeInstallation(caller, ['admin'], ref.installation_id);
+      const repo = new CapacityRepository(m);
+      if (!(await repo.findInInstallation(ref.installation_id, ref.capacity_id))) throw notFound(msg.notFound(ref.capacity_id));
+      await repo.delete(ref.installation_id, ref.capacity_id);
+    });
   }
 
   /** (installation, definition, registered_on) is unique: the violation becomes the §4.8 409 (fixed vs original). */
