@@ -59,7 +59,7 @@ const W = {
 } as const;
 const ext = (id: string) => `ext-${id}`;
 
-const TENANT_NS = 'urn:tenant:acl';
+const TENANT_NS = 'urn:tenant:acl:group';
 const TENANT_PARENT = 'tenant-acc';
 
 const CALLERS = [
@@ -736,7 +736,7 @@ describe.each(backends)('access control on %s', (backend) => {
     }
     tokens.anonymous = undefined;
     tokens.tenantAdmin = await s.issuer.token(
-      { sub: 'tenant-root', entitlements: [`${TENANT_NS}:group:${TENANT_PARENT}:role=admin`] },
+      { sub: 'tenant-root', entitlements: [`${TENANT_NS}:${TENANT_PARENT}:role=admin`] },
       { issuer: `${idp.base}/realms/tenant` },
     );
     idp.active.add(tokens.tenantAdmin);

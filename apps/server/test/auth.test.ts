@@ -57,6 +57,43 @@ describe.each(backends)('authentication on %s', (backend) => {
     await expectError(token, 403, 'The authenticated client is not permitted to perform the requested operation.');
   });
 
+  describe('entitlement grammar is anchored at {namespace}:{parent}: (oidc source)', () => {
+    const projA = 'auth-proj-a';
+    const projB = 'auth-proj-b';
+    beforeAll(async () => {
+      await s.app.database.dataSource.query(
+        `INSERT INTO projects (id, acronym, title, start_date, end_date, call_identifier, creator_id)
+         VALUES ($1, 'A', 'A', '2023-01-01', '2026-12-31', 'H', 'seed'), ($2, 'B', 'B', '2023-01-01', '2026-12-31', 'H', 'seed')`,
+        [projA, projB],
+      );
+    });
+    const as = async (entitlements: string[]) => s.issuer.token({ sub: 'attacker', entitlements });
+
+    // Before the fix the spec regex's greedy `.*group:` latched onto the `…group:` inside the subgroup name.
+    it('a "workgroup:accounting" subgroup of project A is not system admin', async () => {
+      const token = await as([ent(`${projA}:workgroup:accounting:role=admin`)]);
+      const r = await s.call('GET', '/accounting-system/admin/version', { token });
+      expect(r.body).toEqual({ code: 403, message: 'The authenticated client is not permitted to perform the requested operation.' });
+    });
+
+    it('a "workgroup:accounting:<B>" subgroup of project A is not admin of project B', async () => {
+      const token = await as([ent(`${projA}:workgroup:accounting:${projB}:role=admin`)]);
+      const r = await s.call('GET', `/accounting-system/projects/${projB}/installations`, { token });
+      expect(r.body).toEqual({ code: 403, message: 'The authenticated client is not permitted to perform the requested operation.' });
+      const me = await s.call('GET', '/accounting-system/clients/me', { token });
+      expect(me.body.content).toEqual([]);
+    });
+
+    it('the well-formed entitlements still work', async () => {
+      const sys = await as([ent('role=admin')]);
+      expect((await s.call('GET', '/accounting-system/admin/version', { token: sys })).status).toBe(200);
+      const admin = await as([ent(`${projB}:role=admin`)]);
+      expect((await s.call('GET', `/accounting-system/projects/${projB}/installations`, { token: admin })).status).toBe(200);
+      const me = await s.call('GET', '/accounting-system/clients/me', { token: admin });
+      expect(me.body.content.map((p: { id: string }) => p.id)).toEqual([projB]);
+    });
+  });
+
   it('reads entitlements from the database in database mode', async () => {
     const db = await startTestServer(backend, { ACC_ENTITLEMENTS_SOURCE: 'database' });
     try {

@@ -36,8 +36,9 @@ async function startIntrospectionServer(): Promise<IntrospectionServer> {
   return Object.assign(state, { base, close: () => new Promise<void>((r) => server.close(() => r())) }) as IntrospectionServer;
 }
 
-const TENANT_NS = 'urn:tenant:example';
-const tenantEnt = (rest: string) => `${TENANT_NS}:group:tenant-acc:${rest}`;
+// The namespace runs up to the parent group: entitlements are `{namespace}:{parent}:…` (§3.3).
+const TENANT_NS = 'urn:tenant:example:group';
+const tenantEnt = (rest: string) => `${TENANT_NS}:tenant-acc:${rest}`;
 const basic = (id: string, secret: string) => `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}`;
 
 describe.each(backends)('OIDC tenants on %s', (backend) => {
@@ -225,8 +226,15 @@ describe.each(backends)('OIDC tenants on %s', (backend) => {
       await register();
       const token = await tenantToken({
         preferred_username: 'tina',
-        entitlements: [ent('operations:resources:role=admin'), `${TENANT_NS}:group:accounting:operations:resources:role=admin`],
+        entitlements: [ent('operations:resources:role=admin'), `${TENANT_NS}:accounting:operations:resources:role=admin`],
       });
+      expect((await s.call('GET', `${api}/unit-types`, { token })).body).toEqual({ code: 403, message: FORBIDDEN });
+    });
+
+    it("does not let a subgroup name containing the tenant's parent re-anchor the grammar", async () => {
+      await register();
+      // Under the spec regex's greedy `.*group:` this read as the tenant's empty-hierarchy admin.
+      const token = await tenantToken({ preferred_username: 'mallory', entitlements: [tenantEnt('p1:workgroup:tenant-acc:role=admin')] });
       expect((await s.call('GET', `${api}/unit-types`, { token })).body).toEqual({ code: 403, message: FORBIDDEN });
     });
 

@@ -1,28 +1,31 @@
 import { describe, it, expect } from 'vitest';
 import {
   AccessPolicy,
-  ENTITLEMENT_REGEX,
+  formatEntitlement,
   isPrefix,
+  parseEntitlement,
   parseEntitlements,
+  scopeOf,
   type ParsedEntitlement,
   type Role,
   type Visibility,
 } from './entitlements.js';
 
-const NS = 'urn:geant:sandbox.eosc-beyond.eu:core:integration';
+const NS = 'urn:geant:sandbox.eosc-beyond.eu:core:integration:group';
 const PARENT = 'accounting';
+const REALM = { namespace: NS, parent: PARENT };
 const DEFAULT = { parent: PARENT, defaultTenant: true };
 const OTHER_TENANT = { parent: PARENT, defaultTenant: false };
 
-/** `{ns}:group:{group}:{rest}` — rest is e.g. `P1:grnet:role=admin`. */
-const ent = (rest: string, group = PARENT) => `${NS}:group:${group}:${rest}`;
+/** `{ns}:{group}:{rest}` — rest is e.g. `P1:grnet:role=admin`. */
+const ent = (rest: string, group = PARENT) => `${NS}:${group}:${rest}`;
 const policy = (raw: string[], opts = DEFAULT) => AccessPolicy.fromStrings(raw, NS, opts);
 const e = (hierarchy: string[], role: string, group = PARENT): ParsedEntitlement => ({ group, hierarchy, role });
 
 const BOTH: Role[] = ['admin', 'viewer'];
 
 describe('parseEntitlements', () => {
-  const cases: { name: string; raw: string; expected: ParsedEntitlement | null; ns?: string }[] = [
+  const cases: { name: string; raw: string; expected: ParsedEntitlement | null; realm?: { namespace: string; parent: string } }[] = [
     { name: 'system admin (no hierarchy)', raw: ent('role=admin'), expected: e([], 'admin') },
     { name: 'system viewer', raw: ent('role=viewer'), expected: e([], 'viewer') },
     {
@@ -31,64 +34,106 @@ describe('parseEntitlements', () => {
       expected: e(['777536', 'grnet'], 'admin'),
     },
     { name: 'one-level hierarchy', raw: ent('P1:role=viewer'), expected: e(['P1'], 'viewer') },
+    { name: 'two-level hierarchy', raw: ent('P1:grnet:role=admin'), expected: e(['P1', 'grnet'], 'admin') },
     { name: 'three-level hierarchy', raw: ent('P1:grnet:I1:role=admin'), expected: e(['P1', 'grnet', 'I1'], 'admin') },
-    { name: 'four-level hierarchy is still parsed', raw: ent('a:b:c:d:role=admin'), expected: e(['a', 'b', 'c', 'd'], 'admin') },
+    { name: 'operations:resources', raw: ent('operations:resources:role=viewer'), expected: e(['operations', 'resources'], 'viewer') },
+    { name: 'provider representative', raw: ent('roles:provider:grnet:role=admin'), expected: e(['roles', 'provider', 'grnet'], 'admin') },
+    { name: 'segments may hold spaces, dots and non-ASCII', raw: ent('P 1:gr.net:Ί1:role=admin'), expected: e(['P 1', 'gr.net', 'Ί1'], 'admin') },
+    { name: 'non-default parent', raw: `${NS}:tenantx:P1:role=admin`, realm: { namespace: NS, parent: 'tenantx' }, expected: { group: 'tenantx', hierarchy: ['P1'], role: 'admin' } },
+    { name: 'namespace configured with its trailing ":"', raw: ent('role=admin'), realm: { namespace: `${NS}:`, parent: PARENT }, expected: e([], 'admin') },
+
+    // The attack strings: a subgroup whose name contains `group:` must not re-anchor the parse. Read by
+    // position, the first names installation "accounting" of provider "workgroup" in projA (system admin
+    // under the spec regex); the second is four levels deep (admin of projB under the spec regex).
     {
-      name: 'operations:resources',
-      raw: ent('operations:resources:role=viewer'),
-      expected: e(['operations', 'resources'], 'viewer'),
+      name: 'attack: subgroup "workgroup:accounting" stays inside projA',
+      raw: ent('projA:workgroup:accounting:role=admin'),
+      expected: e(['projA', 'workgroup', 'accounting'], 'admin'),
     },
-    {
-      name: 'provider representative',
-      raw: ent('roles:provider:grnet:role=admin'),
-      expected: e(['roles', 'provider', 'grnet'], 'admin'),
-    },
-    { name: 'other group', raw: ent('P1:role=admin', 'other'), expected: e(['P1'], 'admin', 'other') },
-    { name: 'other group, empty hierarchy', raw: ent('role=admin', 'other'), expected: e([], 'admin', 'other') },
-    { name: 'unknown role kept verbatim', raw: ent('P1:role=owner'), expected: e(['P1'], 'owner') },
-    { name: 'role case preserved', raw: ent('role=Admin'), expected: e([], 'Admin') },
-    { name: 'trailing whitespace is part of the role', raw: ent('P1:role=admin '), expected: e(['P1'], 'admin ') },
-    { name: 'segment may contain "="', raw: ent('role=admin:role=viewer'), expected: e(['role=admin'], 'viewer') },
-    // Greedy `.*` backtracks to the LAST `group:` that lets the rest match.
-    { name: 'repeated group: takes the last one', raw: ent('group:other:role=admin'), expected: e([], 'admin', 'other') },
-    { name: '"subgroup:" counts as a group: occurrence', raw: ent('subgroup:x:role=admin'), expected: e([], 'admin', 'x') },
-    { name: 'last group: mid-hierarchy', raw: ent('a:group:b:c:role=viewer'), expected: e(['c'], 'viewer', 'b') },
-    {
-      name: 'backtracks to an earlier group: when the last cannot match',
-      raw: ent('P1:group:role=admin'),
-      expected: e(['P1', 'group'], 'admin'),
-    },
-    { name: 'no separator after namespace is still a prefix', raw: `${NS}group:accounting:role=admin`, expected: e([], 'admin') },
+    { name: 'attack: "workgroup:accounting:<B>" is not admin of B', raw: ent('projA:workgroup:accounting:projB:role=admin'), expected: null },
+    { name: 'group: right after the parent is a project named "group"', raw: ent('group:other:role=admin'), expected: e(['group', 'other'], 'admin') },
+    { name: 'a second namespace after the first', raw: `${NS}:${ent('role=admin')}`, expected: null },
+    { name: 'a second parent after the first', raw: ent('accounting:role=admin'), expected: e(['accounting'], 'admin') },
+
+    // Hierarchies outside the §3.3 table grant nothing, so they are not accepted at all.
+    { name: 'four-level hierarchy', raw: ent('a:b:c:d:role=admin'), expected: null },
+    { name: 'provider representative with a tail', raw: ent('roles:provider:grnet:I1:role=admin'), expected: null },
+    { name: '[operations] alone', raw: ent('operations:role=admin'), expected: null },
+    { name: '[operations, X]', raw: ent('operations:grnet:role=admin'), expected: null },
+    { name: '[operations, resources, X]', raw: ent('operations:resources:x:role=admin'), expected: null },
+    { name: '[roles] alone', raw: ent('roles:role=viewer'), expected: null },
+    { name: '[roles, provider]', raw: ent('roles:provider:role=admin'), expected: null },
+    { name: '[roles, X]', raw: ent('roles:grnet:role=admin'), expected: null },
+    { name: '[roles, X, Y]', raw: ent('roles:grnet:egi:role=admin'), expected: null },
+
+    { name: 'unknown role', raw: ent('P1:role=owner'), expected: null },
+    { name: 'role in another case', raw: ent('role=Admin'), expected: null },
+    { name: 'trailing whitespace after the role', raw: ent('P1:role=admin '), expected: null },
+    { name: 'role= in the middle', raw: ent('role=admin:role=viewer'), expected: null },
+    { name: 'segment containing "="', raw: ent('P=1:role=admin'), expected: null },
+    { name: 'ROLE= in another case', raw: ent('P1:ROLE=admin'), expected: null },
     { name: 'role containing a colon', raw: ent('role=ad:min'), expected: null },
     { name: 'trailing text after role', raw: ent('P1:role=admin:extra'), expected: null },
+    { name: 'trailing colon', raw: `${ent('P1:role=admin')}:`, expected: null },
     { name: 'empty role', raw: ent('P1:role='), expected: null },
-    { name: 'empty hierarchy segment', raw: ent(':P1:role=admin'), expected: null },
+    { name: 'empty leading segment', raw: ent(':P1:role=admin'), expected: null },
     { name: 'empty middle segment', raw: ent('P1::grnet:role=admin'), expected: null },
-    { name: 'empty group', raw: `${NS}:group::role=admin`, expected: null },
+    { name: 'NUL inside a segment', raw: ent('P1\u0000:role=admin'), expected: null },
+    { name: 'newline inside a segment', raw: ent('P1\n:role=admin'), expected: null },
     { name: 'missing role=', raw: ent('P1:admin'), expected: null },
-    { name: 'missing group:', raw: `${NS}:accounting:role=admin`, expected: null },
+    { name: 'nothing after the parent', raw: `${NS}:${PARENT}`, expected: null },
+    { name: 'nothing after the parent separator', raw: `${NS}:${PARENT}:`, expected: null },
+    { name: 'another group', raw: ent('P1:role=admin', 'other'), expected: null },
+    { name: 'another group, empty hierarchy', raw: ent('role=admin', 'other'), expected: null },
+    { name: 'parent as a prefix of the group', raw: ent('role=admin', 'accountingx'), expected: null },
+    { name: 'no separator after the namespace', raw: `${NS}accounting:role=admin`, expected: null },
     { name: 'outside the namespace', raw: 'urn:geant:other:group:accounting:role=admin', expected: null },
-    { name: 'namespace not at the start', raw: `x${NS}:group:accounting:role=admin`, expected: null },
+    { name: 'a prefix of the namespace', raw: `urn:geant:sandbox.eosc-beyond.eu:core:${PARENT}:role=admin`, expected: null },
+    { name: 'namespace not at the start', raw: `x${ent('role=admin')}`, expected: null },
+    { name: 'leading whitespace', raw: ` ${ent('role=admin')}`, expected: null },
     { name: 'namespace in different case', raw: ent('role=admin').toUpperCase(), expected: null },
+    { name: 'parent in different case', raw: ent('role=admin', 'Accounting'), expected: null },
     { name: 'empty string', raw: '', expected: null },
-    { name: 'empty namespace keeps everything', raw: 'anything:group:g:role=viewer', ns: '', expected: e([], 'viewer', 'g') },
+    // Fail closed on an unusable realm rather than keeping everything.
+    { name: 'empty namespace accepts nothing', raw: `:${PARENT}:role=admin`, realm: { namespace: '', parent: PARENT }, expected: null },
+    { name: 'empty parent accepts nothing', raw: `${NS}::role=admin`, realm: { namespace: NS, parent: '' }, expected: null },
   ];
 
-  it.each(cases)('$name', ({ raw, expected, ns }) => {
-    expect(parseEntitlements([raw], ns ?? NS)).toEqual(expected ? [expected] : []);
+  it.each(cases)('$name', ({ raw, expected, realm }) => {
+    expect(parseEntitlements([raw], realm ?? REALM)).toEqual(expected ? [expected] : []);
   });
 
   it('keeps order and duplicates, drops non-matching', () => {
     const raw = [ent('P2:role=viewer'), 'junk', ent('role=admin'), ent('P2:role=viewer'), `other:${ent('P1:role=admin')}`];
-    expect(parseEntitlements(raw, NS)).toEqual([e(['P2'], 'viewer'), e([], 'admin'), e(['P2'], 'viewer')]);
+    expect(parseEntitlements(raw, REALM)).toEqual([e(['P2'], 'viewer'), e([], 'admin'), e(['P2'], 'viewer')]);
   });
 
-  it('returns [] for no input', () => {
-    expect(parseEntitlements([], NS)).toEqual([]);
+  it('returns [] for no input and ignores non-strings', () => {
+    expect(parseEntitlements([], REALM)).toEqual([]);
+    expect(parseEntitlements([42, null, { s: ent('role=admin') }] as unknown as string[], REALM)).toEqual([]);
   });
 
-  it('exports the spec regex verbatim', () => {
-    expect(ENTITLEMENT_REGEX.source).toBe('^.*group:([^:]+)(?::((?:[^:]+:)*[^:]+))?:role=([^:]+)$');
+  it('formats what it parses', () => {
+    for (const s of [ent('role=admin'), ent('P1:grnet:I1:role=viewer'), ent('roles:provider:egi:role=admin')]) {
+      expect(formatEntitlement(parseEntitlement(s, REALM)!, REALM)).toBe(s);
+    }
+    expect(formatEntitlement({ hierarchy: ['P1'], role: 'viewer' }, { namespace: `${NS}:`, parent: PARENT })).toBe(ent('P1:role=viewer'));
+    expect(() => formatEntitlement({ hierarchy: [], role: 'admin' }, { namespace: '', parent: PARENT })).toThrow();
+  });
+
+  it('the attack strings grant neither system admin nor project B', () => {
+    for (const raw of [ent('projA:workgroup:accounting:role=admin'), ent('projA:workgroup:accounting:projB:role=admin')]) {
+      for (const opts of [DEFAULT, OTHER_TENANT]) {
+        const p = policy([raw], opts);
+        expect([p.isSysAdmin, p.sys(), p.res(BOTH), p.prj(BOTH, 'projA'), p.prj(BOTH, 'projB'), p.prv(BOTH, 'projB', 'grnet')]).toEqual([
+          false, false, false, false, false, false,
+        ]);
+      }
+    }
+    const installationOnly = policy([ent('projA:workgroup:accounting:role=admin')]);
+    expect(installationOnly.visibility()).toEqual({ ...none, installations: [['projA', 'workgroup', 'accounting']] });
+    expect(installationOnly.ins(['admin'], 'projA', 'workgroup', 'accounting')).toBe(true);
+    expect(policy([ent('projA:workgroup:accounting:projB:role=admin')]).visibility()).toEqual(none);
   });
 });
 
@@ -443,7 +488,8 @@ describe('rule semantics', () => {
     expect(policy([ent('roles:provider:grnet:role=admin')]).prep('grnet')).toBe(true);
     expect(policy([ent('roles:provider:grnet:role=viewer')]).prep('grnet')).toBe(false);
     expect(policy([ent('P1:grnet:role=admin')]).prep('grnet')).toBe(false);
-    expect(policy([ent('roles:provider:role=admin')]).prep('grnet')).toBe(true);
+    // Was true while ['roles','provider'] parsed: it prefixes every provider-representative target.
+    expect(policy([ent('roles:provider:role=admin')]).prep('grnet')).toBe(false);
     expect(policy([ent('roles:provider:grnet:role=admin', 'other')]).prep('grnet')).toBe(false);
   });
 
@@ -458,16 +504,28 @@ describe('rule semantics', () => {
     expect(policy([ent('role=viewer')]).ins([], 'P1', 'grnet', 'I1')).toBe(false);
   });
 
-  it('odd hierarchies follow the algorithm literally', () => {
-    // ['roles'] prefixes ['roles','provider',prov] and so covers every provider.
-    const roles = policy([ent('roles:role=viewer')]);
-    expect(roles.prv(['viewer'], 'P1', 'anyprov')).toBe(true);
-    expect(roles.ins(['viewer'], 'P1', 'anyprov', 'I9')).toBe(true);
-    expect(roles.prj(['viewer'], 'P1')).toBe(false);
-    // operations:resources is literally a project-provider pair (operations, resources).
+  it('hierarchies colliding with the reserved shapes grant nothing', () => {
+    // Literally, ['roles'] would prefix ['roles','provider',prov] and so cover every provider.
+    const roles = policy([ent('roles:role=viewer'), ent('roles:provider:role=viewer'), ent('operations:role=admin')]);
+    for (const c of checks) expect([c.id, c.run(roles)]).toEqual([c.id, false]);
+    expect(roles.prv(['viewer'], 'P1', 'anyprov')).toBe(false);
+    expect(roles.ins(['viewer'], 'P1', 'anyprov', 'I9')).toBe(false);
+    expect(roles.prj(['viewer'], 'roles')).toBe(false);
+  });
+
+  it('the reserved shapes do not reach projects named like them', () => {
+    // Literally, operations:resources is also the project-provider pair (operations, resources).
     const ops = policy([ent('operations:resources:role=admin')]);
-    expect(ops.prv(['admin'], 'operations', 'resources')).toBe(true);
-    expect(ops.prv(['admin'], 'P1', 'resources')).toBe(false);
+    expect(ops.res(['admin'])).toBe(true);
+    expect(ops.prv(['admin'], 'operations', 'resources')).toBe(false);
+    expect(ops.ins(['admin'], 'operations', 'resources', 'I1')).toBe(false);
+    // ... and roles:provider:X the installation X of provider "provider" in project "roles".
+    const rep = policy([ent('roles:provider:grnet:role=admin')]);
+    expect(rep.ins(['admin'], 'roles', 'provider', 'grnet')).toBe(false);
+    expect(rep.ins(['admin'], 'roles', 'grnet', 'I1')).toBe(true);
+    // A system admin on another tenant keeps the spec's "any entitlement of that role" branch.
+    const tenantAdmin = policy([ent('role=admin'), ent('operations:resources:role=viewer')], OTHER_TENANT);
+    expect(tenantAdmin.prj(['viewer'], 'P1')).toBe(true);
   });
 });
 
@@ -494,7 +552,7 @@ describe('visibility', () => {
     { name: 'system admin on another tenant', raw: [ent('role=admin')], opts: OTHER_TENANT, want: { all: true } },
     { name: 'system viewer', raw: [ent('role=viewer')], want: { all: true } },
     { name: 'system viewer on another tenant', raw: [ent('role=viewer')], opts: OTHER_TENANT, want: { all: true } },
-    { name: 'resources admin', raw: [ent('operations:resources:role=admin')], want: { ...none, projectProviders: ['operations/resources'] } },
+    { name: 'resources admin', raw: [ent('operations:resources:role=admin')], want: none },
     { name: 'project admin', raw: [ent('P1:role=admin')], want: { ...none, projects: ['P1'] } },
     { name: 'project viewer', raw: [ent('P1:role=viewer')], want: { ...none, projects: ['P1'] } },
     { name: 'project-provider', raw: [ent('P1:grnet:role=viewer')], want: { ...none, projectProviders: ['P1/grnet'] } },
@@ -502,15 +560,16 @@ describe('visibility', () => {
     {
       name: 'provider representative',
       raw: [ent('roles:provider:grnet:role=viewer')],
-      want: { ...none, installations: ['roles/provider/grnet'], providers: ['grnet'] },
+      want: { ...none, providers: ['grnet'] },
     },
     { name: 'unrelated group admin', raw: [ent('role=admin', 'other')], want: none },
     { name: 'unrelated group project viewer', raw: [ent('P1:role=viewer', 'other')], want: none },
     { name: 'non-standard role', raw: [ent('role=owner'), ent('P1:role=Viewer')], want: none },
     { name: 'four-level hierarchy', raw: [ent('P1:grnet:I1:x:role=viewer')], want: none },
-    { name: "['roles'] covers every provider", raw: [ent('roles:role=viewer')], want: { all: true } },
-    { name: "['roles','provider'] covers every provider", raw: [ent('roles:provider:role=admin')], want: { all: true } },
-    { name: "['roles', X] is an ordinary pair", raw: [ent('roles:grnet:role=admin')], want: { ...none, projectProviders: ['roles/grnet'] } },
+    // These three used to parse: the first two then covered every provider, the last named project "roles".
+    { name: "['roles'] is not accepted", raw: [ent('roles:role=viewer')], want: none },
+    { name: "['roles','provider'] is not accepted", raw: [ent('roles:provider:role=admin')], want: none },
+    { name: "['roles', X] is not accepted", raw: [ent('roles:grnet:role=admin')], want: none },
     {
       name: 'mixed and deduplicated',
       raw: [
@@ -526,7 +585,7 @@ describe('visibility', () => {
         all: false,
         projects: ['P1'],
         projectProviders: ['P2/grnet'],
-        installations: ['P3/egi/I7', 'roles/provider/egi'],
+        installations: ['P3/egi/I7'],
         providers: ['egi'],
       },
     },
@@ -670,10 +729,10 @@ describe('grants', () => {
       raw: [ent('P1:grnet:I1:role=admin')],
       want: [{ projectId: 'P1', providerId: 'grnet', installationId: 'I1', role: 'admin' }],
     },
-    // The spec lets every parent-group entitlement contribute; roles are reported, not filtered.
-    { name: 'non-standard role reported', raw: [ent('P1:role=owner')], want: [{ projectId: 'P1', role: 'owner' }] },
-    // Unknown project ids are dropped later, against the database.
-    { name: "['roles'] is treated as a project id", raw: [ent('roles:role=viewer')], want: [{ projectId: 'roles', role: 'viewer' }] },
+    // Unknown roles and the reserved first segments never get past the parser.
+    { name: 'non-standard role contributes nothing', raw: [ent('P1:role=owner')], want: [] },
+    { name: "['roles'] is no project id", raw: [ent('roles:role=viewer')], want: [] },
+    { name: "['operations', X] is no project-provider pair", raw: [ent('operations:grnet:role=viewer')], want: [] },
     {
       name: 'deduplicated, order kept, roles distinct',
       raw: [

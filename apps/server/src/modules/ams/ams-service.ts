@@ -46,14 +46,15 @@ export class AmsService {
     private readonly db: DataSource,
     private readonly config: Config,
   ) {
-    const { namespace, parent } = config.entitlements;
+    const { parent } = config.entitlements;
     this.principal = {
       id: AMS_CREATOR,
       issuer: 'ams',
       name: 'AMS',
       email: '',
       claims: {},
-      policy: AccessPolicy.fromStrings([`${namespace}:${parent}:role=admin`], namespace, { parent, defaultTenant: true }),
+      // Built directly: the principal's authority must not depend on the namespace forming a parseable string.
+      policy: new AccessPolicy([{ group: parent, hierarchy: [], role: 'admin' }], { parent, defaultTenant: true }),
     };
   }
 
