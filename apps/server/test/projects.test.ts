@@ -162,6 +162,20 @@ describe.each(backends)('projects on %s', (backend) => {
       }
     });
 
+    it('400 when end_date is before start_date, after every field is valid; equal dates are fine', async () => {
+      const ENDS_FIRST = { code: 400, message: 'end_date must not be before start_date.' };
+      const r = await s.call('POST', `${API}/admin/projects`, { token: sys, body: custom('BACKWARDS', { start_date: '2024-06-01', end_date: '2024-05-31' }) });
+      expect(r.body).toEqual(ENDS_FIRST);
+      expect(await data.count('projects', 'id = $1', ['BACKWARDS'])).toBe(0);
+      const first = await s.call('POST', `${API}/admin/projects`, { token: sys, body: custom('BACKWARDS', { start_date: '2024-06-01', end_date: '2024-05-31', call_identifier: '' }) });
+      expect(first.body).toEqual({ code: 400, message: 'call_identifier may not be empty.' });
+      const viaTrpc = await trpcCall(s.url, 'mutation', 'projects.create', custom('BACKWARDS', { start_date: '2025-01-01', end_date: '2024-12-31' }), sys);
+      expect(viaTrpc.body.error.data.httpStatus).toBe(400);
+      expect(viaTrpc.body.error.message).toBe(ENDS_FIRST.message);
+      const sameDay = await s.call('POST', `${API}/admin/projects`, { token: sys, body: custom('ONE-DAY', { start_date: '2024-06-01', end_date: '2024-06-01' }) });
+      expect(sameDay.status).toBe(201);
+    });
+
     it('refuses a dot in the id', async () => {
       const r = await s.call('POST', `${API}/admin/projects`, { token: sys, body: custom('A.B') });
       expect(r.body).toEqual({ code: 400, message: 'Project ID should not contain a dot character.' });
@@ -203,6 +217,28 @@ describe.each(backends)('projects on %s', (backend) => {
       expect((await s.call('GET', `${API}/projects/PATCHED`, { token: sys })).body.call_identifier).toBe('NEW-CALL');
       const renamed = await s.call('PATCH', `${API}/admin/projects/PATCHED`, { token: sys, body: { acronym: 'NEW', title: 7 } });
       expect(renamed.body).toMatchObject({ acronym: 'NEW', title: '7', start_date: '2025-02-01' });
+    });
+
+    it('refuses an end_date before start_date, against the stored date when only one is sent', async () => {
+      const ENDS_FIRST = { code: 400, message: 'end_date must not be before start_date.' };
+      await project('ORDERED'); // 2023-01-01 .. 2024-12-31
+      const patch = (body: unknown) => s.call('PATCH', `${API}/admin/projects/ORDERED`, { token: sys, body });
+      expect((await patch({ start_date: '2025-01-01', end_date: '2024-01-01' })).body).toEqual(ENDS_FIRST);
+      expect((await patch({ end_date: '2022-12-31' })).body).toEqual(ENDS_FIRST);
+      expect((await patch({ start_date: '2025-01-01' })).body).toEqual(ENDS_FIRST);
+      expect((await patch({ start_date: '2025-01-01', end_date: '' })).body).toEqual(ENDS_FIRST);
+      // Both given in order: the stored values do not matter.
+      expect((await patch({ start_date: '2030-01-01', end_date: '2030-12-31' })).body).toMatchObject({ start_date: '2030-01-01', end_date: '2030-12-31' });
+      expect((await patch({ end_date: '2030-01-01' })).body).toMatchObject({ start_date: '2030-01-01', end_date: '2030-01-01' });
+      expect((await patch({ start_date: '2031-01-01', title: 'moved' })).body).toEqual(ENDS_FIRST);
+      expect((await s.call('GET', `${API}/projects/ORDERED`, { token: sys })).body).toMatchObject({ title: 'Title ORDERED', start_date: '2030-01-01', end_date: '2030-01-01' });
+      // Both sent and out of order is a validation error, before the project is looked up.
+      expect((await s.call('PATCH', `${API}/admin/projects/ghost`, { token: sys, body: { start_date: '2025-01-01', end_date: '2024-01-01' } })).body).toEqual(ENDS_FIRST);
+      const viaTrpc = await trpcCall(s.url, 'mutation', 'projects.update', { id: 'ORDERED', end_date: '2029-12-31' }, sys);
+      expect(viaTrpc.body.error.data.httpStatus).toBe(400);
+      expect(viaTrpc.body.error.message).toBe(ENDS_FIRST.message);
+      const fine = await trpcCall(s.url, 'mutation', 'projects.update', { id: 'ORDERED', end_date: '2031-12-31' }, sys);
+      expect(fine.body.result.data).toMatchObject({ start_date: '2030-01-01', end_date: '2031-12-31' });
     });
 
     it('validates dates as on create, then 404s an unknown project', async () => {

@@ -7,6 +7,8 @@ import { AssociatedInstallation } from './provider.js';
 export const projectMessages = {
   dotInId: 'Project ID should not contain a dot character.',
   dateFormat: 'Valid date format is yyyy-mm-dd.',
+  /** Ours: the spec accepted a project that ends before it starts. */
+  endBeforeStart: 'end_date must not be before start_date.',
   existsInOpenAire: (id: string) => `Project with ID [${id}] exists in European Database.`,
   alreadyRegistered: (id: string) => `Project with ID [${id}] has already been registered in Accounting Service.`,
   deleted: 'Project deleted successfully.',
@@ -40,26 +42,42 @@ const optionalDate = (field: string) =>
     .pipe(z.string().optional().refine((v) => v === undefined || isCalendarDate(v), { message: projectMessages.dateFormat }))
     .meta(dateMeta) as unknown as z.ZodType<string | undefined, string | null | undefined>;
 
+/** `yyyy-MM-dd` texts order as their dates; a bound that is not a calendar date (legacy `""`) orders nothing. */
+export const endsBeforeStart = (start: string | undefined, end: string | undefined): boolean =>
+  start !== undefined && end !== undefined && isCalendarDate(start) && isCalendarDate(end) && end < start;
+
+/** Runs once every field is valid, so it is the last of the fail-fast validation messages. */
+const datesInOrder = (dates: { start_date?: string; end_date?: string }, ctx: z.RefinementCtx) => {
+  if (endsBeforeStart(dates.start_date, dates.end_date)) ctx.addIssue({ code: 'custom', message: projectMessages.endBeforeStart, input: dates.end_date });
+};
+
 /** A custom project (§4.5): every field is required. */
-export const ProjectCreate = z.object({
-  id: requiredText('id'),
-  acronym: requiredText('acronym'),
-  title: requiredText('title'),
-  start_date: requiredDate('start_date'),
-  end_date: requiredDate('end_date'),
-  call_identifier: requiredText('call_identifier'),
-});
+export const ProjectCreate = z
+  .object({
+    id: requiredText('id'),
+    acronym: requiredText('acronym'),
+    title: requiredText('title'),
+    start_date: requiredDate('start_date'),
+    end_date: requiredDate('end_date'),
+    call_identifier: requiredText('call_identifier'),
+  })
+  .superRefine(datesInOrder);
 export type ProjectCreate = z.infer<typeof ProjectCreate>;
 
-/** Empty values leave a field unchanged. */
-export const ProjectUpdate = z.object({
-  id: pathId,
-  acronym: optionalText('acronym'),
-  title: optionalText('title'),
-  start_date: optionalDate('start_date'),
-  end_date: optionalDate('end_date'),
-  call_identifier: optionalText('call_identifier'),
-});
+/**
+ * Empty values leave a field unchanged. Both dates sent are ordered here; one date alone is checked
+ * by the server against the stored other one, once the project is known to exist.
+ */
+export const ProjectUpdate = z
+  .object({
+    id: pathId,
+    acronym: optionalText('acronym'),
+    title: optionalText('title'),
+    start_date: optionalDate('start_date'),
+    end_date: optionalDate('end_date'),
+    call_identifier: optionalText('call_identifier'),
+  })
+  .superRefine(datesInOrder);
 export type ProjectUpdate = z.infer<typeof ProjectUpdate>;
 
 /** `{"projects": ["777536", …]}`; ids sent as numbers are read as their text. */

@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { projectMessages as msg, type PageQuery, type ProjectCreate, type ProjectProjection } from '@acc/contracts';
+import { endsBeforeStart, projectMessages as msg, type PageQuery, type ProjectCreate, type ProjectProjection } from '@acc/contracts';
 import type { ProjectRow } from '@acc/db';
 import { assertHierarchy } from '../../access/rules.js';
 import { Scope } from '../../access/scope.js';
@@ -86,7 +86,8 @@ export class ProjectService {
 
   async update(id: string, patch: ProjectPatch): Promise<ProjectProjection> {
     const project = await this.db.transaction(async (m) => {
-      await new Scope(m).project(id);
+      const stored = await new Scope(m).project(id);
+      if (endsBeforeStart(patch.startDate ?? stored.startDate, patch.endDate ?? stored.endDate)) throw badRequest(msg.endBeforeStart);
       return this.repo(m).update(id, patch);
     });
     return this.projection(project);
