@@ -332,13 +332,36 @@ describe.each(backends)('metrics (%s)', (backend) => {
       expect(r.body.links.map((l: { rel: string }) => l.rel)).toEqual(['first', 'last', 'self', 'prev']);
     });
 
+    it('accepts equal start and end on every listing, as the reports do: the window is that midnight', async () => {
+      const day = 'start=2024-01-10&end=2024-01-10';
+      const paths = [
+        `/installations/${li.id}/metrics`,
+        `/installations/external/metrics?externalId=${li.externalId}&`,
+        `/projects/${LP}/metrics`,
+        `/projects/${LP}/providers/lprov/metrics`,
+        `/projects/projects/${LP}/groups/g1/metrics`,
+        `/projects/${LP}/users/u1/metrics`,
+      ];
+      for (const path of paths) {
+        const r = await list(`${path}${path.endsWith('&') ? '' : '?'}${day}`);
+        expect({ path, status: r.status, total: r.body.total_elements }).toEqual({ path, status: 200, total: 0 });
+      }
+      // [S, E] holds what lies wholly inside it: with start = end only a metric at that very midnight;
+      // m3 (2024-01-10T00:00Z .. 12:00Z) needs the end a day later, as before.
+      expect(names((await list(`/installations/${li.id}/metrics?start=2024-01-10&end=2024-01-11`)).body)).toEqual(['m3']);
+      const viaTrpc = await trpc(s, 'query', 'metrics.listByInstallation', { installation_id: li.id, start: '2024-01-10', end: '2024-01-10' }, admin);
+      expect(viaTrpc.body.result.data).toMatchObject({ total_elements: 0, content: [] });
+      const reversed = await trpc(s, 'query', 'metrics.listByProject', { project_id: LP, start: '2024-01-11', end: '2024-01-10' }, admin);
+      expect(reversed.body.error.data.httpStatus).toBe(400);
+      expect(reversed.body.error.message).toBe('start cannot be after end.');
+    });
+
     it('reports query mistakes with the spec messages', async () => {
       const base = `/installations/${li.id}/metrics`;
       const msg = async (q: string) => (await list(`${base}?${q}`)).body;
       expect(await msg('start=2024-13-01')).toEqual({ code: 400, message: 'The date format must be as follows YYYY-MM-DD' });
       expect(await msg('end=2024-02-30')).toEqual({ code: 400, message: 'The date format must be as follows YYYY-MM-DD' });
       expect(await msg('end=yesterday')).toEqual({ code: 400, message: 'The date format must be as follows YYYY-MM-DD' });
-      expect(await msg('start=2024-01-10&end=2024-01-10')).toEqual({ code: 400, message: 'start cannot be after end.' });
       expect(await msg('start=2024-01-11&end=2024-01-10')).toEqual({ code: 400, message: 'start cannot be after end.' });
       expect(await msg('page=0')).toEqual({ code: 400, message: 'Page number must be >= 1.' });
       expect(await msg('size=101')).toEqual({ code: 400, message: 'Page size must be between 1 and 100.' });

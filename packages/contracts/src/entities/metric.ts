@@ -159,10 +159,13 @@ const optionalId = z
 
 const windowFilter = { start: listDate, end: listDate };
 
-/** With both bounds, start must be strictly before end (§4.7). */
+/**
+ * With both bounds, start must not be after end. Equal dates are accepted, as the reports accept them
+ * (§4.7 refused them too, with a message that only names start > end).
+ */
 const orderedWindow = (q: unknown, ctx: z.RefinementCtx) => {
   const { start, end } = q as { start?: string; end?: string };
-  if (start !== undefined && end !== undefined && start >= end)
+  if (start !== undefined && end !== undefined && start > end)
     ctx.addIssue({ code: 'custom', message: metricMessages.listStartAfterEnd, input: q });
 };
 
