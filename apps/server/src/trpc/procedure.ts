@@ -1,4 +1,4 @@
-import { isQuery, messages, REST_BASE, type ProcedureContract } from '@acc/contracts';
+import { acceptsNoInput, isQuery, messages, REST_BASE, type ProcedureContract } from '@acc/contracts';
 import type { z } from 'zod';
 import { assertPreRule, type PreRule } from '../access/rules.js';
 import { AppError, badRequest } from '../errors.js';
@@ -49,6 +49,7 @@ const idOf = (out: unknown): string | undefined => {
  */
 export function procedureFor<I extends z.ZodType, O extends z.ZodType>(contract: ProcedureContract<I, O>, rule: PreRule) {
   const withBody = takesBody(contract);
+  const defaultsWhenAbsent = acceptsNoInput(contract.input);
   // A tRPC mutation always carries its input as a JSON body, even where the REST form has none.
   const needsJson = { rest: withBody || contract.jsonContentType === true, trpc: !isQuery(contract) };
   return t.procedure
@@ -83,8 +84,13 @@ export function procedureFor<I extends z.ZodType, O extends z.ZodType>(contract:
       return next({ ctx: { caller } });
     })
     .use(async ({ ctx, getRawInput, next }) => {
+      // tRPC sends no input at all for `unitTypes.list()`: with every field optional, that is `{}`.
+      if (ctx.http.transport === 'trpc') {
+        if (defaultsWhenAbsent && (await getRawInput()) === undefined) return next({ getRawInput: async () => ({}) });
+        return next();
+      }
       // The bridge hands a body method only its body; declared query fields join it here, on REST only.
-      if (ctx.http.transport !== 'rest' || !contract.query?.length || !BODY_METHODS.has(contract.method)) return next();
+      if (!contract.query?.length || !BODY_METHODS.has(contract.method)) return next();
       const names = new Set(contract.query);
       const raw = Object.entries(((await getRawInput()) ?? {}) as Record<string, unknown>).filter(([k]) => !names.has(k));
       const fromQuery = ctx.http.query.filter(([k]) => names.has(k));

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -26,6 +26,16 @@ export interface ProcedureContract<I extends z.ZodType = z.ZodType, O extends z.
 export const REST_BASE = '/accounting-system';
 
 export const isQuery = (c: ProcedureContract) => c.method === 'GET';
+
+/**
+ * True when every declared field of the input may be left out (lists, `version`, `clients.register`…),
+ * so calling the procedure with no input at all means "all defaults". A loose object is excluded: there
+ * the whole input is one free-form payload (a §6 search criterion), and its absence is an empty body.
+ */
+export const acceptsNoInput = (input: z.ZodType): boolean =>
+  input instanceof z.ZodObject &&
+  input.def.catchall === undefined &&
+  Object.values(input.shape as Record<string, z.ZodType>).every((field) => field.safeParse(undefined).success);
 
 type Spec<I extends z.ZodType, O extends z.ZodType> = Omit<ProcedureContract<I, O>, 'status' | 'tags'> & {
   status?: ProcedureContract['status'];
