@@ -6,7 +6,7 @@ import { ent } from './support/issuer.js';
 import { startTestServer, type TestServer } from './support/server.js';
 
 /** Every tRPC procedure with its contract, read from the router itself so none can be forgotten. */
-const procedures = Object.entries(appRouter._def.procedures as Record<string, { _def: { meta?: { contract?: ProcedureContract } } }>).map(
+const procedures = Object.entries(appRouter._def.procedures as unknown as Record<string, { _def: { meta?: { contract?: ProcedureContract } } }>).map(
   ([path, p]) => ({ path, contract: p._def.meta!.contract! }),
 );
 const allOptional = procedures.filter((p) => acceptsNoInput(p.contract.input));
