@@ -13,32 +13,102 @@ const isBlank = (v: unknown) => v === undefined || v === null || (typeof v === '
 
 export const emptyMessage = (field: string) => `${field} may not be empty.`;
 
+/**
+ * The longest string, in characters (Unicode code points), each kind of field accepts; one table for the
+ * whole API. Ids and names are index keys: PostgreSQL refuses a B-tree entry over 2704 bytes, and 255
+ * characters of at most 4 UTF-8 bytes keep even a two-column key (unit type + metric name) under it.
+ */
+export const MAX_LENGTH = {
+  /** Ids and external ids, in paths, queries and bodies; `group_id`, `user_id`; APEL's `VMUUID`. */
+  id: 255,
+  /** Names and other short keys: unit and metric types, metric names, provider and installation names. */
+  name: 255,
+  /** Longer single values: titles, URLs, paths, secrets, APEL's DNs and FQANs. */
+  text: 1024,
+  /** Free text: descriptions. */
+  description: 4096,
+} as const;
+
+/**
+ * The largest magnitude of a metric's or a capacity's value. Sums of values this size cannot overflow
+ * a double (reports sum in `numeric` anyway), and 1e15 is still an exact integer in a double.
+ */
+export const MAX_ABS_VALUE = 1e15;
+
+export const boundMessages = {
+  characters: (field: string) => `${field} must not contain NUL characters or unpaired surrogates.`,
+  tooLong: (field: string, max: number) => `${field} must be at most ${max} characters.`,
+  valueRange: 'value must be between -1e15 and 1e15.',
+} as const;
+
+// NUL cannot be stored in PostgreSQL text; an unpaired surrogate has no UTF-8 form (nor a URL encoding).
+const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/** Counts code points only as far as needed: a 30 MiB string is refused without walking it. */
+function fitsIn(value: string, max: number): boolean {
+  if (value.length <= max) return true;
+  if (value.length > 2 * max) return false;
+  let n = 0;
+  for (const _ of value) if (++n > max) return false;
+  return true;
+}
+
+/** Why `value` cannot be stored or searched as `field` (too long, NUL, unpaired surrogate); undefined when it can. */
+export function textProblem(field: string, value: string, max: number): string | undefined {
+  if (!fitsIn(value, max)) return boundMessages.tooLong(field, max);
+  if (UNSTORABLE.test(value)) return boundMessages.characters(field);
+  return undefined;
+}
+
+/** The range rule for a metric's or a capacity's value; undefined when `n` is within it. */
+export const valueProblem = (n: number): string | undefined => (Math.abs(n) <= MAX_ABS_VALUE ? undefined : boundMessages.valueRange);
+
+/** The key a schema sits under, for messages of schemas shared by many fields (path ids). */
+const keyOf = (path: readonly PropertyKey[] | undefined, fallback: string) => {
+  const key = path?.[path.length - 1];
+  return key === undefined ? fallback : String(key);
+};
+
+/**
+ * A string bounded to `max` characters and free of unstorable characters, named in its message by the key
+ * it sits under: zod resolves the message once the issue has its full path.
+ */
+export const boundedString = (max: number) =>
+  z.string().refine((v) => textProblem('', v, max) === undefined, {
+    error: (issue) => textProblem(keyOf(issue.path, 'value'), String(issue.input), max),
+  });
+
 const textLike = z.union([z.string(), z.number().transform(String)]);
 
-/** Required text: "<field> may not be empty." when missing, null or blank. */
-export const requiredText = (field: string) =>
+/** The type and bound checks of a non-blank text value. */
+const checkText = (field: string, max: number, v: unknown, ctx: z.RefinementCtx) => {
+  if (typeof v !== 'string' && typeof v !== 'number') return ctx.addIssue({ code: 'custom', message: `${field} must be a string.`, input: v });
+  const problem = textProblem(field, String(v), max);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem, input: v });
+};
+
+/** Required text: "<field> may not be empty." when missing, null or blank; at most `max` characters. */
+export const requiredText = (field: string, max: number = MAX_LENGTH.name) =>
   z
     .unknown()
     .optional()
     .superRefine((v, ctx) => {
       if (isBlank(v)) ctx.addIssue({ code: 'custom', message: emptyMessage(field), input: v });
-      else if (typeof v !== 'string' && typeof v !== 'number')
-        ctx.addIssue({ code: 'custom', message: `${field} must be a string.`, input: v });
+      else checkText(field, max, v, ctx);
     })
     .pipe(textLike)
-    .meta({ override: { type: 'string', minLength: 1 } }) as unknown as z.ZodType<string, string | number>;
+    .meta({ override: { type: 'string', minLength: 1, maxLength: max } }) as unknown as z.ZodType<string, string | number>;
 
 /** Optional text: blank or null become `undefined`, which PATCH treats as "leave unchanged". */
-export const optionalText = (field: string) =>
+export const optionalText = (field: string, max: number = MAX_LENGTH.name) =>
   z
     .unknown()
     .optional()
     .superRefine((v, ctx) => {
-      if (!isBlank(v) && typeof v !== 'string' && typeof v !== 'number')
-        ctx.addIssue({ code: 'custom', message: `${field} must be a string.`, input: v });
+      if (!isBlank(v)) checkText(field, max, v, ctx);
     })
     .transform((v) => (isBlank(v) ? undefined : String(v)))
-    .meta({ override: { type: ['string', 'null'] } }) as unknown as z.ZodType<
+    .meta({ override: { type: ['string', 'null'], maxLength: max } }) as unknown as z.ZodType<
     string | undefined,
     string | number | null | undefined
   >;
@@ -59,8 +129,11 @@ export const optionalNumber = (field: string) =>
     })
     .meta({ override: { type: ['number', 'null'] } }) as unknown as z.ZodType<number | undefined, number | string | null | undefined>;
 
-/** Path parameters are always strings on the wire; ids of unknown shape give 404 later, never 400. */
-export const pathId = z.string().min(1);
+/**
+ * Path parameters are always strings on the wire; ids of unknown shape give 404 later. Only what no id
+ * can be is a 400: over MAX_LENGTH.id characters, or characters that cannot be stored or encoded.
+ */
+export const pathId = boundedString(MAX_LENGTH.id).min(1);
 
 /** A query-string integer (page/size): only digit strings or integral numbers pass. */
 export const queryInteger = (message: string, min: number, max: number, fallback: number) =>

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { pathId, requiredText } from '../fields.js';
+import { boundMessages, MAX_LENGTH, pathId, requiredText, textProblem, valueProblem } from '../fields.js';
 import { isCalendarDate } from './metric.js';
 
 /** §4.8 messages, character for character. */
@@ -8,6 +8,8 @@ export const capacityMessages = {
   valueEmpty: 'value may not be empty.',
   valueNotNumber: 'value must be a number.',
   valueNegative: 'value must be greater than or equal to 0.',
+  valueRange: boundMessages.valueRange,
+  valueScale: 'value must have at most 15 digits after the decimal point.',
   dateFormat: 'Valid date format is yyyy-MM-dd.',
   duplicate: (instant: string) => `There is already a Capacity for this Installation and Metric Definition registered on ${instant}.`,
   notFound: (id: string) => `There is no Capacity with the following id: ${id}`,
@@ -41,6 +43,20 @@ export function parseRegisteredOn(v: string): Date | undefined {
 
 const isBlank = (v: unknown) => v === undefined || v === null || (typeof v === 'string' && v.trim() === '');
 
+/**
+ * Bounds of a capacity's text: PostgreSQL's numeric refuses more than 16383 digits after the point
+ * (`1e-20000` is a 500, not a tiny number), and a capacity smaller than 1e-15 would turn usage
+ * percentages into numbers JSON cannot carry.
+ */
+const MAX_DECIMAL_CHARS = 64;
+const MAX_SCALE = 15;
+
+/** Digits after the decimal point once the exponent is applied: `1.25e-3` has 5, `1.50` has 2. */
+const scaleOf = (text: string) => {
+  const [mantissa, exponent = '0'] = text.toLowerCase().split('e');
+  return (mantissa.split('.')[1] ?? '').length - Number(exponent);
+};
+
 /** A decimal kept as text, so the capacity is stored exactly as sent (numeric column). */
 const decimal = (required: boolean) => {
   const schema = z
@@ -51,6 +67,11 @@ const decimal = (required: boolean) => {
         return required ? z.NEVER : undefined;
       }
       const text = typeof v === 'number' ? String(v) : typeof v === 'string' ? v.trim() : '';
+      const tooLong = textProblem('value', text, MAX_DECIMAL_CHARS);
+      if (tooLong) {
+        ctx.addIssue({ code: 'custom', message: tooLong, input: v });
+        return z.NEVER;
+      }
       if (!Number.isFinite(Number(text)) || !DECIMAL.test(text)) {
         ctx.addIssue({ code: 'custom', message: capacityMessages.valueNotNumber, input: v });
         return z.NEVER;
@@ -58,6 +79,11 @@ const decimal = (required: boolean) => {
       // A capacity is an amount available; a negative one would make every usage percentage meaningless.
       if (Number(text) < 0) {
         ctx.addIssue({ code: 'custom', message: capacityMessages.valueNegative, input: v });
+        return z.NEVER;
+      }
+      const problem = valueProblem(Number(text)) ?? (scaleOf(text) > MAX_SCALE ? capacityMessages.valueScale : undefined);
+      if (problem) {
+        ctx.addIssue({ code: 'custom', message: problem, input: v });
         return z.NEVER;
       }
       return text;
@@ -85,7 +111,7 @@ const registeredOn = z
 export const CapacityCreate = z.object({
   installation_id: pathId,
   value: decimal(true) as unknown as z.ZodType<string, number | string>,
-  metric_definition_id: requiredText('metric_definition_id'),
+  metric_definition_id: requiredText('metric_definition_id', MAX_LENGTH.id),
   registered_on: registeredOn,
 });
 export type CapacityCreate = z.infer<typeof CapacityCreate>;

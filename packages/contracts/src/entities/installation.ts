@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { optionalText, pathId, requiredText } from '../fields.js';
+import { MAX_LENGTH, optionalText, pathId, requiredText } from '../fields.js';
 import { pageOf } from '../page.js';
 import { InstallationCapacity } from './capacity.js';
 import { MetricDefinition } from './metric-definition.js';
@@ -19,22 +19,22 @@ export const installationMessages = {
 } as const;
 
 export const InstallationCreate = z.object({
-  project: requiredText('project'),
-  organisation: requiredText('organisation'),
+  project: requiredText('project', MAX_LENGTH.id),
+  organisation: requiredText('organisation', MAX_LENGTH.id),
   installation: requiredText('installation'),
-  infrastructure: optionalText('infrastructure'),
-  resource: optionalText('resource'),
-  external_id: optionalText('external_id'),
-  unit_of_access: optionalText('unit_of_access'),
+  infrastructure: optionalText('infrastructure', MAX_LENGTH.text),
+  resource: optionalText('resource', MAX_LENGTH.id),
+  external_id: optionalText('external_id', MAX_LENGTH.id),
+  unit_of_access: optionalText('unit_of_access', MAX_LENGTH.id),
 });
 export type InstallationCreate = z.infer<typeof InstallationCreate>;
 
 /** `project`, `organisation` and `external_id` cannot change, so they are not read at all. */
 const updatable = {
-  infrastructure: optionalText('infrastructure'),
+  infrastructure: optionalText('infrastructure', MAX_LENGTH.text),
   installation: optionalText('installation'),
-  resource: optionalText('resource'),
-  unit_of_access: optionalText('unit_of_access'),
+  resource: optionalText('resource', MAX_LENGTH.id),
+  unit_of_access: optionalText('unit_of_access', MAX_LENGTH.id),
 };
 export const InstallationUpdate = z.object({ id: pathId, ...updatable });
 export type InstallationUpdate = z.infer<typeof InstallationUpdate>;
@@ -44,8 +44,8 @@ export type InstallationChanges = Omit<InstallationUpdate, 'id'>;
  * The external-id twins: on REST `externalId` is a query parameter (a PATCH reads only its body as
  * input, so the handler takes it from the query); on tRPC it is part of the input.
  */
-export const ExternalIdQuery = z.object({ externalId: optionalText('externalId') });
-export const InstallationUpdateByExternalId = z.object({ externalId: optionalText('externalId'), ...updatable });
+export const ExternalIdQuery = z.object({ externalId: optionalText('externalId', MAX_LENGTH.id) });
+export const InstallationUpdateByExternalId = z.object({ externalId: optionalText('externalId', MAX_LENGTH.id), ...updatable });
 
 export const Installation = z
   .object({

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { optionalText, pathId, requiredText } from '../fields.js';
+import { MAX_LENGTH, optionalText, pathId, requiredText } from '../fields.js';
 
 /** The §4.2 response; also embedded in installations (`unit_of_access`) and metric listings. */
 export const MetricDefinition = z
@@ -17,7 +17,7 @@ export type MetricDefinition = z.infer<typeof MetricDefinition>;
 // Key order is the order fields are validated in (fail-fast reports the first).
 export const MetricDefinitionCreate = z.object({
   metric_name: requiredText('metric_name'),
-  metric_description: optionalText('metric_description'),
+  metric_description: optionalText('metric_description', MAX_LENGTH.description),
   unit_type: requiredText('unit_type'),
   metric_type: requiredText('metric_type'),
 });
@@ -26,7 +26,7 @@ export type MetricDefinitionCreate = z.infer<typeof MetricDefinitionCreate>;
 export const MetricDefinitionUpdate = z.object({
   id: pathId,
   metric_name: optionalText('metric_name'),
-  metric_description: optionalText('metric_description'),
+  metric_description: optionalText('metric_description', MAX_LENGTH.description),
   unit_type: optionalText('unit_type'),
   metric_type: optionalText('metric_type'),
 });

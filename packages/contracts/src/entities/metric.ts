@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { pathId, requiredText } from '../fields.js';
+import { boundedString, boundMessages, MAX_LENGTH, pathId, requiredText, textProblem } from '../fields.js';
 import { pageParams } from '../page.js';
 
 /** §4.7 and §7 messages, character for character. */
@@ -13,6 +13,7 @@ export const metricMessages = {
   startAfterEnd: 'Timestamp of the starting date time cannot be after of Timestamp of the end date time.',
   endBeforeStart: 'Timestamp of the end date time cannot be before of Timestamp of the starting date time.',
   valueNotNumber: 'value must be a number.',
+  valueRange: boundMessages.valueRange,
   noMetric: (id: string) => `There is no Metric with the following id: ${id}`,
   deleted: 'Metric has been deleted successfully.',
   listDateFormat: 'The date format must be as follows YYYY-MM-DD',
@@ -78,7 +79,7 @@ export interface MetricRequest {
 }
 
 export const MetricPush = z.object({ installation_id: pathId, ...metricRequestFields });
-export const MetricPushExternal = z.object({ externalId: z.string().optional(), ...metricRequestFields });
+export const MetricPushExternal = z.object({ externalId: boundedString(MAX_LENGTH.id).optional(), ...metricRequestFields });
 export const MetricPatch = z.object({ installation_id: pathId, metric_id: pathId, ...metricRequestFields });
 
 export const MetricBulkPush = z.object({
@@ -151,11 +152,21 @@ const listDate = z
   .optional()
   .meta({ override: { type: 'string', format: 'date' } }) as unknown as z.ZodType<string | undefined, string | undefined>;
 
+/** The `metric-definition-id` filter: an id, so bounded like one. */
 const optionalId = z
   .unknown()
-  .transform((v) => (v === undefined || v === null || v === '' ? undefined : String(v)))
+  .transform((v, ctx) => {
+    if (v === undefined || v === null || v === '') return undefined;
+    const id = String(v);
+    const problem = textProblem('metric-definition-id', id, MAX_LENGTH.id);
+    if (problem) {
+      ctx.addIssue({ code: 'custom', message: problem, input: v });
+      return z.NEVER;
+    }
+    return id;
+  })
   .optional()
-  .meta({ override: { type: 'string' } }) as unknown as z.ZodType<string | undefined, string | undefined>;
+  .meta({ override: { type: 'string', maxLength: MAX_LENGTH.id } }) as unknown as z.ZodType<string | undefined, string | undefined>;
 
 const windowFilter = { start: listDate, end: listDate };
 
@@ -176,12 +187,12 @@ const listing = <S extends z.ZodRawShape>(shape: S) =>
 const ownerListing = <S extends z.ZodRawShape>(shape: S) => z.object({ ...shape, ...pageParams, ...windowFilter }).superRefine(orderedWindow);
 
 export const InstallationMetricsQuery = listing({ installation_id: pathId });
-export const InstallationExternalMetricsQuery = listing({ externalId: requiredText('externalId') });
+export const InstallationExternalMetricsQuery = listing({ externalId: requiredText('externalId', MAX_LENGTH.id) });
 export const ProjectMetricsQuery = listing({ project_id: pathId });
 export const ProjectProviderMetricsQuery = listing({ project_id: pathId, provider_id: pathId });
 export const ProjectProviderExternalMetricsQuery = listing({
   project_id: pathId,
-  externalProviderId: requiredText('externalProviderId'),
+  externalProviderId: requiredText('externalProviderId', MAX_LENGTH.id),
 });
 export const GroupMetricsQuery = ownerListing({ project_id: pathId, group_id: pathId });
 export const UserMetricsQuery = ownerListing({ project_id: pathId, user_id: pathId });

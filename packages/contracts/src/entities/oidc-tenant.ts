@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { optionalText, pathId, requiredText } from '../fields.js';
+import { MAX_LENGTH, optionalText, pathId, requiredText } from '../fields.js';
 
 export const ENTITLEMENT_MANAGEMENT_MODES = ['oidc', 'database'] as const;
 export type EntitlementManagementMode = (typeof ENTITLEMENT_MANAGEMENT_MODES)[number];
@@ -49,17 +49,17 @@ export type OidcTenant = z.infer<typeof OidcTenant>;
 
 export const OidcTenantCreate = z.object({
   issuer: requiredText('issuer'),
-  tenant_id: requiredText('tenant_id'),
-  client_id: requiredText('client_id'),
-  secret: requiredText('secret'),
-  authorization_path: requiredText('authorization_path'),
-  introspection_path: requiredText('introspection_path'),
-  user_info_path: requiredText('user_info_path'),
-  token_path: requiredText('token_path'),
-  auth_server_url: requiredText('auth_server_url'),
+  tenant_id: requiredText('tenant_id', MAX_LENGTH.id),
+  client_id: requiredText('client_id', MAX_LENGTH.id),
+  secret: requiredText('secret', MAX_LENGTH.text),
+  authorization_path: requiredText('authorization_path', MAX_LENGTH.text),
+  introspection_path: requiredText('introspection_path', MAX_LENGTH.text),
+  user_info_path: requiredText('user_info_path', MAX_LENGTH.text),
+  token_path: requiredText('token_path', MAX_LENGTH.text),
+  auth_server_url: requiredText('auth_server_url', MAX_LENGTH.text),
   user_id_token_claim: requiredText('user_id_token_claim'),
   service_id_token_claim: requiredText('service_id_token_claim'),
-  group_management_namespace: requiredText('group_management_namespace'),
+  group_management_namespace: requiredText('group_management_namespace', MAX_LENGTH.text),
   group_management_parent: requiredText('group_management_parent'),
   entitlement_management: requiredText('entitlement_management').transform(parseMode),
 });
@@ -69,17 +69,17 @@ export type OidcTenantCreate = z.infer<typeof OidcTenantCreate>;
 export const OidcTenantUpdate = z.object({
   id: pathId,
   issuer: optionalText('issuer'),
-  tenant_id: optionalText('tenant_id'),
-  client_id: optionalText('client_id'),
-  secret: optionalText('secret'),
-  authorization_path: optionalText('authorization_path'),
-  introspection_path: optionalText('introspection_path'),
-  user_info_path: optionalText('user_info_path'),
-  token_path: optionalText('token_path'),
-  auth_server_url: optionalText('auth_server_url'),
+  tenant_id: optionalText('tenant_id', MAX_LENGTH.id),
+  client_id: optionalText('client_id', MAX_LENGTH.id),
+  secret: optionalText('secret', MAX_LENGTH.text),
+  authorization_path: optionalText('authorization_path', MAX_LENGTH.text),
+  introspection_path: optionalText('introspection_path', MAX_LENGTH.text),
+  user_info_path: optionalText('user_info_path', MAX_LENGTH.text),
+  token_path: optionalText('token_path', MAX_LENGTH.text),
+  auth_server_url: optionalText('auth_server_url', MAX_LENGTH.text),
   user_id_token_claim: optionalText('user_id_token_claim'),
   service_id_token_claim: optionalText('service_id_token_claim'),
-  group_management_namespace: optionalText('group_management_namespace'),
+  group_management_namespace: optionalText('group_management_namespace', MAX_LENGTH.text),
   group_management_parent: optionalText('group_management_parent'),
   entitlement_management: optionalText('entitlement_management').transform((v, ctx) => (v === undefined ? undefined : parseMode(v, ctx))),
 });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { optionalText, pathId, requiredText } from '../fields.js';
+import { MAX_LENGTH, optionalText, pathId, requiredText, textProblem } from '../fields.js';
 import { isCalendarDate } from './metric.js';
 import { AssociatedInstallation } from './provider.js';
 
@@ -14,6 +14,8 @@ export const projectMessages = {
   deleted: 'Project deleted successfully.',
   registrationEmpty: 'projects should have at least one entry.',
   registrationIds: 'projects should only contain project ids.',
+  /** Ours: each id is one OpenAIRE call, made in sequence. */
+  registrationTooMany: (max: number) => `projects should have at most ${max} entries.`,
   registrationDuplicate: (id: string) => `Project ${id} has already been registered.`,
   registrationNotFound: (id: string) => `Project with id {${id}} not found.`,
   registrationFailed: (id: string) => `Project : ${id} has not been registered. Please try again.`,
@@ -54,9 +56,9 @@ const datesInOrder = (dates: { start_date?: string; end_date?: string }, ctx: z.
 /** A custom project (§4.5): every field is required. */
 export const ProjectCreate = z
   .object({
-    id: requiredText('id'),
+    id: requiredText('id', MAX_LENGTH.id),
     acronym: requiredText('acronym'),
-    title: requiredText('title'),
+    title: requiredText('title', MAX_LENGTH.text),
     start_date: requiredDate('start_date'),
     end_date: requiredDate('end_date'),
     call_identifier: requiredText('call_identifier'),
@@ -72,13 +74,16 @@ export const ProjectUpdate = z
   .object({
     id: pathId,
     acronym: optionalText('acronym'),
-    title: optionalText('title'),
+    title: optionalText('title', MAX_LENGTH.text),
     start_date: optionalDate('start_date'),
     end_date: optionalDate('end_date'),
     call_identifier: optionalText('call_identifier'),
   })
   .superRefine(datesInOrder);
 export type ProjectUpdate = z.infer<typeof ProjectUpdate>;
+
+/** Ids per registration request: each is an OpenAIRE lookup, made one after the other. */
+export const MAX_REGISTRATIONS = 100;
 
 /** `{"projects": ["777536", …]}`; ids sent as numbers are read as their text. */
 export const ProjectRegistration = z.object({
@@ -90,13 +95,23 @@ export const ProjectRegistration = z.object({
         ctx.addIssue({ code: 'custom', message: projectMessages.registrationEmpty, input: v });
         return z.NEVER;
       }
+      if (v.length > MAX_REGISTRATIONS) {
+        ctx.addIssue({ code: 'custom', message: projectMessages.registrationTooMany(MAX_REGISTRATIONS), input: v });
+        return z.NEVER;
+      }
       if (!v.every((id) => typeof id === 'string' || (typeof id === 'number' && Number.isFinite(id)))) {
         ctx.addIssue({ code: 'custom', message: projectMessages.registrationIds, input: v });
         return z.NEVER;
       }
-      return v.map(String);
+      const ids = v.map(String);
+      const problem = ids.map((id) => textProblem('projects', id, MAX_LENGTH.id)).find((p) => p !== undefined);
+      if (problem) {
+        ctx.addIssue({ code: 'custom', message: problem, input: v });
+        return z.NEVER;
+      }
+      return ids;
     })
-    .meta({ override: { type: 'array', items: { type: 'string' }, minItems: 1 } }) as unknown as z.ZodType<string[], unknown[]>,
+    .meta({ override: { type: 'array', items: { type: 'string', maxLength: MAX_LENGTH.id }, minItems: 1, maxItems: MAX_REGISTRATIONS } }) as unknown as z.ZodType<string[], unknown[]>,
 });
 
 export const ProjectRegistrationResult = z

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { optionalText, pathId, requiredText } from '../fields.js';
+import { MAX_LENGTH, optionalText, pathId, requiredText } from '../fields.js';
 
 /** §4.4 response. EOSC-synced providers keep their EOSC id and show `creator_id: ""`. */
 export const Provider = z
@@ -18,10 +18,10 @@ export type Provider = z.infer<typeof Provider>;
 export const ProviderCreate = z.object({
   name: requiredText('name'),
   /** Absent or blank: the server assigns a random UUID. */
-  external_id: optionalText('external_id'),
-  website: optionalText('website'),
+  external_id: optionalText('external_id', MAX_LENGTH.id),
+  website: optionalText('website', MAX_LENGTH.text),
   abbreviation: optionalText('abbreviation'),
-  logo: optionalText('logo'),
+  logo: optionalText('logo', MAX_LENGTH.text),
 });
 export type ProviderCreate = z.infer<typeof ProviderCreate>;
 
@@ -29,9 +29,9 @@ export type ProviderCreate = z.infer<typeof ProviderCreate>;
 export const ProviderUpdate = z.object({
   id: pathId,
   name: optionalText('name'),
-  website: optionalText('website'),
+  website: optionalText('website', MAX_LENGTH.text),
   abbreviation: optionalText('abbreviation'),
-  logo: optionalText('logo'),
+  logo: optionalText('logo', MAX_LENGTH.text),
 });
 export type ProviderUpdate = z.infer<typeof ProviderUpdate>;
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { projectHeaderFields } from './project.js';
-import { pathId, requiredText } from '../fields.js';
+import { MAX_LENGTH, pathId, requiredText } from '../fields.js';
 import { isCalendarDate } from './metric.js';
 
 /** §5 messages, character for character. */
@@ -38,12 +38,12 @@ const ordered = <S extends z.ZodRawShape>(shape: S) =>
 const unordered = <S extends z.ZodRawShape>(shape: S) => z.object({ ...shape, ...window });
 
 export const InstallationReportQuery = ordered({ installation_id: pathId });
-export const InstallationExternalReportQuery = ordered({ externalId: requiredText('externalId') });
+export const InstallationExternalReportQuery = ordered({ externalId: requiredText('externalId', MAX_LENGTH.id) });
 export const ProviderReportQuery = ordered({ project_id: pathId, provider_id: pathId });
-export const ProviderExternalReportQuery = ordered({ project_id: pathId, externalProviderId: requiredText('externalProviderId') });
+export const ProviderExternalReportQuery = ordered({ project_id: pathId, externalProviderId: requiredText('externalProviderId', MAX_LENGTH.id) });
 export const ProjectReportQuery = ordered({ project_id: pathId });
 export const GenericProviderReportQuery = ordered({ provider_id: pathId });
-export const GenericProviderExternalReportQuery = ordered({ externalId: requiredText('externalId') });
+export const GenericProviderExternalReportQuery = ordered({ externalId: requiredText('externalId', MAX_LENGTH.id) });
 export const GroupReportQuery = unordered({ project_id: pathId, group_id: pathId });
 export const UserReportQuery = unordered({ project_id: pathId, user_id: pathId });
 

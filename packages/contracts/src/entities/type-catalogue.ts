@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { optionalText, pathId, requiredText } from '../fields.js';
+import { MAX_LENGTH, optionalText, pathId, requiredText } from '../fields.js';
 
 /**
  * Unit types and metric types "behave identically" (§4.3): one builder keeps them from drifting apart.
@@ -16,12 +16,12 @@ export const typeCatalogueSchemas = <F extends 'unit_type' | 'metric_type'>(fiel
     .meta({ id });
   const create = z.object({
     [field]: requiredText(field),
-    description: requiredText('description'),
+    description: requiredText('description', MAX_LENGTH.description),
   } as { description: ReturnType<typeof requiredText> } & Record<F, ReturnType<typeof requiredText>>);
   const update = z.object({
     id: pathId,
     [field]: optionalText(field),
-    description: optionalText('description'),
+    description: optionalText('description', MAX_LENGTH.description),
   } as { id: typeof pathId; description: ReturnType<typeof optionalText> } & Record<F, ReturnType<typeof optionalText>>);
   return { entity, create, update };
 };

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { Provider, ProviderAssociation, ProviderCreate, ProviderUpdate } from '../entities/provider.js';
 import { MessageResponse } from '../errors.js';
-import { pathId, requiredText } from '../fields.js';
+import { MAX_LENGTH, pathId, requiredText } from '../fields.js';
 import { PageQuery, pageOf } from '../page.js';
 import { defineProcedures } from './define.js';
 import { SearchCriterionInput } from './search.js';
@@ -29,7 +29,7 @@ export const providerProcedures = defineProcedures('Providers')({
   external: {
     method: 'GET',
     path: '/providers/external',
-    input: z.object({ externalId: requiredText('externalId') }),
+    input: z.object({ externalId: requiredText('externalId', MAX_LENGTH.id) }),
     output: Provider,
     summary: 'Get a provider by external id',
     errors: [400, 403, 404],
