@@ -1,4 +1,4 @@
-import { metricMessages as msg, type MetricRequest } from '@acc/contracts';
+import { MAX_LENGTH, metricMessages as msg, textProblem, valueProblem, type MetricRequest } from '@acc/contracts';
 import { parseZulu } from './instants.js';
 
 /** A push request that passed every rule, ready to store. */
@@ -25,23 +25,37 @@ const echo = (v: unknown) => (typeof v === 'string' ? v : (JSON.stringify(v) ?? 
 /** The field's text when it is a string or a number (strings accept numbers, §1.1); undefined otherwise. */
 const text = (v: unknown): string | undefined => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined);
 
-/** The definition id a request names, for looking it up before the rules run; undefined when blank. */
+/** The id in `metric_definition_id`, or why it is no id at all (not text, too long, unstorable characters). */
+function definitionIdOf(v: unknown): { ok: true; id: string } | { ok: false; message: string } {
+  const id = text(v);
+  if (id === undefined) return { ok: false, message: msg.notText('metric_definition_id') };
+  const problem = textProblem('metric_definition_id', id, MAX_LENGTH.id);
+  return problem ? { ok: false, message: problem } : { ok: true, id };
+}
+
+/** The definition id a request names, for looking it up before the rules run; undefined when blank or no id. */
 export function requestedDefinitionId(raw: MetricRequest): string | undefined {
-  return isBlank(raw.metric_definition_id) ? undefined : text(raw.metric_definition_id);
+  if (isBlank(raw.metric_definition_id)) return undefined;
+  const parsed = definitionIdOf(raw.metric_definition_id);
+  return parsed.ok ? parsed.id : undefined;
 }
 
-/** `value`: any JSON number or numeric string; absent, null or blank is 0. */
-export function parseValue(v: unknown): number | undefined {
-  if (isBlank(v)) return 0;
+/** `value`: any JSON number or numeric string within ±MAX_ABS_VALUE; absent, null or blank is 0. */
+export function parseValue(v: unknown): { ok: true; value: number } | { ok: false; message: string } {
+  if (isBlank(v)) return { ok: true, value: 0 };
   const n = typeof v === 'number' ? v : typeof v === 'string' ? Number(v.trim()) : Number.NaN;
-  return Number.isFinite(n) ? n : undefined;
+  if (!Number.isFinite(n)) return { ok: false, message: msg.valueNotNumber };
+  const problem = valueProblem(n);
+  return problem ? { ok: false, message: problem } : { ok: true, value: n };
 }
 
-/** An optional text field: blank is null; anything but text or a number is refused. */
-function optionalText(v: unknown): { ok: true; value: string | null } | { ok: false } {
+/** An optional id field (`group_id`, `user_id`): blank is null; anything but bounded text or a number is refused. */
+function optionalText(field: string, v: unknown): { ok: true; value: string | null } | { ok: false; message: string } {
   if (isBlank(v)) return { ok: true, value: null };
   const t = text(v);
-  return t === undefined ? { ok: false } : { ok: true, value: t };
+  if (t === undefined) return { ok: false, message: msg.notText(field) };
+  const problem = textProblem(field, t, MAX_LENGTH.id);
+  return problem ? { ok: false, message: problem } : { ok: true, value: t };
 }
 
 /** Rules 3 and 4 for one bound. */
@@ -57,8 +71,9 @@ function instant(field: 'time_period_start' | 'time_period_end', v: unknown): Da
  */
 export function checkMetric(raw: MetricRequest, knownDefinitions: ReadonlySet<string>, now: Date): Checked {
   if (isBlank(raw.metric_definition_id)) return bad(msg.empty('metric_definition_id'));
-  const definitionId = text(raw.metric_definition_id);
-  if (definitionId === undefined) return bad(msg.notText('metric_definition_id'));
+  const definition = definitionIdOf(raw.metric_definition_id);
+  if (!definition.ok) return bad(definition.message);
+  const definitionId = definition.id;
   if (!knownDefinitions.has(definitionId)) return bad(msg.noDefinition(definitionId), 404);
 
   if (isBlank(raw.time_period_start)) return bad(msg.empty('time_period_start'));
@@ -73,15 +88,15 @@ export function checkMetric(raw: MetricRequest, knownDefinitions: ReadonlySet<st
   if (start > end) return bad(msg.startAfterEnd);
 
   const value = parseValue(raw.value);
-  if (value === undefined) return bad(msg.valueNotNumber);
-  const groupId = optionalText(raw.group_id);
-  if (!groupId.ok) return bad(msg.notText('group_id'));
-  const userId = optionalText(raw.user_id);
-  if (!userId.ok) return bad(msg.notText('user_id'));
+  if (!value.ok) return bad(value.message);
+  const groupId = optionalText('group_id', raw.group_id);
+  if (!groupId.ok) return bad(groupId.message);
+  const userId = optionalText('user_id', raw.user_id);
+  if (!userId.ok) return bad(userId.message);
 
   return {
     ok: true,
-    metric: { metricDefinitionId: definitionId, timePeriodStart: start, timePeriodEnd: end, value, groupId: groupId.value, userId: userId.value },
+    metric: { metricDefinitionId: definitionId, timePeriodStart: start, timePeriodEnd: end, value: value.value, groupId: groupId.value, userId: userId.value },
   };
 }
 
@@ -100,9 +115,9 @@ export function parseMetricChanges(raw: MetricRequest): { ok: true; changes: Met
   const fail = (message: string) => ({ ok: false as const, violation: { status: 400 as const, message } });
   const changes: MetricChanges = {};
   if (!isBlank(raw.metric_definition_id)) {
-    const id = text(raw.metric_definition_id);
-    if (id === undefined) return fail(msg.notText('metric_definition_id'));
-    changes.metricDefinitionId = id;
+    const definition = definitionIdOf(raw.metric_definition_id);
+    if (!definition.ok) return fail(definition.message);
+    changes.metricDefinitionId = definition.id;
   }
   for (const [field, key] of [
     ['time_period_start', 'timePeriodStart'],
@@ -115,15 +130,15 @@ export function parseMetricChanges(raw: MetricRequest): { ok: true; changes: Met
   }
   if (!isBlank(raw.value)) {
     const value = parseValue(raw.value);
-    if (value === undefined) return fail(msg.valueNotNumber);
-    changes.value = value;
+    if (!value.ok) return fail(value.message);
+    changes.value = value.value;
   }
   for (const [field, key] of [
     ['group_id', 'groupId'],
     ['user_id', 'userId'],
   ] as const) {
-    const parsed = optionalText(raw[field]);
-    if (!parsed.ok) return fail(msg.notText(field));
+    const parsed = optionalText(field, raw[field]);
+    if (!parsed.ok) return fail(parsed.message);
     if (parsed.value !== null) changes[key] = parsed.value;
   }
   return { ok: true, changes };
