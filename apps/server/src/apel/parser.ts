@@ -1,3 +1,4 @@
+import { MAX_ABS_VALUE, MAX_LENGTH, textProblem } from '@acc/contracts';
 import { badRequest } from '../errors.js';
 
 /**
@@ -99,6 +100,17 @@ const ISO_RE = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})Z$/;
 const MIN_TIME_MS = new Date(0).setUTCFullYear(1, 0, 1);
 const MAX_TIME_MS = Date.UTC(9999, 11, 31, 23, 59, 59);
 
+/**
+ * The longest duration, in seconds: the whole span of representable instants. Durations are added to
+ * StartTime (the measurement time, §3.1), so anything longer could only produce an invalid instant.
+ */
+export const MAX_DURATION_S = (MAX_TIME_MS - MIN_TIME_MS) / 1000;
+const DURATIONS = new Set<string>(['SuspendDuration', 'WallDuration', 'CpuDuration']);
+/** Key columns and indexed columns hold ids; every other string field gets the longer text bound. */
+const stringMax = (key: string) => (key === 'VMUUID' ? MAX_LENGTH.id : key === 'SiteName' ? MAX_LENGTH.name : MAX_LENGTH.text);
+const rangeMessage = (key: string, min: number | string, max: number | string) => `${key} must be between ${min} and ${max}.`;
+const durationRange = (key: string) => rangeMessage(key, 0, MAX_DURATION_S);
+
 export function isNullToken(value: string): boolean {
   if (value.length === 0) return true;
   if (value.length !== 4) return false;
@@ -186,18 +198,25 @@ function buildRecord(raw: (string | undefined)[], recordNo: number): ApelRecord 
     }
     const [key, , kind] = APEL_FIELDS[i];
     switch (kind) {
-      case 'string':
+      case 'string': {
+        // NUL cannot be stored, and an unbounded VMUUID cannot be a key (index rows are at most 2704 bytes).
+        const problem = textProblem(key, v, stringMax(key));
+        if (problem) fail(recordNo, problem);
         values[i] = v;
         break;
+      }
       case 'int': {
         const n = parseInt10(v);
         if (n === undefined) fail(recordNo, `Invalid int value ${v} in field ${key}`);
+        // Counts stay as the original took them (any exact integer); durations move timestamps.
+        if (DURATIONS.has(key) && (n < 0 || n > MAX_DURATION_S)) fail(recordNo, durationRange(key));
         values[i] = n;
         break;
       }
       case 'float': {
         const n = parseFloat10(v);
         if (n === undefined) fail(recordNo, `Invalid float value ${v} in field ${key}`);
+        if (Math.abs(n) > MAX_ABS_VALUE) fail(recordNo, rangeMessage(key, '-1e15', '1e15'));
         values[i] = n;
         break;
       }
@@ -224,10 +243,14 @@ function buildRecord(raw: (string | undefined)[], recordNo: number): ApelRecord 
     const start = (values[I_START] as Date).getTime();
     const end = (values[I_END] as Date).getTime();
     values[I_WALL] = Math.trunc((end - start) / 1000);
+    // An EndTime before StartTime computes a negative duration: the same range rule as a sent one.
+    if ((values[I_WALL] as number) < 0) fail(recordNo, durationRange('WallDuration'));
   }
   if (values[I_WALL] === null) {
     fail(recordNo, 'WallDuration must be set unless Status is completed and EndTime is set.');
   }
+  const measured = (values[I_START] as Date).getTime() + ((values[I_SUSPEND] as number) + (values[I_WALL] as number)) * 1000;
+  if (measured > MAX_TIME_MS) fail(recordNo, 'StartTime + SuspendDuration + WallDuration must fall within the years 1 to 9999.');
 
   const fqan = values[I_FQAN] as string | null;
   const record = {} as Record<keyof ApelRecord, unknown>;

@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import { MAX_LENGTH, textProblem } from '@acc/contracts';
 import { badRequest } from '../errors.js';
 import { ApelSummaryRepository, SUMMARY_PAGE_SIZE, type SummaryQuery, type SummaryRow } from './summary-repository.js';
 
@@ -56,6 +57,11 @@ export function parseSummaryQuery(params: URLSearchParams, now: Date = new Date(
     const parsed = parseYyyymmdd(toText);
     if (!parsed) throw badRequest("'to' must be a date in YYYYMMDD format.");
     to = parsed;
+  }
+  // After the §2.3 checks: a filter no stored field can equal (NUL is an error in SQL) is refused too.
+  for (const [name, value] of [['user', user], ['group', group], ['service', service]] as const) {
+    const problem = value === undefined ? undefined : textProblem(name, value, MAX_LENGTH.text);
+    if (problem) throw badRequest(problem);
   }
   const filter: SummaryQuery['filter'] =
     user !== undefined

@@ -1,3 +1,4 @@
+import { MAX_LENGTH, textProblem } from '@acc/contracts';
 import { badRequest } from '../errors.js';
 import type { SearchField } from './fields.js';
 
@@ -102,10 +103,14 @@ export function isSearchInstant(s: string): boolean {
 export function coerceValue(field: SearchField, raw: unknown): string | number {
   const invalid = () => badRequest(searchMessages.invalidValue(field.name));
   switch (field.type) {
-    case 'string':
-      if (typeof raw === 'string') return raw;
-      if (typeof raw === 'number' && Number.isFinite(raw)) return String(raw);
-      throw invalid();
+    case 'string': {
+      const text = typeof raw === 'string' ? raw : typeof raw === 'number' && Number.isFinite(raw) ? String(raw) : undefined;
+      if (text === undefined) throw invalid();
+      // A value no stored field can hold is refused before it reaches SQL (NUL is an error there).
+      const problem = textProblem(field.name, text, MAX_LENGTH.description);
+      if (problem) throw badRequest(problem);
+      return text;
+    }
     case 'number':
       if (typeof raw === 'number' && Number.isFinite(raw)) return raw;
       throw invalid();
