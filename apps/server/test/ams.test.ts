@@ -66,13 +66,13 @@ describe.each(backends)('AMS push listener on %s', (backend) => {
     expect((await send(push({ status: 'pending provider' }))).body).toEqual({ code: 200, message: 'Unknown service catalogue status : pending provider' });
   });
 
-  it('answers 400 without data and 500 with the parse error for undecodable data', async () => {
+  it('answers 400 without data and 400 with the parse error for undecodable data (the sender must fix it)', async () => {
     expect((await send({ message: { messageId: '1' } })).body).toEqual({ code: 400, message: 'message.data may not be empty.' });
     const garbage = await send({ message: { data: Buffer.from('{not json').toString('base64') } });
-    expect(garbage.status).toBe(500);
+    expect(garbage.status).toBe(400);
     expect(garbage.body.message).toMatch(/^Cannot parse the AMS message data: .+/);
     const notBase64 = await send({ message: { data: '%%%' } });
-    expect(notBase64.body).toEqual({ code: 500, message: 'Cannot parse the AMS message data: the data is not valid base64' });
+    expect(notBase64.body).toEqual({ code: 400, message: 'Cannot parse the AMS message data: the data is not valid base64' });
   });
 
   it('holds the listener to JSON bodies', async () => {

@@ -32,10 +32,10 @@ describe('decodeServiceCatalogueMessage', () => {
     }
   });
 
-  it('answers 500 with the parse error for data that is not base64, not UTF-8 or not JSON', () => {
+  it('answers 400 with the parse error for data that is not base64, not UTF-8 or not JSON', () => {
     for (const data of ['not base64 at all!', Buffer.from([0xff, 0xfe]).toString('base64'), Buffer.from('{oops').toString('base64')]) {
       const f = failure(() => decodeServiceCatalogueMessage(push(data)));
-      expect(f.status).toBe(500);
+      expect(f.status).toBe(400);
       expect(f.message).toMatch(/^Cannot parse the AMS message data: .+/);
     }
   });

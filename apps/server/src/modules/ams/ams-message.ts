@@ -1,4 +1,5 @@
-import { AppError, badRequest } from '../../errors.js';
+import { MAX_LENGTH, textProblem } from '@acc/contracts';
+import { badRequest } from '../../errors.js';
 
 export const amsMessageErrors = {
   dataMissing: 'message.data may not be empty.',
@@ -17,8 +18,10 @@ const BASE64URL = /^[A-Za-z0-9_-]*={0,2}$/;
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /**
- * Reads `message.data` of an AMS push: base64 → UTF-8 → JSON (§4.14). The spec answers data that cannot
- * be decoded with 500 and the parse error; a delivery without any data is a malformed request (400).
+ * Reads `message.data` of an AMS push: base64 → UTF-8 → JSON (§4.14). Data that cannot be decoded is the
+ * sender's fault, so it is a 400 with the parse error (fixed vs original: a 500), as is a delivery
+ * without any data. The provider and service fields go through the §4.4/§4.6 contracts later; the
+ * organisation, looked up directly, is bounded here.
  */
 export function decodeServiceCatalogueMessage(push: { message?: unknown }): ServiceCatalogueMessage {
   const message = push.message;
@@ -30,7 +33,12 @@ export function decodeServiceCatalogueMessage(push: { message?: unknown }): Serv
     if (!BASE64.test(compact) && !BASE64URL.test(compact)) throw new Error('the data is not valid base64');
     decoded = JSON.parse(utf8.decode(Buffer.from(compact, BASE64.test(compact) ? 'base64' : 'base64url')));
   } catch (err) {
-    throw new AppError(500, amsMessageErrors.undecodable((err as Error).message));
+    throw badRequest(amsMessageErrors.undecodable((err as Error).message));
   }
-  return decoded && typeof decoded === 'object' && !Array.isArray(decoded) ? (decoded as ServiceCatalogueMessage) : {};
+  if (!decoded || typeof decoded !== 'object' || Array.isArray(decoded)) return {};
+  const catalogue = decoded as ServiceCatalogueMessage;
+  const organisation = catalogue.service?.resourceOrganisation;
+  const problem = typeof organisation === 'string' ? textProblem('resourceOrganisation', organisation, MAX_LENGTH.id) : undefined;
+  if (problem) throw badRequest(problem);
+  return catalogue;
 }
