@@ -77,6 +77,18 @@ export class Scope {
     return { project, provider };
   }
 
+  /**
+   * PRV[roles] on a provider of the project: a provider that exists but is not associated with the
+   * project is as unknown there (404) as on the external-id twins, so nothing about it is revealed.
+   */
+  async authorizeAssociatedProvider(caller: Caller, roles: Role[], projectId: string, providerId: string): Promise<{ project: ProjectRow; provider: ProviderRow }> {
+    const project = await this.project(projectId);
+    const provider = await this.provider(providerId);
+    if (!(await this.isAssociated(projectId, providerId))) throw notFound(scopeMessages.noProvider(providerId));
+    assertHierarchy(caller, { kind: 'provider', roles, projectId, providerId });
+    return { project, provider };
+  }
+
   /** INS[roles] on an installation, with P and prov taken from the installation itself. */
   async authorizeInstallation(caller: Caller, roles: Role[], id: string): Promise<InstallationRow> {
     return this.authorizeResolved(caller, roles, await this.installation(id));

@@ -44,7 +44,7 @@ export class ReportService {
   }
 
   async provider(caller: Caller, projectId: string, providerId: string, r: ReportRequest): Promise<ProviderReport> {
-    const { provider } = await this.scope.authorizeProvider(caller, READERS, projectId, providerId);
+    const { provider } = await this.scope.authorizeAssociatedProvider(caller, READERS, projectId, providerId);
     return this.ofProvider(projectId, provider, r);
   }
 
