@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { openDatabase, type Database } from '@acc/db';
 import { createApelRoutes } from './apel/routes.js';
 import { TokenVerifier, type IssuerTrust } from './auth/token-verifier.js';
-import type { Config } from './config.js';
+import { insecureDefaults, type Config } from './config.js';
 import { DEMO_VIEWER, seedDemoFederation, type DemoSummary } from './dev/demo-federation.js';
 import { DEV_ISSUER, devAdminClaims, loadDevKeys, mintDevToken, projectEntitlement, type DevKeys } from './dev/dev-issuer.js';
 import { seedDevAdmin } from './dev/seed.js';
@@ -54,6 +54,7 @@ export interface AppOptions {
 /** The composition root: database, services, HTTP(S) server; `listen` is the caller's to await. */
 export async function startApp(config: Config, options: AppOptions = {}): Promise<RunningApp> {
   const logger = options.logger ?? (options.log ? silentLogger() : await createLogger(config.log));
+  for (const warning of insecureDefaults(config)) logger.warn(warning);
   const database = options.database ?? (await openDatabase(config.database));
   const servers: (http.Server | https.Server)[] = [];
   try {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from './config.js';
+import { ConfigError, insecureDefaults, loadConfig } from './config.js';
 
 describe('loadConfig', () => {
   it('refuses to start in production without a token issuer', () => {
@@ -23,5 +23,19 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ ACC_OIDC_ISSUER: 'x', ACC_PORT: 'eighty' })).toThrow(/ACC_PORT/);
     expect(() => loadConfig({ ACC_OIDC_ISSUER: 'x', ACC_ENTITLEMENTS_SOURCE: 'ldap' })).toThrow(/ACC_ENTITLEMENTS_SOURCE/);
     expect(() => loadConfig({ ACC_OIDC_ISSUER: 'x', ACC_TLS_CERT: '/c.pem' })).toThrow(/together/);
+  });
+
+  it('warns about public defaults of the metrics token and the AMS secret in production only', () => {
+    const production = loadConfig({ ACC_OIDC_ISSUER: 'https://idp' });
+    expect(insecureDefaults(production)).toEqual([
+      'ACC_METRICS_TOKEN is not set: anyone who can reach /metrics can read it.',
+      'ACC_AMS_AUTHORIZATION accepts the documented default value(s) create_provider, create_installation: anyone can push to /accounting-system/ams-listener.',
+    ]);
+    const partly = loadConfig({ ACC_OIDC_ISSUER: 'https://idp', ACC_METRICS_TOKEN: 's3cret', ACC_AMS_AUTHORIZATION: 'a-long-random-value, create_installation' });
+    expect(insecureDefaults(partly)).toEqual([
+      'ACC_AMS_AUTHORIZATION accepts the documented default value(s) create_installation: anyone can push to /accounting-system/ams-listener.',
+    ]);
+    expect(insecureDefaults(loadConfig({ ACC_OIDC_ISSUER: 'https://idp', ACC_METRICS_TOKEN: 's3cret', ACC_AMS_AUTHORIZATION: 'a-long-random-value' }))).toEqual([]);
+    expect(insecureDefaults(loadConfig({}, { dev: true }))).toEqual([]);
   });
 });

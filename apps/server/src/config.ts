@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { issuerEntryProblem } from './apel/trusted-issuers.js';
 
 const optional = z.string().trim().min(1).optional();
+/** §1.5's AMS authorization values: public, hence a start-up warning when still accepted (insecureDefaults). */
+export const DEFAULT_AMS_AUTHORIZATION = ['create_provider', 'create_installation'] as const;
 // A JSON document in a variable (APEL lists and maps); unset or blank means `fallback`.
 const jsonEnv = <T extends z.ZodType>(schema: T, fallback: string) =>
   z
@@ -71,7 +73,7 @@ const EnvSchema = z.object({
   ACC_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
   ACC_CORS_ORIGINS: z.string().default(''),
   // AMS push listener (§4.14): accepted Authorization values (comma-separated), target project, verification hash.
-  ACC_AMS_AUTHORIZATION: z.string().default('create_provider,create_installation'),
+  ACC_AMS_AUTHORIZATION: z.string().default(DEFAULT_AMS_AUTHORIZATION.join(',')),
   ACC_AMS_PROJECT: z.string().trim().min(1).default('eosc_service_catalogue'),
   ACC_AMS_VERIFICATION_HASH: z.string().default('hash_value'),
 });
@@ -134,6 +136,21 @@ export interface Config {
 }
 
 export const DEFAULT_OPENAIRE_URL = 'https://api.openaire.eu';
+
+/**
+ * Secrets whose defaults are public (the spec's §1.5 values, or no token at all): a production start
+ * with them is open to anyone who has read the documentation, so it is told so, but not refused
+ * (a listener behind a private network may rely on the defaults on purpose).
+ */
+export function insecureDefaults(config: Config): string[] {
+  if (config.dev) return [];
+  const warnings: string[] = [];
+  if (!config.metrics.token) warnings.push('ACC_METRICS_TOKEN is not set: anyone who can reach /metrics can read it.');
+  const publicValues = config.ams.authorization.filter((v) => (DEFAULT_AMS_AUTHORIZATION as readonly string[]).includes(v));
+  if (publicValues.length > 0)
+    warnings.push(`ACC_AMS_AUTHORIZATION accepts the documented default value(s) ${publicValues.join(', ')}: anyone can push to /accounting-system/ams-listener.`);
+  return warnings;
+}
 
 export class ConfigError extends Error {}
 
