@@ -36,7 +36,7 @@ describe.each(backends)('providers (%s)', (backend) => {
     return res.body as { id: string; name: string; external_id: string };
   };
   const inProject = async (providerId: string) => {
-    const projectId = `P${hexId().slice(0, 10)}`;
+    const projectId = `P${hexId().slice(-10)}`;
     await insertProject(db(), projectId, `ACR ${projectId}`);
     await associate(db(), projectId, providerId);
     return projectId;

@@ -91,7 +91,7 @@ describe.each(backends)('resources (%s)', (backend) => {
     const id = rid();
     await create({ id, name: 'in use' });
     const db = s.app.database.dataSource;
-    const project = `P${hexId().slice(0, 8)}`;
+    const project = `P${hexId().slice(-8)}`;
     await insertProject(db, project);
     const provider = await insertProvider(db, { name: `prov ${hexId()}` });
     await associate(db, project, provider);

@@ -1,11 +1,12 @@
-import { randomBytes } from 'node:crypto';
+import { newObjectId } from '@acc/db';
 import type { DataSource } from 'typeorm';
 
 /**
  * Rows the catalogue suites need but whose endpoints belong to other modules (projects, associations,
  * installations, metrics): written straight to the tables so these suites do not depend on them.
  */
-export const hexId = () => randomBytes(12).toString('hex');
+/** The product's own id generator: ids sort in creation order, as lists expect when timestamps tie. */
+export const hexId = newObjectId;
 
 export async function insertProject(db: DataSource, id: string, acronym = `ACR-${id}`): Promise<void> {
   await db.query('INSERT INTO projects (id, acronym, title) VALUES ($1, $2, $3)', [id, acronym, `Title ${id}`]);
@@ -74,7 +75,7 @@ export async function deleteMetric(db: DataSource, id: string): Promise<void> {
 
 /** A metric needs an installation, which needs a project-provider association: builds the whole chain. */
 export async function metricChain(db: DataSource, metricDefinitionId: string): Promise<{ metricId: string; installationId: string }> {
-  const projectId = `P${hexId().slice(0, 8)}`;
+  const projectId = `P${hexId().slice(-8)}`;
   await insertProject(db, projectId);
   const providerId = await insertProvider(db, { name: `prov-${hexId()}` });
   await associate(db, projectId, providerId);

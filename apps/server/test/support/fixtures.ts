@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { newObjectId } from '@acc/db';
 import type { DataSource } from 'typeorm';
 import type { TestServer } from './server.js';
 import { ent } from './issuer.js';
@@ -7,7 +7,8 @@ import { ent } from './issuer.js';
  * Catalogue rows the metric, capacity and report suites stand on, written straight to the tables so
  * these suites do not depend on the project, provider, installation or definition endpoints.
  */
-export const objectId = () => randomBytes(12).toString('hex');
+/** The product's own id generator: ids sort in creation order, as lists expect when timestamps tie. */
+export const objectId = newObjectId;
 
 export interface InstallationFixture {
   id: string;
@@ -60,7 +61,7 @@ export class Fixtures {
     i: Partial<{ id: string; installation: string; infrastructure: string | null; resourceId: string | null; externalId: string | null }> = {},
   ): Promise<InstallationFixture> {
     const id = i.id ?? objectId();
-    const installation = i.installation ?? `INST-${id.slice(0, 6)}`;
+    const installation = i.installation ?? `INST-${id.slice(-6)}`;
     const externalId = i.externalId === undefined ? `ext-${id}` : i.externalId;
     await this.db.query(
       `INSERT INTO installations (id, project_id, provider_id, installation, infrastructure, resource_id, external_id, creator_id)
@@ -74,7 +75,7 @@ export class Fixtures {
     const id = d.id ?? objectId();
     await this.db.query(
       'INSERT INTO metric_definitions (id, metric_name, metric_description, unit_type, metric_type, creator_id) VALUES ($1, $2, $3, $4, $5, $6)',
-      [id, d.metricName ?? `metric-${id.slice(0, 6)}`, d.metricDescription === undefined ? 'a metric' : d.metricDescription, d.unitType ?? 'TB', d.metricType ?? 'aggregated', 'seed'],
+      [id, d.metricName ?? `metric-${id.slice(-6)}`, d.metricDescription === undefined ? 'a metric' : d.metricDescription, d.unitType ?? 'TB', d.metricType ?? 'aggregated', 'seed'],
     );
     return id;
   }
