@@ -10,6 +10,7 @@ import { insecureDefaults, type Config } from './config.js';
 import { DEMO_VIEWER, seedDemoFederation, type DemoSummary } from './dev/demo-federation.js';
 import { DEV_ISSUER, devAdminClaims, loadDevKeys, mintDevToken, projectEntitlement, type DevKeys } from './dev/dev-issuer.js';
 import { seedDevAdmin } from './dev/seed.js';
+import { createLagMonitor, type LagMonitor } from './http/lag-monitor.js';
 import { createRequestListener, type Route } from './http/server.js';
 import { sendError, sendJson } from './http/send.js';
 import { createProviderSync, type ProviderSync } from './modules/providers/provider-sync.js';
@@ -57,6 +58,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   for (const warning of insecureDefaults(config)) logger.warn(warning);
   const database = options.database ?? (await openDatabase(config.database));
   const servers: (http.Server | https.Server)[] = [];
+  const monitors: LagMonitor[] = [];
   try {
     let devKeys: DevKeys | undefined;
     let demo: DemoSummary | undefined;
@@ -78,7 +80,9 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     if (devKeys) extra['/dev/jwks.json'] = (_req, res) => sendJson(res, 200, devKeys.jwks);
     extra['/ams_verification_hash'] = amsVerificationRoute(config);
     Object.assign(extra, createApelRoutes(config, database.dataSource, (message) => logger.warn(message)));
-    const handle = createRequestListener(appRouter, services, extra, options.log);
+    const load = createLagMonitor({ maxLagMs: config.limits.maxEventLoopLagMs });
+    monitors.push(load);
+    const handle = createRequestListener(appRouter, services, extra, options.log, load);
     // Responses still being worked on; on shutdown each is told to close its connection when done.
     const inFlight = new Set<ServerResponse>();
     let stopping = false;
@@ -94,16 +98,34 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
       });
       return handle(req, res);
     };
+    const { limits } = config;
+    // node:http checks both timeouts only every `connectionsCheckingInterval` (30 s by default), which
+    // would let a slow client outlive a 10 s header timeout threefold.
+    const timeouts: http.ServerOptions = {
+      headersTimeout: limits.headersTimeoutMs,
+      // The request timeout covers the slowest route (APEL uploads); the others' bodies are held to
+      // ACC_REQUEST_TIMEOUT_MS by the body reader.
+      requestTimeout: limits.apelRequestTimeoutMs,
+      keepAliveTimeout: limits.keepAliveTimeoutMs,
+      connectionsCheckingInterval: Math.min(5_000, Math.max(50, Math.floor(limits.headersTimeoutMs / 4))),
+    };
     const server = config.tls
       ? https.createServer(
           {
+            ...timeouts,
             cert: readFileSync(config.tls.cert),
             key: readFileSync(config.tls.key),
             ...(config.tls.clientCa && { ca: readFileSync(config.tls.clientCa), requestCert: true, rejectUnauthorized: false }),
           },
           listener,
         )
-      : http.createServer(listener);
+      : http.createServer(timeouts, listener);
+    // Older node versions take these only as properties; set both ways so either applies.
+    server.keepAliveTimeout = limits.keepAliveTimeoutMs;
+    server.headersTimeout = limits.headersTimeoutMs;
+    server.requestTimeout = limits.apelRequestTimeoutMs;
+    // Connections beyond the cap are closed on accept, before they cost a parser or a request.
+    server.maxConnections = limits.maxConnections;
     servers.push(server);
     await listen(server, config.port, config.host);
     const { port } = server.address() as AddressInfo;
@@ -173,12 +195,14 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
           // handlers (metrics, the log line); the database must outlive them too.
           if (inFlight.size > 0) await new Promise<void>((resolve) => (drained = resolve));
           await syncStopped;
+          for (const m of monitors) m.stop();
           if (!options.database) await database.close();
         })();
         return closing;
       },
     };
   } catch (err) {
+    for (const m of monitors) m.stop();
     for (const s of servers) s.close();
     if (!options.database) await database.close();
     throw err;

@@ -41,7 +41,15 @@ const EnvSchema = z.object({
   ACC_TLS_CERT: optional,
   ACC_TLS_KEY: optional,
   ACC_TLS_CLIENT_CA: optional,
-  ACC_MAX_BODY_BYTES: z.coerce.number().int().positive().default(32 * 1024 * 1024),
+  // The body limit of every JSON endpoint whose contract declares no larger one (bulk push: 8 MiB).
+  ACC_MAX_BODY_BYTES: z.coerce.number().int().positive().default(1024 * 1024),
+  ACC_HEADERS_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+  ACC_REQUEST_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
+  ACC_APEL_REQUEST_TIMEOUT_MS: z.coerce.number().int().positive().default(300_000),
+  ACC_KEEP_ALIVE_TIMEOUT_MS: z.coerce.number().int().positive().default(5_000),
+  ACC_MAX_CONNECTIONS: z.coerce.number().int().positive().default(1024),
+  // 0 turns load shedding off.
+  ACC_MAX_EVENT_LOOP_LAG_MS: z.coerce.number().int().min(0).default(1000),
   ACC_VERSION: z.string().default('1.8.1'),
   // `off`: no OpenAIRE lookups at all; unset: on in production, off in dev mode (no network needed).
   ACC_OPENAIRE_URL: z.preprocess(
@@ -94,7 +102,22 @@ export interface Config {
   };
   entitlements: { source: 'database' | 'oidc'; claim: string; namespace: string; parent: string };
   tls?: { cert: string; key: string; clientCa?: string };
+  /** Body limit of JSON endpoints whose contract declares no `maxBodyBytes` of its own. */
   maxBodyBytes: number;
+  /**
+   * Slow-client and load limits of the HTTP(S) listener: all headers within `headersTimeoutMs`, the
+   * whole request within `requestTimeoutMs` (APEL uploads within `apelRequestTimeoutMs`), idle
+   * keep-alive connections closed after `keepAliveTimeoutMs`, at most `maxConnections` open at once,
+   * and 503 while the event loop lags more than `maxEventLoopLagMs` (0: never).
+   */
+  limits: {
+    headersTimeoutMs: number;
+    requestTimeoutMs: number;
+    apelRequestTimeoutMs: number;
+    keepAliveTimeoutMs: number;
+    maxConnections: number;
+    maxEventLoopLagMs: number;
+  };
   version: string;
   /**
    * OpenAIRE base URL for project registration and the custom-project check (§4.5); unset: lookups are
@@ -177,6 +200,9 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: { dev?: boolean } = 
     const problem = issuerEntryProblem(entry, e.ACC_APEL_ALLOW_HTTP_ISSUERS);
     if (problem) throw new ConfigError(`Invalid configuration: ACC_APEL_IAM_ISSUERS: ${problem}.`);
   }
+  if (e.ACC_HEADERS_TIMEOUT_MS > e.ACC_REQUEST_TIMEOUT_MS) {
+    throw new ConfigError('Invalid configuration: ACC_HEADERS_TIMEOUT_MS must not exceed ACC_REQUEST_TIMEOUT_MS.');
+  }
   const corsOrigins = e.ACC_CORS_ORIGINS.split(',').map((o) => o.trim().replace(/\/+$/, '')).filter(Boolean);
   for (const origin of corsOrigins) {
     if (origin !== '*' && !isOrigin(origin)) {
@@ -203,6 +229,14 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: { dev?: boolean } = 
     },
     tls: e.ACC_TLS_CERT && e.ACC_TLS_KEY ? { cert: e.ACC_TLS_CERT, key: e.ACC_TLS_KEY, clientCa: e.ACC_TLS_CLIENT_CA } : undefined,
     maxBodyBytes: e.ACC_MAX_BODY_BYTES,
+    limits: {
+      headersTimeoutMs: e.ACC_HEADERS_TIMEOUT_MS,
+      requestTimeoutMs: e.ACC_REQUEST_TIMEOUT_MS,
+      apelRequestTimeoutMs: Math.max(e.ACC_APEL_REQUEST_TIMEOUT_MS, e.ACC_REQUEST_TIMEOUT_MS),
+      keepAliveTimeoutMs: e.ACC_KEEP_ALIVE_TIMEOUT_MS,
+      maxConnections: e.ACC_MAX_CONNECTIONS,
+      maxEventLoopLagMs: e.ACC_MAX_EVENT_LOOP_LAG_MS,
+    },
     version: e.ACC_VERSION,
     openaireUrl: openaireUrlOf(e.ACC_OPENAIRE_URL, dev),
     eoscProvidersUrl: e.ACC_EOSC_PROVIDERS_URL,

@@ -2,7 +2,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TLSSocket } from 'node:tls';
 import type { DataSource } from 'typeorm';
 import type { Config } from '../config.js';
-import { AppError } from '../errors.js';
+import { isDatabaseUnavailable } from '../db-errors.js';
+import { AppError, DATABASE_UNAVAILABLE_MESSAGE, errorHeaders } from '../errors.js';
 import { readRaw } from '../http/body.js';
 import type { Route } from '../http/server.js';
 import { ApelArgoBridge } from './argo-bridge.js';
@@ -29,6 +30,8 @@ export interface ApelRouteDeps {
   /** `ALLOWED_FOR_GET`: token subjects. */
   allowedForGet: readonly string[];
   maxBodyBytes: number;
+  /** How long a record upload may take to arrive (ACC_APEL_REQUEST_TIMEOUT_MS); longer is a 408. */
+  bodyTimeoutMs?: number;
   trustedDn?: TrustedDnHeader;
   log: (message: string) => void;
 }
@@ -81,6 +84,9 @@ function sendMessage(req: IncomingMessage, res: ServerResponse, status: number, 
   res.end(text);
 }
 
+/** A database outage is the sender's cue to retry later (503), not a failure of its message (500). */
+const unavailable = (req: IncomingMessage, res: ServerResponse) => sendMessage(req, res, 503, DATABASE_UNAVAILABLE_MESSAGE, errorHeaders(503));
+
 const methodNotAllowed = (req: IncomingMessage, res: ServerResponse, allow: string) =>
   sendMessage(req, res, 405, `Method "${req.method}" not allowed.`, { Allow: allow });
 
@@ -104,9 +110,9 @@ export function apelRoutes(deps: ApelRouteDeps): Record<string, Route> {
 
       let text: string;
       try {
-        text = (await readRaw(req, deps.maxBodyBytes)).toString('utf8');
+        text = (await readRaw(req, deps.maxBodyBytes, deps.bodyTimeoutMs)).toString('utf8');
       } catch (err) {
-        if (err instanceof AppError && err.status === 413) return sendMessage(req, res, 413, err.message);
+        if (err instanceof AppError && (err.status === 413 || err.status === 408)) return sendMessage(req, res, err.status, err.message);
         throw err;
       }
 
@@ -126,6 +132,7 @@ export function apelRoutes(deps: ApelRouteDeps): Record<string, Route> {
     } catch (err) {
       if (!(err instanceof AppError)) deps.log(`APEL: POST failed: ${(err as Error)?.stack ?? String(err)}`);
       if (res.headersSent) return void res.destroy();
+      if (isDatabaseUnavailable(err)) return unavailable(req, res);
       // Whatever went wrong, nothing was committed: the spec's storage-failure answer is the truthful one.
       return sendMessage(req, res, 500, SAVE_FAILED_MESSAGE);
     }
@@ -150,6 +157,7 @@ export function apelRoutes(deps: ApelRouteDeps): Record<string, Route> {
     } catch (err) {
       deps.log(`APEL: summary request failed: ${(err as Error)?.stack ?? String(err)}`);
       if (res.headersSent) return void res.destroy();
+      if (isDatabaseUnavailable(err)) return unavailable(req, res);
       return sendEmpty(req, res, 500);
     }
   };
@@ -178,6 +186,7 @@ export function createApelRoutes(config: Config, db: DataSource, log: (message: 
     }),
     allowedForGet: apel.allowedForGet,
     maxBodyBytes: apel.maxBodyBytes,
+    bodyTimeoutMs: config.limits.apelRequestTimeoutMs,
     trustedDn: config.trustedDn,
     log,
   });

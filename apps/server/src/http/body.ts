@@ -1,6 +1,8 @@
 import type { IncomingMessage } from 'node:http';
+import type { Readable } from 'node:stream';
 import { AppError } from '../errors.js';
 import type { BodyState } from '../trpc/context.js';
+import { JsonDepthError, parseJson } from './json.js';
 
 export interface ReadBody {
   state: BodyState;
@@ -22,32 +24,90 @@ export const declaresType = (contentType: string | undefined): contentType is st
 export const consumesAsJson = (contentType: string | undefined, hasBody: boolean): boolean =>
   declaresType(contentType) ? isJson(contentType) : hasBody;
 
-export async function readRaw(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
-  const declared = Number(req.headers['content-length']);
-  if (Number.isFinite(declared) && declared > maxBytes) throw new AppError(413, 'The request body is too large.');
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > maxBytes) throw new AppError(413, 'The request body is too large.');
-    chunks.push(chunk as Buffer);
+export const TOO_LARGE_MESSAGE = 'The request body is too large.';
+export const TOO_SLOW_MESSAGE = 'The request body took too long to arrive.';
+
+export interface BodyLimits {
+  /** Bytes; more, declared or streamed, is a 413. */
+  maxBytes: number;
+  /** The whole body must have arrived this long after reading starts; otherwise 408. */
+  timeoutMs?: number;
+}
+
+/** The declared `Content-Length`, when there is a usable one. */
+export const declaredLength = (headers: { 'content-length'?: string }): number | undefined => {
+  const n = Number(headers['content-length']);
+  return headers['content-length'] !== undefined && Number.isFinite(n) ? n : undefined;
+};
+
+/**
+ * Reads a request body within its limits, and nothing else: no framework, no parsing, so any HTTP layer
+ * can call it once it has decided the body is worth reading (after authentication). A declared length
+ * over the limit is refused before the first byte; a streamed one as soon as it passes the limit, or
+ * when it is still arriving after `timeoutMs`. Then the rest is discarded as it comes, never held, and
+ * the stream is not destroyed, because destroying a request destroys its socket and the 413/408 could not
+ * be sent; the caller answers with `Connection: close`. Errors are AppErrors (413, 408).
+ */
+export function readBody(stream: Readable, limits: BodyLimits, declared?: number): Promise<Buffer> {
+  if (declared !== undefined && declared > limits.maxBytes) return Promise.reject(new AppError(413, TOO_LARGE_MESSAGE));
+  return new Promise<Buffer>((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const settle = (err?: Error) => {
+      clearTimeout(timer);
+      stream.off('data', onData);
+      stream.off('end', onEnd);
+      stream.off('error', onError);
+      stream.off('close', onClose);
+      if (!err) return resolve(Buffer.concat(chunks));
+      chunks.length = 0;
+      // Discarding keeps the socket readable until the answer is out; nothing is buffered meanwhile.
+      stream.resume();
+      reject(err);
+    };
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limits.maxBytes) return settle(new AppError(413, TOO_LARGE_MESSAGE));
+      chunks.push(chunk);
+    };
+    const onEnd = () => settle();
+    const onError = (err: Error) => settle(err);
+    // The client went away half-way: there is nobody left to answer.
+    const onClose = () => settle(new Error('The request was aborted before its body ended.'));
+    const timer = limits.timeoutMs === undefined ? undefined : setTimeout(() => settle(new AppError(408, TOO_SLOW_MESSAGE)), limits.timeoutMs);
+    stream.on('data', onData);
+    stream.once('end', onEnd);
+    stream.once('error', onError);
+    stream.once('close', onClose);
+    // A stream that already ended (nothing to read) emits no further 'end'.
+    if (stream.readableEnded) settle();
+  });
+}
+
+export const readRaw = (req: IncomingMessage, maxBytes: number, timeoutMs?: number): Promise<Buffer> =>
+  readBody(req, { maxBytes, timeoutMs }, declaredLength(req.headers));
+
+/**
+ * Classifies a body's text as the procedures expect it (§1.1): not consumable (415), blank, JSON (bounded
+ * in depth, see http/json.ts), or malformed with the reason.
+ */
+export function classifyJsonBody(text: string, contentType: string | undefined): ReadBody {
+  const blank = text.trim() === '';
+  if (!consumesAsJson(contentType, !blank)) return { state: 'unsupported' };
+  if (blank) return { state: 'empty' };
+  try {
+    const value = parseJson(text);
+    return value === null ? { state: 'empty' } : { state: 'ok', value };
+  } catch (err) {
+    if (err instanceof JsonDepthError) return { state: 'malformed', error: err.message };
+    return { state: 'malformed', error: `The request body is not valid JSON: ${(err as Error).message}` };
   }
-  return Buffer.concat(chunks);
 }
 
 /**
  * Reads a JSON body up front and classifies it, so the procedure can report problems in the spec's order
  * (415 and access before 400) instead of the bridge failing first.
  */
-export async function readJsonBody(req: IncomingMessage, maxBytes: number): Promise<ReadBody> {
-  const text = (await readRaw(req, maxBytes)).toString('utf8');
-  const blank = text.trim() === '';
-  if (!consumesAsJson(req.headers['content-type'], !blank)) return { state: 'unsupported' };
-  if (blank) return { state: 'empty' };
-  try {
-    const value = JSON.parse(text) as unknown;
-    return value === null ? { state: 'empty' } : { state: 'ok', value };
-  } catch (err) {
-    return { state: 'malformed', error: `The request body is not valid JSON: ${(err as Error).message}` };
-  }
+export async function readJsonBody(req: IncomingMessage, limits: BodyLimits): Promise<ReadBody> {
+  return classifyJsonBody((await readBody(req, limits, declaredLength(req.headers))).toString('utf8'), req.headers['content-type']);
 }

@@ -1,16 +1,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createOpenApiNodeHttpHandler } from 'trpc-to-openapi';
 import { REST_BASE } from '@acc/contracts';
-import { AppError } from '../errors.js';
 import type { AppRouter } from '../router.js';
 import type { AppServices } from '../services.js';
 import type { Context, HttpExchange } from '../trpc/context.js';
-import { readJsonBody } from './body.js';
-import { sendError } from './send.js';
+import { errorResponseHeaders, toEnvelope } from '../trpc/init.js';
+import type { RestAdmitted } from './admission.js';
 
 type Req = IncomingMessage & { body?: unknown; exchange?: HttpExchange };
-
-const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
 
 /**
  * Rewrites the bridge's error bodies into the spec's envelope `{code, message[, errors]}`, taking the
@@ -35,12 +32,18 @@ function envelopeErrors(res: ServerResponse) {
   }) as typeof res.end;
 }
 
+/** `admitted`: the listener's authentication and body read (http/admission.ts), done before the bridge runs. */
 export function createRestBridge(appRouter: AppRouter, app: AppServices, onError: (err: unknown) => void) {
   const handler = createOpenApiNodeHttpHandler({
     router: appRouter,
     createContext: ({ req }): Context => ({ app, http: (req as Req).exchange! }),
     responseMeta: ({ ctx, errors }) => {
-      if (errors.length > 0 || !ctx) return {};
+      if (errors.length > 0) {
+        // The bridge takes the status from the tRPC code, which for a database outage says 500.
+        const status = toEnvelope(errors[0]!).status;
+        return { ...(status === 503 && { status }), headers: errorResponseHeaders(errors) };
+      }
+      if (!ctx) return {};
       const { status, headers } = (ctx as Context).http.response;
       return { status: status ?? 200, headers };
     },
@@ -49,7 +52,7 @@ export function createRestBridge(appRouter: AppRouter, app: AppServices, onError
     },
   });
 
-  return async (req: Req, res: ServerResponse) => {
+  return async (req: Req, res: ServerResponse, admitted: RestAdmitted) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const exchange: HttpExchange = {
       transport: 'rest',
@@ -60,18 +63,14 @@ export function createRestBridge(appRouter: AppRouter, app: AppServices, onError
       body: { state: 'none' },
       response: { headers: {} },
     };
-    if (BODY_METHODS.has(exchange.method)) {
-      try {
-        const body = await readJsonBody(req, app.config.maxBodyBytes);
-        exchange.body = { state: body.state, error: body.error, value: body.value };
-        // The bridge spreads the body into the input object; arrays travel under `items`.
-        req.body = Array.isArray(body.value) ? { items: body.value } : body.state === 'ok' && typeof body.value === 'object' ? body.value : {};
-        // The procedure decides on 415 after authentication (§1.3); let the bridge's own check pass.
-        req.headers['content-type'] = 'application/json';
-      } catch (err) {
-        if (err instanceof AppError) return sendError(res, err.status, err.message);
-        throw err;
-      }
+    exchange.admission = admitted.admission;
+    if (admitted.body) {
+      const body = admitted.body;
+      exchange.body = { state: body.state, error: body.error, value: body.value };
+      // The bridge spreads the body into the input object; arrays travel under `items`.
+      req.body = Array.isArray(body.value) ? { items: body.value } : body.state === 'ok' && typeof body.value === 'object' ? body.value : {};
+      // The procedure decides on 415 after authentication (§1.3); let the bridge's own check pass.
+      req.headers['content-type'] = 'application/json';
     }
     req.exchange = exchange;
     envelopeErrors(res);

@@ -6,8 +6,10 @@ import type { AppServices } from '../services.js';
 import { requestLogger, withRequestScope } from '../telemetry/logger.js';
 import { metricsHandler } from '../telemetry/metrics.js';
 import { createRouteNamer, UNMATCHED } from '../telemetry/routes.js';
+import { createAdmission, leaveBodyUnread } from './admission.js';
 import { createCors } from './cors.js';
 import { createDocsHandler, DOCS_PATH } from './docs.js';
+import type { LagMonitor } from './lag-monitor.js';
 import { buildOpenApiDocument } from './openapi.js';
 import { createRestBridge } from './rest-bridge.js';
 import { sendError, sendJson } from './send.js';
@@ -28,11 +30,19 @@ const CLIENT_CLOSED = 499;
  * answers 500 in the envelope; the server itself never goes down with a request. Every exchange gets a
  * request id (echoed as X-Request-Id), one log line and a sample in the HTTP metrics under its route.
  * `log` overrides where unexpected errors go (tests); by default they go to the request's logger.
+ * `load`, when given, sheds requests (503) while the event loop lags.
  */
-export function createRequestListener(appRouter: AppRouter, app: AppServices, extra: Record<string, Route> = {}, log?: (err: unknown) => void): RequestListener {
+export function createRequestListener(
+  appRouter: AppRouter,
+  app: AppServices,
+  extra: Record<string, Route> = {},
+  log?: (err: unknown) => void,
+  load?: Pick<LagMonitor, 'overloaded' | 'lagMs'>,
+): RequestListener {
   const logError = log ?? ((err: unknown) => requestLogger(app.telemetry.logger).error({ err }, 'request failed'));
   const rest = createRestBridge(appRouter, app, logError);
   const trpc = createTrpcHandler(appRouter, app, logError);
+  const admission = createAdmission(appRouter, app);
   const names = createRouteNamer(appRouter);
   const docs = createDocsHandler({ publicUrl: app.config.publicUrl });
   const cors = createCors(app.config.cors.origins);
@@ -56,12 +66,24 @@ export function createRequestListener(appRouter: AppRouter, app: AppServices, ex
     // work; bodies without a declared length are counted by each reader against the same limit. tRPC is
     // left to its adapter (same limit), whose clients expect its error shape rather than the envelope.
     const declared = Number(req.headers['content-length']);
-    // Extra routes own their limits: APEL messages may reach ACC_APEL_MAX_BODY_BYTES (64 MiB by default).
-    if (Number.isFinite(declared) && declared > app.config.maxBodyBytes && !path.startsWith('/trpc/') && !Object.hasOwn(extra, path)) {
+    const isTrpc = path.startsWith('/trpc/');
+    const isRest = path === REST_BASE || path.startsWith(`${REST_BASE}/`);
+    // Work queued behind a lagging event loop is answered late whatever it is: refuse it now, cheaply.
+    // /health stays, or an orchestrator would restart a server that is merely busy.
+    if (path !== '/health' && load?.overloaded()) {
+      leaveBodyUnread(req, res);
+      res.setHeader('Retry-After', String(Math.max(1, Math.ceil(load.lagMs() / 1000))));
+      return sendError(res, 503, 'The server is overloaded; retry later.');
+    }
+    // REST and tRPC go through admission (per-procedure limits); extra routes own their limits: APEL
+    // messages may reach ACC_APEL_MAX_BODY_BYTES (64 MiB by default).
+    if (Number.isFinite(declared) && declared > app.config.maxBodyBytes && !isTrpc && !isRest && !Object.hasOwn(extra, path)) {
       // The unread body would otherwise be drained before the connection could serve anything else.
       res.setHeader('Connection', 'close');
       return sendError(res, 413, 'The request body is too large.');
     }
+    // Routes that never read a body must not let one trickle in on a kept-alive connection.
+    if (!isTrpc && !isRest && !Object.hasOwn(extra, path)) leaveBodyUnread(req, res);
     if (path === '/health') return sendJson(res, 200, { status: 'UP' });
     if (path === '/ready') {
       try {
@@ -78,8 +100,12 @@ export function createRequestListener(appRouter: AppRouter, app: AppServices, ex
     }
     if (metrics && path === '/metrics') return await metrics(req, res);
     if (path === DOCS_PATH || path.startsWith(`${DOCS_PATH}/`)) return await docs(req, res, path);
-    if (path.startsWith('/trpc/')) return void (await trpc(req, res));
-    if (path === REST_BASE || path.startsWith(`${REST_BASE}/`)) return await rest(req, res);
+    // The one place where REST and tRPC requests are authenticated and their bodies read (admission.ts).
+    if (isTrpc) return void (await trpc(req, res, await admission.trpc(req, res, url)));
+    if (isRest) {
+      const admitted = await admission.rest(req, res, url);
+      return admitted && (await rest(req, res, admitted));
+    }
     const route = extra[path];
     if (route) return await route(req, res, url);
     return sendError(res, 404, 'Not found');

@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Caller } from '../auth/caller.js';
+import type { AppError } from '../errors.js';
 import type { AppServices } from '../services.js';
 
 /**
@@ -23,6 +24,15 @@ export interface HttpExchange {
   /** `value` is the parsed JSON (REST only), for procedures that validate the raw body themselves (search, §6). */
   body: { state: BodyState; error?: string; value?: unknown };
   response: { status?: number; headers: Record<string, string> };
+  /** What the listener settled before reading the body (http/admission.ts); absent when it did not run. */
+  admission?: Admission;
+}
+
+export interface Admission {
+  /** The authenticator's verdict on the bearer token: the procedure awaits it instead of verifying again. */
+  caller?: Promise<Caller>;
+  /** Refused before anything else (413, 408), answered in the transport's own format. */
+  refusal?: AppError;
 }
 
 export interface Context {

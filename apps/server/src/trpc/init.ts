@@ -1,8 +1,11 @@
 import { initTRPC, TRPCError } from '@trpc/server';
+import { TRPC_ERROR_CODES_BY_KEY } from '@trpc/server/rpc';
 import type { OpenApiMeta } from 'trpc-to-openapi';
 import { ZodError } from 'zod';
 import { messages, type ProcedureContract } from '@acc/contracts';
-import { AppError } from '../errors.js';
+import { isDatabaseUnavailable } from '../db-errors.js';
+import { AppError, DATABASE_UNAVAILABLE_MESSAGE, errorHeaders } from '../errors.js';
+import type { PreRule } from '../access/rules.js';
 import type { Context } from './context.js';
 
 export interface Envelope {
@@ -38,12 +41,19 @@ export const toEnvelope = (error: TRPCError): Envelope => {
   if (error.code === 'BAD_REQUEST' && error.cause instanceof ZodError) return { status: 400, message: firstIssue(error.cause) };
   // The adapter's own size check says only "PAYLOAD_TOO_LARGE": answer as REST does.
   if (error.code === 'PAYLOAD_TOO_LARGE') return { status: 413, message: 'The request body is too large.' };
+  // An outage is the database's, not the server's fault, and over once it is back: 503, never 500.
+  if (error.code === 'INTERNAL_SERVER_ERROR' && isDatabaseUnavailable(error.cause)) return { status: 503, message: DATABASE_UNAVAILABLE_MESSAGE };
   const status = statusOf[error.code];
   if (status) return { status, message: error.message };
   return { status: 500, message: messages.internal };
 };
 
-export type Meta = OpenApiMeta<{ contract?: ProcedureContract }>;
+/** Response headers for failed calls (Retry-After on a 503), for both transports' `responseMeta`. */
+export const errorResponseHeaders = (errors: readonly TRPCError[]): Record<string, string> =>
+  Object.assign({}, ...errors.map((e) => errorHeaders(toEnvelope(e).status)));
+
+/** `rule` is the procedure's pre-body access rule, read by the listener to authenticate before the body. */
+export type Meta = OpenApiMeta<{ contract?: ProcedureContract; rule?: PreRule }>;
 
 export const t = initTRPC
   .context<Context>()
@@ -51,7 +61,11 @@ export const t = initTRPC
   .create({
     errorFormatter({ shape, error }) {
       const acc = toEnvelope(error);
-      return { code: shape.code, message: acc.message, data: { code: shape.data.code, httpStatus: acc.status, path: shape.data.path, acc } };
+      // tRPC clients read the code, not the status: an outage must not look like a server bug to them.
+      const unavailable = acc.status === 503 && error.code === 'INTERNAL_SERVER_ERROR';
+      const code = unavailable ? TRPC_ERROR_CODES_BY_KEY.SERVICE_UNAVAILABLE : shape.code;
+      const dataCode = unavailable ? 'SERVICE_UNAVAILABLE' : shape.data.code;
+      return { code, message: acc.message, data: { code: dataCode, httpStatus: acc.status, path: shape.data.path, acc } };
     },
   });
 

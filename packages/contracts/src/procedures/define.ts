@@ -21,6 +21,12 @@ export interface ProcedureContract<I extends z.ZodType = z.ZodType, O extends z.
   jsonContentType?: boolean;
   /** Error statuses this operation documents besides 401. */
   errors?: number[];
+  /**
+   * The largest request body an authenticated caller may send, in bytes, when this operation needs more
+   * than the server's default (`ACC_MAX_BODY_BYTES`, 1 MiB): a body costs memory and parsing time, so
+   * only operations whose inputs are legitimately large (bulk push) declare one.
+   */
+  maxBodyBytes?: number;
 }
 
 export const REST_BASE = '/accounting-system';

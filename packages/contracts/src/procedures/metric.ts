@@ -80,7 +80,9 @@ export const metricProcedures = defineProcedures('Metrics')({
     output: MetricBulkResponse,
     status: 201,
     summary: 'Push up to 10000 metrics at once, all or nothing (optional `Idempotency-Key` header)',
-    errors: [400, 403, 404, 409, 415],
+    errors: [400, 403, 404, 409, 413, 415],
+    // 10,000 metrics with 255-character group and user ids come to about 6.9 MiB of compact JSON.
+    maxBodyBytes: 8 * 1024 * 1024,
   },
   listByInstallation: {
     method: 'GET',

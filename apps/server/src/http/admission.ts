@@ -1,0 +1,206 @@
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+import { forEachOpenApiProcedure, getPathRegExp, normalizePath } from 'trpc-to-openapi';
+import type { ProcedureContract } from '@acc/contracts';
+import { assertPreRule, type PreRule } from '../access/rules.js';
+import { AppError } from '../errors.js';
+import type { AppRouter } from '../router.js';
+import type { AppServices } from '../services.js';
+import type { Admission, BodyState, HttpExchange } from '../trpc/context.js';
+import { classifyJsonBody, consumesAsJson, declaredLength, declaresType, readBody, TOO_LARGE_MESSAGE, type ReadBody } from './body.js';
+import { jsonDepthExceeds, tooDeepMessage } from './json.js';
+
+const REST_BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
+
+/** More calls than this in one tRPC batch are refused (400) before anything is authenticated or read. */
+export const MAX_TRPC_BATCH = 10;
+
+interface Target {
+  contract: ProcedureContract;
+  rule: PreRule;
+}
+
+type Meta = { contract?: ProcedureContract; rule?: PreRule };
+
+/**
+ * The procedures a request can reach, found as the transports find them: REST by method and path in
+ * router order with trpc-to-openapi's own path patterns (so the first match is the bridge's), tRPC by
+ * dotted name.
+ */
+export function createProcedureTable(appRouter: AppRouter) {
+  const rest = new Map<string, { pattern: RegExp; target: Target }[]>();
+  const byName = new Map<string, Target>();
+  const procedures = appRouter._def.procedures as unknown as Parameters<typeof forEachOpenApiProcedure>[0];
+  forEachOpenApiProcedure<Meta>(procedures, ({ path, meta }) => {
+    if (!meta.contract || !meta.rule) return;
+    const target = { contract: meta.contract, rule: meta.rule };
+    byName.set(path, target);
+    const method = meta.openapi.method;
+    if (!rest.has(method)) rest.set(method, []);
+    rest.get(method)!.push({ pattern: getPathRegExp(normalizePath(meta.openapi.path)), target });
+  });
+  return {
+    rest: (method: string, pathname: string): Target | undefined => {
+      const path = normalizePath(pathname);
+      return rest.get(method)?.find((r) => r.pattern.test(path))?.target;
+    },
+    trpc: (name: string): Target | undefined => byName.get(name),
+  };
+}
+
+/** What the listener hands the transport: the body as it read it, or none when the procedure will refuse first. */
+export interface RestAdmitted {
+  admission: Admission;
+  /** Absent for methods without a body. */
+  body?: ReadBody;
+}
+export interface TrpcAdmitted {
+  admission: Admission;
+  state: BodyState;
+  /** The body to hand the adapter (empty when unread); absent for GET. */
+  text?: string;
+  error?: string;
+}
+
+/** Whether headers announce a body at all (RFC 9112 §6.3): chunked, or a non-zero length. */
+const announcesBody = (headers: IncomingHttpHeaders) => headers['transfer-encoding'] !== undefined || (declaredLength(headers) ?? 0) > 0;
+
+/**
+ * The body state a refused request is handed instead of its unread body, chosen from the headers alone
+ * so the procedure still reports 415 before 403 (§1.3): a non-JSON declared type, or no type and no
+ * body, cannot be consumed; anything else stands for "some body" that no check will look at.
+ */
+const stateFromHeaders = (headers: IncomingHttpHeaders): BodyState =>
+  consumesAsJson(headers['content-type'], announcesBody(headers)) ? 'empty' : 'unsupported';
+
+/** An unread body must not keep the connection: node would drain it before serving the next request. */
+export function leaveBodyUnread(req: IncomingMessage, res: ServerResponse): void {
+  if (!req.complete && announcesBody(req.headers) && !res.headersSent) res.setHeader('Connection', 'close');
+}
+
+/**
+ * Everything the listener decides about a REST or tRPC request before its body is worth reading, in one
+ * place for every transport (and for the hooks of another HTTP framework): the procedures it reaches,
+ * their body limit (the contract's `maxBodyBytes`, else ACC_MAX_BODY_BYTES), a declared length over it
+ * (413), the tRPC batch size, then the credentials: the bearer token for every procedure that needs one,
+ * the AMS secret for the listener. A request whose credentials fail is handed to its procedure with the
+ * body unread, so the procedure answers 401/403 (or 415) in its usual order and format, and nothing an
+ * anonymous caller sends is buffered or parsed. Only then is the body read, within its limit and the
+ * request timeout, and checked for nesting depth before anything parses it.
+ */
+export function createAdmission(appRouter: AppRouter, app: AppServices) {
+  const table = createProcedureTable(appRouter);
+  const { maxBodyBytes } = app.config;
+  const timeoutMs = app.config.limits.requestTimeoutMs;
+
+  const limitOf = (targets: (Target | undefined)[]) =>
+    Math.max(maxBodyBytes, ...targets.map((t) => t?.contract.maxBodyBytes ?? 0));
+
+  /** Credentials checked without the body; false when a procedure will refuse the request. */
+  const credentialsPass = async (req: IncomingMessage, targets: Target[], admission: Admission): Promise<boolean> => {
+    if (targets.some((t) => t.rule.kind !== 'public')) {
+      admission.caller = app.authenticator.authenticate(req.headers.authorization);
+      if (!(await admission.caller.then(() => true, () => false))) return false;
+    }
+    const headersOnly = { headers: req.headers } as HttpExchange;
+    for (const t of targets) {
+      if (t.rule.kind !== 'public' || !t.rule.guard) continue;
+      try {
+        assertPreRule(undefined, t.rule, headersOnly, app);
+      } catch {
+        return false;
+      }
+    }
+    return true;
+  };
+
+  const rest = async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<RestAdmitted | undefined> => {
+    const target = table.rest(req.method ?? 'GET', url.pathname);
+    const withBody = REST_BODY_METHODS.has(req.method ?? 'GET');
+    const admission: Admission = {};
+    const limit = limitOf([target]);
+    if ((declaredLength(req.headers) ?? 0) > limit) return tooLarge(req, res);
+    if (target && !(await credentialsPass(req, [target], admission))) {
+      leaveBodyUnread(req, res);
+      return { admission, ...(withBody && { body: { state: stateFromHeaders(req.headers) } }) };
+    }
+    if (!withBody) return { admission };
+    let text: string;
+    try {
+      text = (await readBody(req, { maxBytes: limit, timeoutMs }, declaredLength(req.headers))).toString('utf8');
+    } catch (err) {
+      if (err instanceof AppError) return refuse(req, res, err);
+      throw err;
+    }
+    return { admission, body: classifyJsonBody(text, req.headers['content-type']) };
+  };
+
+  const trpc = async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<TrpcAdmitted> => {
+    const admission: Admission = {};
+    let names: string[];
+    try {
+      names = decodeURIComponent(url.pathname.slice('/trpc/'.length)).split(',');
+    } catch {
+      names = [];
+    }
+    const isBatch = url.searchParams.get('batch') === '1';
+    const hasBody = req.method !== 'GET' && req.method !== 'HEAD';
+    const declared = req.headers['content-type'];
+    const headerState: BodyState = !hasBody ? 'ok' : !declaresType(declared) ? 'undeclared' : consumesAsJson(declared, true) ? 'ok' : 'unsupported';
+    // The adapter refuses an over-long batch itself (maxBatchSize), in its format, without the body.
+    if (isBatch && names.length > MAX_TRPC_BATCH) {
+      leaveBodyUnread(req, res);
+      return { admission, state: headerState, text: '' };
+    }
+    const targets = names.map((n) => table.trpc(n));
+    const known = targets.filter((t): t is Target => t !== undefined);
+    if (hasBody && (declaredLength(req.headers) ?? 0) > limitOf(targets)) {
+      admission.refusal = new AppError(413, TOO_LARGE_MESSAGE);
+      leaveBodyUnread(req, res);
+      return { admission, state: headerState, text: '' };
+    }
+    if (!(await credentialsPass(req, known, admission))) {
+      leaveBodyUnread(req, res);
+      return { admission, state: hasBody ? stateFromHeaders(req.headers) : 'ok', ...(hasBody && { text: '' }) };
+    }
+    if (!hasBody) {
+      const input = url.searchParams.get('input');
+      if (input !== null && jsonDepthExceeds(input)) return { admission, state: 'malformed', error: tooDeepMessage() };
+      return { admission, state: 'ok' };
+    }
+    // A type the procedure will refuse (415) needs no body to say so.
+    if (headerState === 'unsupported') {
+      leaveBodyUnread(req, res);
+      return { admission, state: headerState, text: '' };
+    }
+    let text: string;
+    try {
+      text = (await readBody(req, { maxBytes: limitOf(targets), timeoutMs }, declaredLength(req.headers))).toString('utf8');
+    } catch (err) {
+      if (!(err instanceof AppError)) throw err;
+      admission.refusal = err;
+      leaveBodyUnread(req, res);
+      return { admission, state: headerState, text: '' };
+    }
+    const blank = text.trim() === '';
+    if (!blank && jsonDepthExceeds(text)) return { admission, state: 'malformed', error: tooDeepMessage(), text: '' };
+    const state: BodyState = headerState === 'undeclared' ? (blank ? 'unsupported' : 'ok') : headerState;
+    return { admission, state, text };
+  };
+
+  return { rest, trpc };
+}
+
+function refuse(req: IncomingMessage, res: ServerResponse, err: AppError): undefined {
+  leaveBodyUnread(req, res);
+  // A body cut off half-way leaves the stream destroyed: answering is still possible on the socket.
+  if (!res.headersSent && !res.destroyed) {
+    const text = JSON.stringify({ code: err.status, message: err.message });
+    res.writeHead(err.status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) });
+    res.end(text);
+  }
+  return undefined;
+}
+
+const tooLarge = (req: IncomingMessage, res: ServerResponse) => refuse(req, res, new AppError(413, TOO_LARGE_MESSAGE));
+
+export type RequestAdmission = ReturnType<typeof createAdmission>;
