@@ -10,6 +10,7 @@ import { insecureDefaults, type Config } from './config.js';
 import { DEMO_VIEWER, seedDemoFederation, type DemoSummary } from './dev/demo-federation.js';
 import { DEV_ISSUER, devAdminClaims, loadDevKeys, mintDevToken, projectEntitlement, type DevKeys } from './dev/dev-issuer.js';
 import { seedDevAdmin } from './dev/seed.js';
+import { answerClientErrors } from './http/client-error.js';
 import { createLagMonitor, type LagMonitor } from './http/lag-monitor.js';
 import { createRequestListener, type Route } from './http/server.js';
 import { sendError, sendJson } from './http/send.js';
@@ -126,6 +127,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     server.requestTimeout = limits.apelRequestTimeoutMs;
     // Connections beyond the cap are closed on accept, before they cost a parser or a request.
     server.maxConnections = limits.maxConnections;
+    answerClientErrors(server);
     servers.push(server);
     await listen(server, config.port, config.host);
     const { port } = server.address() as AddressInfo;
