@@ -48,8 +48,8 @@ const EnvSchema = z.object({
   ACC_APEL_REQUEST_TIMEOUT_MS: z.coerce.number().int().positive().default(300_000),
   ACC_KEEP_ALIVE_TIMEOUT_MS: z.coerce.number().int().positive().default(5_000),
   ACC_MAX_CONNECTIONS: z.coerce.number().int().positive().default(1024),
-  // 0 turns load shedding off.
-  ACC_MAX_EVENT_LOOP_LAG_MS: z.coerce.number().int().min(0).default(1000),
+  // 0 turns load shedding off; unset: 1000 with PostgreSQL, off with the embedded database (see below).
+  ACC_MAX_EVENT_LOOP_LAG_MS: z.coerce.number().int().min(0).optional(),
   ACC_VERSION: z.string().default('1.8.1'),
   // `off`: no OpenAIRE lookups at all; unset: on in production, off in dev mode (no network needed).
   ACC_OPENAIRE_URL: z.preprocess(
@@ -235,7 +235,9 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: { dev?: boolean } = 
       apelRequestTimeoutMs: Math.max(e.ACC_APEL_REQUEST_TIMEOUT_MS, e.ACC_REQUEST_TIMEOUT_MS),
       keepAliveTimeoutMs: e.ACC_KEEP_ALIVE_TIMEOUT_MS,
       maxConnections: e.ACC_MAX_CONNECTIONS,
-      maxEventLoopLagMs: e.ACC_MAX_EVENT_LOOP_LAG_MS,
+      // PGlite runs its queries on the event loop: a large bulk push legitimately holds it for seconds, and
+      // shedding would then refuse the same client's next request although the loop is free again.
+      maxEventLoopLagMs: e.ACC_MAX_EVENT_LOOP_LAG_MS ?? (e.ACC_DATABASE_URL ? 1000 : 0),
     },
     version: e.ACC_VERSION,
     openaireUrl: openaireUrlOf(e.ACC_OPENAIRE_URL, dev),
