@@ -29,6 +29,9 @@ const EnvSchema = z.object({
   ACC_PUBLIC_URL: z.string().url().default('http://localhost:8080'),
   ACC_DATABASE_URL: optional,
   ACC_DATA_DIR: z.string().default('./.acc-data'),
+  // Unset: the database package's defaults (DEFAULT_DATABASE_TIMEOUTS). 0 turns the statement limit off.
+  ACC_DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).optional(),
+  ACC_DB_CONNECT_TIMEOUT_MS: z.coerce.number().int().positive().optional(),
   ACC_OIDC_ISSUER: optional,
   ACC_OIDC_JWKS_URI: z.string().url().optional(),
   ACC_OIDC_AUDIENCE: optional,
@@ -92,7 +95,8 @@ export interface Config {
   host: string;
   port: number;
   publicUrl: string;
-  database: { url: string } | { dataDir: string } | { memory: true };
+  /** PostgreSQL `timeouts` bound how long a down or frozen database can hold a request (then 503). */
+  database: { url: string; timeouts?: { statementTimeoutMs?: number; connectTimeoutMs?: number } } | { dataDir: string } | { memory: true };
   oidc: {
     issuer?: string;
     jwksUri?: string;
@@ -213,7 +217,15 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: { dev?: boolean } = 
     host: e.ACC_HOST,
     port: e.ACC_PORT,
     publicUrl: e.ACC_PUBLIC_URL.replace(/\/+$/, ''),
-    database: e.ACC_DATABASE_URL ? { url: e.ACC_DATABASE_URL } : { dataDir: e.ACC_DATA_DIR },
+    database: e.ACC_DATABASE_URL
+      ? {
+          url: e.ACC_DATABASE_URL,
+          timeouts: {
+            ...(e.ACC_DB_STATEMENT_TIMEOUT_MS !== undefined && { statementTimeoutMs: e.ACC_DB_STATEMENT_TIMEOUT_MS }),
+            ...(e.ACC_DB_CONNECT_TIMEOUT_MS !== undefined && { connectTimeoutMs: e.ACC_DB_CONNECT_TIMEOUT_MS }),
+          },
+        }
+      : { dataDir: e.ACC_DATA_DIR },
     oidc: {
       issuer: e.ACC_OIDC_ISSUER,
       jwksUri: e.ACC_OIDC_JWKS_URI ?? (e.ACC_OIDC_ISSUER ? `${e.ACC_OIDC_ISSUER.replace(/\/+$/, '')}/protocol/openid-connect/certs` : undefined),

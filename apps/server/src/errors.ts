@@ -41,3 +41,10 @@ export const forbidden = (message = 'The authenticated client is not permitted t
   new AppError(403, message);
 export const notFound = (message: string) => new AppError(404, message);
 export const conflict = (message: string) => new AppError(409, message);
+
+/** How long a client is asked to wait (Retry-After, seconds) before retrying a 503. */
+export const RETRY_AFTER_SECONDS = 5;
+/** What a 503 says when the database is down, restarting, overloaded or too slow (db-errors.ts). */
+export const DATABASE_UNAVAILABLE_MESSAGE = 'The database is unavailable; retry later.';
+/** Headers that go with an error status: a 503 always tells the client when to come back. */
+export const errorHeaders = (status: number): Record<string, string> => (status === 503 ? { 'Retry-After': String(RETRY_AFTER_SECONDS) } : {});
