@@ -15,8 +15,17 @@ describe('loadConfig', () => {
 
   it('uses PostgreSQL when ACC_DATABASE_URL is set and derives the Keycloak JWKS path', () => {
     const c = loadConfig({ ACC_DATABASE_URL: 'postgres://u@h/db', ACC_OIDC_ISSUER: 'https://idp/realms/r/' });
-    expect(c.database).toEqual({ url: 'postgres://u@h/db' });
+    // No timeouts given: the database package's defaults apply.
+    expect(c.database).toEqual({ url: 'postgres://u@h/db', timeouts: {} });
     expect(c.oidc.jwksUri).toBe('https://idp/realms/r/protocol/openid-connect/certs');
+  });
+
+  it('passes ACC_DB_STATEMENT_TIMEOUT_MS and ACC_DB_CONNECT_TIMEOUT_MS to PostgreSQL and refuses bad ones', () => {
+    const env = { ACC_DATABASE_URL: 'postgres://u@h/db', ACC_OIDC_ISSUER: 'x' };
+    const c = loadConfig({ ...env, ACC_DB_STATEMENT_TIMEOUT_MS: '0', ACC_DB_CONNECT_TIMEOUT_MS: '1500' });
+    expect(c.database).toEqual({ url: 'postgres://u@h/db', timeouts: { statementTimeoutMs: 0, connectTimeoutMs: 1500 } });
+    expect(() => loadConfig({ ...env, ACC_DB_STATEMENT_TIMEOUT_MS: '-1' })).toThrow(/ACC_DB_STATEMENT_TIMEOUT_MS/);
+    expect(() => loadConfig({ ...env, ACC_DB_CONNECT_TIMEOUT_MS: '0' })).toThrow(/ACC_DB_CONNECT_TIMEOUT_MS/);
   });
 
   it('names the offending variable', () => {
