@@ -622,7 +622,7 @@ describe.each(backends)('fuzzing every operation (%s)', (backend) => {
       const method = undocumented[i % undocumented.length];
       const url = path.replace(/\{(\w+)\}/g, (_, k: string) => encode(idFor(world, k, path)));
       const withBody = !['GET', 'HEAD'].includes(method);
-      return AUTHS.slice(0, 2).map((auth) => ({ label: 'undocumented method', method, url, auth, headers: withBody ? { 'Content-Type': 'application/json' } : {}, body: withBody ? '{}' : undefined, transport: 'rest' as const }));
+      return AUTHS.slice(0, 2).map((auth) => ({ label: 'undocumented method', method, url, auth, headers: withBody ? { 'Content-Type': 'application/json' } : ({} as Record<string, string>), body: withBody ? '{}' : undefined, transport: 'rest' as const }));
     });
     check(await runAll(s, tokens, [...operations.flatMap((op) => restRequests(op, world)), ...wrongMethods]));
   });
