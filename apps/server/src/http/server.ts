@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { REST_BASE } from '@acc/contracts';
+import { pingDatabase } from '@acc/db';
 import type { AppRouter } from '../router.js';
 import type { AppServices } from '../services.js';
 import { requestLogger, withRequestScope } from '../telemetry/logger.js';
@@ -14,6 +15,8 @@ import { buildOpenApiDocument } from './openapi.js';
 import { createRestBridge } from './rest-bridge.js';
 import { sendError, sendJson } from './send.js';
 import { createTrpcHandler } from './trpc-handler.js';
+
+const READY_PROBE_TIMEOUT_MS = 1_500;
 
 export type Route = (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<void> | void;
 
@@ -87,7 +90,8 @@ export function createRequestListener(
     if (path === '/health') return sendJson(res, 200, { status: 'UP' });
     if (path === '/ready') {
       try {
-        await app.db.query('SELECT 1');
+        // Its own short timeout: a frozen database must turn the probe DOWN well before a request's statement limit.
+        if (!(await pingDatabase(app.db, READY_PROBE_TIMEOUT_MS))) throw new Error('database not ready');
         return sendJson(res, 200, { status: 'UP', database: 'UP' });
       } catch {
         return sendJson(res, 503, { status: 'DOWN', database: 'DOWN' });
