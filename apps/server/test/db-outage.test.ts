@@ -144,6 +144,19 @@ const push = async (url: string, token: string, installation: string, definition
   return { status: res.status, retryAfter: res.headers.get('retry-after'), body: text ? JSON.parse(text) : undefined };
 };
 
+/** Awaits a step of a multi-process test, or fails naming the step and what the server said, instead of hanging. */
+async function within<T>(ms: number, step: string, promise: Promise<T>, output: () => string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${step}: no answer within ${ms} ms\n--- server output ---\n${output().slice(-4000)}`)), ms);
+  });
+  try {
+    return await Promise.race([promise, expired]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** Ids of acknowledged pushes that are not in the database. */
 async function missing(url: string, ids: string[]): Promise<string[]> {
   const client = new pg.Client({ connectionString: url });
@@ -315,7 +328,7 @@ if (skipReason) {
 
       const first = startServer();
       try {
-        const { url, token: admin } = await first.started;
+        const { url, token: admin } = await within(90_000, 'first server start', first.started, first.output);
         const acknowledged: string[] = [];
         const statuses = new Set<number>();
         let i = 200_000;
@@ -336,19 +349,19 @@ if (skipReason) {
         };
         const load = Promise.all(Array.from({ length: 4 }, worker));
         // Bounded: if pushes stop being acknowledged the workers give up and the assertions below say why.
-        await Promise.race([enough, load]);
+        await within(60_000, 'load before the kill', Promise.race([enough, load]), first.output);
         first.child.kill('SIGKILL');
-        await first.exited;
+        await within(10_000, 'first server exit after SIGKILL', first.exited, first.output);
         killed = true;
-        await load;
+        await within(30_000, 'pushers after the kill', load, first.output);
         expect([...statuses], first.output()).toEqual([201]);
         expect(acknowledged.length).toBeGreaterThanOrEqual(30);
         expect(await missing(db.url, acknowledged)).toEqual([]);
 
         const second = startServer();
         try {
-          const restarted = await second.started;
-          const after = await push(restarted.url, restarted.token, inst, def, i++);
+          const restarted = await within(90_000, 'second server start', second.started, second.output);
+          const after = await within(30_000, 'push after the restart', push(restarted.url, restarted.token, inst, def, i++), second.output);
           expect(after.status).toBe(201);
           expect(await missing(db.url, [...acknowledged, after.body!.metric_id!])).toEqual([]);
         } finally {
