@@ -16,13 +16,19 @@ export type PreRule =
   | { kind: 'sys' }
   | { kind: 'res'; roles: Role[] };
 
+export type PublicRule = Extract<PreRule, { kind: 'public' }>;
+
+/** Each rule keeps its own kind in its type, so a procedure knows statically whether it has a caller. */
 export const Access = {
-  public: { kind: 'public' } as PreRule,
-  guarded: (guard: (http: HttpExchange, app: AppServices) => void): PreRule => ({ kind: 'public', guard }),
-  auth: { kind: 'auth' } as PreRule,
-  sys: { kind: 'sys' } as PreRule,
-  res: (...roles: Role[]): PreRule => ({ kind: 'res', roles }),
-};
+  public: { kind: 'public' } as PublicRule,
+  guarded: (guard: (http: HttpExchange, app: AppServices) => void): PublicRule => ({ kind: 'public', guard }),
+  auth: { kind: 'auth' } as const,
+  sys: { kind: 'sys' } as const,
+  res: (...roles: Role[]) => ({ kind: 'res', roles }) as const,
+} satisfies Record<string, PreRule | ((...args: never[]) => PreRule)>;
+
+/** The caller a handler sees under `rule`: none on public procedures, always one otherwise. */
+export type CallerUnder<R extends PreRule> = R extends PublicRule ? undefined : Caller;
 
 export function assertPreRule(caller: Caller | undefined, rule: PreRule, http: HttpExchange, app: AppServices): void {
   if (rule.kind === 'public') return rule.guard?.(http, app);

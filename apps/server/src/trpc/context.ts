@@ -40,3 +40,6 @@ export interface Context {
   http: HttpExchange;
   caller?: Caller;
 }
+
+/** What handlers of non-public procedures see: `procedureFor` has narrowed the caller. */
+export type AuthenticatedContext = Context & { caller: Caller };

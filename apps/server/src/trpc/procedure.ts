@@ -1,6 +1,6 @@
 import { acceptsNoInput, isQuery, messages, REST_BASE, type ProcedureContract } from '@acc/contracts';
 import type { z } from 'zod';
-import { assertPreRule, type PreRule } from '../access/rules.js';
+import { assertPreRule, type CallerUnder, type PreRule } from '../access/rules.js';
 import { AppError, badRequest } from '../errors.js';
 import { consumesAsJson } from '../http/body.js';
 import { t } from './init.js';
@@ -47,7 +47,7 @@ const idOf = (out: unknown): string | undefined => {
  * SYS/RES access, then the body and input validation. Hierarchical access and existence are the
  * service's to check, since they need the entities.
  */
-export function procedureFor<I extends z.ZodType, O extends z.ZodType>(contract: ProcedureContract<I, O>, rule: PreRule) {
+export function procedureFor<I extends z.ZodType, O extends z.ZodType, R extends PreRule>(contract: ProcedureContract<I, O>, rule: R) {
   const withBody = takesBody(contract);
   const defaultsWhenAbsent = acceptsNoInput(contract.input);
   // A tRPC mutation always carries its input as a JSON body, even where the REST form has none.
@@ -87,7 +87,8 @@ export function procedureFor<I extends z.ZodType, O extends z.ZodType>(contract:
         if (ctx.http.body.state === 'empty' || ctx.http.body.state === 'none') throw badRequest(messages.bodyEmpty);
         if (ctx.http.body.state === 'malformed') throw badRequest(ctx.http.body.error ?? 'The request body is not valid JSON.');
       }
-      return next({ ctx: { caller } });
+      // Narrowed here once: the authenticator either yields a Caller or throws, so handlers need no check.
+      return next({ ctx: { caller: caller as CallerUnder<R> } });
     })
     .use(async ({ ctx, getRawInput, next }) => {
       // tRPC sends no input at all for `unitTypes.list()`: with every field optional, that is `{}`.
@@ -115,9 +116,3 @@ export function procedureFor<I extends z.ZodType, O extends z.ZodType>(contract:
       return result;
     });
 }
-
-/** Narrows the caller for handlers of authenticated procedures. */
-export const callerOf = <T extends { caller?: unknown }>(ctx: T) => {
-  if (!ctx.caller) throw new AppError(401, messages.missingToken);
-  return ctx.caller as NonNullable<T['caller']>;
-};

@@ -2,7 +2,7 @@ import { installationMessages, installationProcedures as p } from '@acc/contract
 import { Access } from '../../access/rules.js';
 import { toPage } from '../../paging.js';
 import { searchFields } from '../../search/index.js';
-import { callerOf, procedureFor } from '../../trpc/procedure.js';
+import { procedureFor } from '../../trpc/procedure.js';
 import { router } from '../../trpc/init.js';
 import { toMetricDefinitionWire } from '../metric-definitions/metric-definition-wire.js';
 import { readSearchRequest } from '../search-meta/search-request.js';
@@ -18,9 +18,9 @@ const changesOf = (input: InstallationChanges): InstallationChanges => ({
 
 // Literal paths (`all`, `search`, `external`) are declared before `{id}`: the REST bridge takes the first match.
 export const installationsRouter = router({
-  create: procedureFor(p.create, Access.auth).mutation(async ({ ctx, input }) => ctx.app.installations.create(callerOf(ctx), input)),
+  create: procedureFor(p.create, Access.auth).mutation(async ({ ctx, input }) => ctx.app.installations.create(ctx.caller, input)),
   all: procedureFor(p.all, Access.auth).query(async ({ ctx, input }) => {
-    const { content, total } = await ctx.app.installations.visible(callerOf(ctx), input);
+    const { content, total } = await ctx.app.installations.visible(ctx.caller, input);
     return toPage(ctx.http, ctx.app.config.publicUrl, input, total, content);
   }),
   search: procedureFor(p.search, Access.sys).mutation(async ({ ctx, input }) => {
@@ -29,25 +29,25 @@ export const installationsRouter = router({
     return toPage(ctx.http, ctx.app.config.publicUrl, page, total, content);
   }),
   getByExternalId: procedureFor(p.getByExternalId, Access.auth).query(async ({ ctx, input }) =>
-    ctx.app.installations.get(callerOf(ctx), { externalId: input.externalId }),
+    ctx.app.installations.get(ctx.caller, { externalId: input.externalId }),
   ),
   updateByExternalId: procedureFor(p.updateByExternalId, Access.auth).mutation(async ({ ctx, input }) =>
-    ctx.app.installations.update(callerOf(ctx), { externalId: input.externalId }, changesOf(input)),
+    ctx.app.installations.update(ctx.caller, { externalId: input.externalId }, changesOf(input)),
   ),
   deleteByExternalId: procedureFor(p.deleteByExternalId, Access.auth).mutation(async ({ ctx, input }) => {
-    await ctx.app.installations.delete(callerOf(ctx), { externalId: input.externalId });
+    await ctx.app.installations.delete(ctx.caller, { externalId: input.externalId });
     return { code: 200, message: installationMessages.deleted };
   }),
-  get: procedureFor(p.get, Access.auth).query(async ({ ctx, input }) => ctx.app.installations.get(callerOf(ctx), { id: input.id })),
+  get: procedureFor(p.get, Access.auth).query(async ({ ctx, input }) => ctx.app.installations.get(ctx.caller, { id: input.id })),
   update: procedureFor(p.update, Access.auth).mutation(async ({ ctx, input }) =>
-    ctx.app.installations.update(callerOf(ctx), { id: input.id }, changesOf(input)),
+    ctx.app.installations.update(ctx.caller, { id: input.id }, changesOf(input)),
   ),
   delete: procedureFor(p.delete, Access.auth).mutation(async ({ ctx, input }) => {
-    await ctx.app.installations.delete(callerOf(ctx), { id: input.id });
+    await ctx.app.installations.delete(ctx.caller, { id: input.id });
     return { code: 200, message: installationMessages.deleted };
   }),
   metricDefinitions: procedureFor(p.metricDefinitions, Access.auth).query(async ({ ctx, input }) => {
-    const { rows, total } = await ctx.app.installations.metricDefinitions(callerOf(ctx), input.id, input);
+    const { rows, total } = await ctx.app.installations.metricDefinitions(ctx.caller, input.id, input);
     return toPage(ctx.http, ctx.app.config.publicUrl, input, total, rows.map(toMetricDefinitionWire));
   }),
 });

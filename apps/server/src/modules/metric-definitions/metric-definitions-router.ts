@@ -2,7 +2,7 @@ import { metricDefinitionMessages, metricDefinitionProcedures as p } from '@acc/
 import { Access } from '../../access/rules.js';
 import { toPage } from '../../paging.js';
 import { searchFields } from '../../search/index.js';
-import { callerOf, procedureFor } from '../../trpc/procedure.js';
+import { procedureFor } from '../../trpc/procedure.js';
 import { router } from '../../trpc/init.js';
 import { readSearchRequest } from '../search-meta/search-request.js';
 import { toMetricDefinitionWire as wire } from './metric-definition-wire.js';
@@ -13,7 +13,7 @@ const writers = Access.res('admin');
 export const metricDefinitionsRouter = router({
   create: procedureFor(p.create, writers).mutation(async ({ ctx, input }) =>
     wire(
-      await ctx.app.metricDefinitions.create(callerOf(ctx).id, {
+      await ctx.app.metricDefinitions.create(ctx.caller.id, {
         metricName: input.metric_name,
         metricDescription: input.metric_description,
         unitType: input.unit_type,

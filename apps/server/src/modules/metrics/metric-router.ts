@@ -3,14 +3,13 @@ import { Access } from '../../access/rules.js';
 import { badRequest } from '../../errors.js';
 import { toPage } from '../../paging.js';
 import { searchMessages } from '../../search/index.js';
-import type { Context } from '../../trpc/context.js';
+import type { AuthenticatedContext as Ctx } from '../../trpc/context.js';
 import { router } from '../../trpc/init.js';
-import { callerOf, procedureFor } from '../../trpc/procedure.js';
+import { procedureFor } from '../../trpc/procedure.js';
 import { searchPageOf } from './http-input.js';
 import { idempotencyKeyOf } from './idempotency.js';
 import type { ListingScope } from './metric-listing-service.js';
 
-type Ctx = Context & { caller?: Context['caller'] };
 type ListInput = PageQuery & { 'metric-definition-id'?: string; start?: string; end?: string };
 
 /** Hierarchical access (INS/PRJ/PRV) needs the entity, so the services check it; here only AUTH. */
@@ -23,7 +22,7 @@ const authenticated = Access.auth;
 export const REPLAYED_HEADER = 'Idempotent-Replayed';
 
 const pushContext = (ctx: Ctx, route: string) => ({
-  caller: callerOf(ctx),
+  caller: ctx.caller,
   route,
   path: ctx.http.path,
   idempotencyKey: idempotencyKeyOf(ctx.http.headers),
@@ -35,7 +34,7 @@ const pushContext = (ctx: Ctx, route: string) => ({
 const listing = (scopeOf: (input: never) => ListingScope) => async ({ ctx, input }: { ctx: Ctx; input: ListInput }) => {
   const window: MetricWindow = { metricDefinitionId: input['metric-definition-id'], start: input.start, end: input.end };
   const page = { page: input.page, size: input.size };
-  const { rows, total } = await ctx.app.metricListing.list(callerOf(ctx), scopeOf(input as never), window, page);
+  const { rows, total } = await ctx.app.metricListing.list(ctx.caller, scopeOf(input as never), window, page);
   return toPage(ctx.http, ctx.app.config.publicUrl, page, total, rows);
 };
 
@@ -63,12 +62,12 @@ export const metricsRouter = router({
   listByInstallation: procedureFor(p.listByInstallation, authenticated).query(
     listing((i: { installation_id: string }) => ({ kind: 'installation', installationId: i.installation_id })),
   ),
-  get: procedureFor(p.get, authenticated).query(({ ctx, input }) => ctx.app.metrics.get(callerOf(ctx), input.installation_id, input.metric_id)),
+  get: procedureFor(p.get, authenticated).query(({ ctx, input }) => ctx.app.metrics.get(ctx.caller, input.installation_id, input.metric_id)),
   update: procedureFor(p.update, authenticated).mutation(({ ctx, input }) =>
-    ctx.app.metrics.update(callerOf(ctx), input.installation_id, input.metric_id, input),
+    ctx.app.metrics.update(ctx.caller, input.installation_id, input.metric_id, input),
   ),
   delete: procedureFor(p.delete, authenticated).mutation(async ({ ctx, input }) => {
-    await ctx.app.metrics.delete(callerOf(ctx), input.installation_id, input.metric_id);
+    await ctx.app.metrics.delete(ctx.caller, input.installation_id, input.metric_id);
     return { code: 200, message: metricMessages.deleted };
   }),
   listByProject: procedureFor(p.listByProject, authenticated).query(
@@ -107,7 +106,7 @@ export const metricsRouter = router({
       body = ctx.http.body.value;
     }
     const page = searchPageOf(ctx.http, input as Record<string, unknown>);
-    const { rows, total } = await ctx.app.metricListing.search(callerOf(ctx), body, page);
+    const { rows, total } = await ctx.app.metricListing.search(ctx.caller, body, page);
     return toPage(ctx.http, ctx.app.config.publicUrl, page, total, rows);
   }),
 });

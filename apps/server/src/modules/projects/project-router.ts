@@ -2,7 +2,7 @@ import { projectMessages, projectProcedures as p } from '@acc/contracts';
 import { Access } from '../../access/rules.js';
 import { toPage } from '../../paging.js';
 import { searchFields } from '../../search/index.js';
-import { callerOf, procedureFor } from '../../trpc/procedure.js';
+import { procedureFor } from '../../trpc/procedure.js';
 import { router } from '../../trpc/init.js';
 import { toMetricDefinitionWire } from '../metric-definitions/metric-definition-wire.js';
 import { readSearchRequest } from '../search-meta/search-request.js';
@@ -11,9 +11,9 @@ const ok = (message: string) => ({ code: 200, message });
 
 export const projectsRouter = router({
   register: procedureFor(p.register, Access.sys).mutation(async ({ ctx, input }) =>
-    ctx.app.projectRegistration.register(callerOf(ctx).id, input.projects),
+    ctx.app.projectRegistration.register(ctx.caller.id, input.projects),
   ),
-  create: procedureFor(p.create, Access.sys).mutation(async ({ ctx, input }) => ctx.app.projects.create(callerOf(ctx).id, input)),
+  create: procedureFor(p.create, Access.sys).mutation(async ({ ctx, input }) => ctx.app.projects.create(ctx.caller.id, input)),
   update: procedureFor(p.update, Access.sys).mutation(async ({ ctx, input }) =>
     ctx.app.projects.update(input.id, {
       ...(input.acronym !== undefined && { acronym: input.acronym }),
@@ -32,7 +32,7 @@ export const projectsRouter = router({
     return toPage(ctx.http, ctx.app.config.publicUrl, input, total, content);
   }),
   list: procedureFor(p.list, Access.auth).query(async ({ ctx, input }) => {
-    const { content, total } = await ctx.app.projects.visible(callerOf(ctx), input);
+    const { content, total } = await ctx.app.projects.visible(ctx.caller, input);
     return toPage(ctx.http, ctx.app.config.publicUrl, input, total, content);
   }),
   search: procedureFor(p.search, Access.sys).mutation(async ({ ctx, input }) => {
@@ -40,27 +40,27 @@ export const projectsRouter = router({
     const { content, total } = await ctx.app.projects.search(criterion, page);
     return toPage(ctx.http, ctx.app.config.publicUrl, page, total, content);
   }),
-  get: procedureFor(p.get, Access.auth).query(async ({ ctx, input }) => ctx.app.projects.get(callerOf(ctx), input.id)),
+  get: procedureFor(p.get, Access.auth).query(async ({ ctx, input }) => ctx.app.projects.get(ctx.caller, input.id)),
   associateProvider: procedureFor(p.associateProvider, Access.auth).mutation(async ({ ctx, input }) =>
-    ok(await ctx.app.projects.associate(callerOf(ctx), input.id, input.provider_id)),
+    ok(await ctx.app.projects.associate(ctx.caller, input.id, input.provider_id)),
   ),
   dissociateProvider: procedureFor(p.dissociateProvider, Access.auth).mutation(async ({ ctx, input }) =>
-    ok(await ctx.app.projects.dissociate(callerOf(ctx), input.id, input.provider_id)),
+    ok(await ctx.app.projects.dissociate(ctx.caller, input.id, input.provider_id)),
   ),
   installations: procedureFor(p.installations, Access.auth).query(async ({ ctx, input }) => {
-    const { content, total } = await ctx.app.projects.installations(callerOf(ctx), input.project_id, undefined, input);
+    const { content, total } = await ctx.app.projects.installations(ctx.caller, input.project_id, undefined, input);
     return toPage(ctx.http, ctx.app.config.publicUrl, input, total, content);
   }),
   providerInstallations: procedureFor(p.providerInstallations, Access.auth).query(async ({ ctx, input }) => {
-    const { content, total } = await ctx.app.projects.installations(callerOf(ctx), input.project_id, input.provider_id, input);
+    const { content, total } = await ctx.app.projects.installations(ctx.caller, input.project_id, input.provider_id, input);
     return toPage(ctx.http, ctx.app.config.publicUrl, input, total, content);
   }),
   metricDefinitions: procedureFor(p.metricDefinitions, Access.auth).query(async ({ ctx, input }) => {
-    const { rows, total } = await ctx.app.projects.metricDefinitions(callerOf(ctx), input.project_id, undefined, input);
+    const { rows, total } = await ctx.app.projects.metricDefinitions(ctx.caller, input.project_id, undefined, input);
     return toPage(ctx.http, ctx.app.config.publicUrl, input, total, rows.map(toMetricDefinitionWire));
   }),
   providerMetricDefinitions: procedureFor(p.providerMetricDefinitions, Access.auth).query(async ({ ctx, input }) => {
-    const { rows, total } = await ctx.app.projects.metricDefinitions(callerOf(ctx), input.project_id, input.provider_id, input);
+    const { rows, total } = await ctx.app.projects.metricDefinitions(ctx.caller, input.project_id, input.provider_id, input);
     return toPage(ctx.http, ctx.app.config.publicUrl, input, total, rows.map(toMetricDefinitionWire));
   }),
 });

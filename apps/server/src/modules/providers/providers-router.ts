@@ -2,7 +2,7 @@ import { providerMessages, providerProcedures as p } from '@acc/contracts';
 import { Access } from '../../access/rules.js';
 import { toPage } from '../../paging.js';
 import { searchFields } from '../../search/index.js';
-import { callerOf, procedureFor } from '../../trpc/procedure.js';
+import { procedureFor } from '../../trpc/procedure.js';
 import { router } from '../../trpc/init.js';
 import { readSearchRequest } from '../search-meta/search-request.js';
 import { toProviderAssociationWire, toProviderWire as wire } from './provider-wire.js';
@@ -14,7 +14,7 @@ const writers = Access.res('admin');
 export const providersRouter = router({
   create: procedureFor(p.create, writers).mutation(async ({ ctx, input }) =>
     wire(
-      await ctx.app.providers.create(callerOf(ctx).id, {
+      await ctx.app.providers.create(ctx.caller.id, {
         name: input.name,
         externalId: input.external_id,
         website: input.website,

@@ -2,7 +2,7 @@ import { resourceMessages, resourceProcedures as p } from '@acc/contracts';
 import type { ResourceRow } from '@acc/db';
 import { Access } from '../../access/rules.js';
 import { toPage } from '../../paging.js';
-import { callerOf, procedureFor } from '../../trpc/procedure.js';
+import { procedureFor } from '../../trpc/procedure.js';
 import { router } from '../../trpc/init.js';
 
 const wire = (row: ResourceRow) => ({ id: row.id, name: row.name });
@@ -13,7 +13,7 @@ export const resourcesRouter = router({
     return toPage(ctx.http, ctx.app.config.publicUrl, input, total, rows.map(wire));
   }),
   create: procedureFor(p.create, Access.sys).mutation(async ({ ctx, input }) =>
-    wire(await ctx.app.resources.create(callerOf(ctx).id, { id: input.id, name: input.name })),
+    wire(await ctx.app.resources.create(ctx.caller.id, { id: input.id, name: input.name })),
   ),
   delete: procedureFor(p.delete, Access.sys).mutation(async ({ ctx, input }) => {
     await ctx.app.resources.delete(input.id);

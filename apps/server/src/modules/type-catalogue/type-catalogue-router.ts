@@ -3,14 +3,13 @@ import type { TypeCatalogueRow } from '@acc/db';
 import { Access } from '../../access/rules.js';
 import { toPage } from '../../paging.js';
 import type { AppServices } from '../../services.js';
-import type { Context } from '../../trpc/context.js';
-import { callerOf, procedureFor } from '../../trpc/procedure.js';
+import type { AuthenticatedContext, Context } from '../../trpc/context.js';
+import { procedureFor } from '../../trpc/procedure.js';
 import { router } from '../../trpc/init.js';
 import type { TypeCatalogueService } from './type-catalogue-service.js';
 
 type Field = 'unit_type' | 'metric_type';
 type Wire<F extends Field> = { id: string; description: string; creator_id: string } & Record<F, string>;
-type Ctx = Context & { caller?: unknown };
 
 /**
  * Unit types and metric types get the same five handlers (§4.3); only the wire field and the service
@@ -20,16 +19,16 @@ const handlers = <F extends Field>(field: F, service: (app: AppServices) => Type
   const wire = (row: TypeCatalogueRow) =>
     ({ id: row.id, [field]: row.name, description: row.description, creator_id: row.creatorId }) as Wire<F>;
   return {
-    list: async ({ ctx, input }: { ctx: Ctx; input: PageQuery }) => {
+    list: async ({ ctx, input }: { ctx: Context; input: PageQuery }) => {
       const { rows, total } = await service(ctx.app).list(input);
       return toPage(ctx.http, ctx.app.config.publicUrl, input, total, rows.map(wire));
     },
-    get: async ({ ctx, input }: { ctx: Ctx; input: { id: string } }) => wire(await service(ctx.app).get(input.id)),
-    create: async ({ ctx, input }: { ctx: Ctx; input: Record<F, string> & { description: string } }) =>
-      wire(await service(ctx.app).create(callerOf(ctx as { caller?: { id: string } }).id, { name: input[field], description: input.description })),
-    update: async ({ ctx, input }: { ctx: Ctx; input: Partial<Record<F, string>> & { id: string; description?: string } }) =>
+    get: async ({ ctx, input }: { ctx: Context; input: { id: string } }) => wire(await service(ctx.app).get(input.id)),
+    create: async ({ ctx, input }: { ctx: AuthenticatedContext; input: Record<F, string> & { description: string } }) =>
+      wire(await service(ctx.app).create(ctx.caller.id, { name: input[field], description: input.description })),
+    update: async ({ ctx, input }: { ctx: Context; input: Partial<Record<F, string>> & { id: string; description?: string } }) =>
       wire(await service(ctx.app).update(input.id, { name: input[field], description: input.description })),
-    delete: async ({ ctx, input }: { ctx: Ctx; input: { id: string } }) => {
+    delete: async ({ ctx, input }: { ctx: Context; input: { id: string } }) => {
       const s = service(ctx.app);
       await s.delete(input.id);
       return { code: 200, message: messages.typeCatalogue.deleted(s.kind.label) };
