@@ -34,3 +34,4 @@ export * from './entities/installation.js';
 export * from './procedures/installation.js';
 export * from './entities/client.js';
 export * from './procedures/client.js';
+export * from './registry.js';

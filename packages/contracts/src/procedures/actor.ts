@@ -11,6 +11,7 @@ export const actorMessages = {
 /** Admin views of actors and their entitlement assignments (§4.11); all SYS. */
 export const actorProcedures = defineProcedures('Admin: actors and entitlements')({
   list: {
+    name: 'admin_actor_list',
     method: 'GET',
     path: '/admin/actors',
     input: PageQuery,
@@ -19,6 +20,7 @@ export const actorProcedures = defineProcedures('Admin: actors and entitlements'
     errors: [400, 403],
   },
   assignments: {
+    name: 'admin_actor_entitlement_list',
     method: 'GET',
     path: '/admin/actors/entitlements',
     input: PageQuery,
@@ -27,6 +29,7 @@ export const actorProcedures = defineProcedures('Admin: actors and entitlements'
     errors: [400, 403],
   },
   entitlements: {
+    name: 'admin_actor_entitlements',
     method: 'GET',
     path: '/admin/actors/{actor_id}/entitlements',
     input: z.object({ actor_id: pathId, ...pageParams }),

@@ -34,6 +34,7 @@ export type AdminCounts = z.infer<typeof AdminCounts>;
 
 export const adminCountProcedures = defineProcedures('Admin')({
   counts: {
+    name: 'admin_counts',
     method: 'GET',
     path: '/admin/metrics',
     input: AdminCountsQuery,

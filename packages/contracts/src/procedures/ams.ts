@@ -24,6 +24,7 @@ export type AmsPush = z.infer<typeof AmsPush>;
 
 export const amsProcedures = defineProcedures('AMS')({
   listener: {
+    name: 'ams_listener',
     method: 'POST',
     path: '/ams-listener',
     input: AmsPush,

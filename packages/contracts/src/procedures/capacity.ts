@@ -7,6 +7,7 @@ import { defineProcedures } from './define.js';
 
 export const capacityProcedures = defineProcedures('Capacities')({
   create: {
+    name: 'installation_capacity_add',
     method: 'POST',
     path: '/installations/{installation_id}/capacities',
     input: CapacityCreate,
@@ -15,6 +16,7 @@ export const capacityProcedures = defineProcedures('Capacities')({
     errors: [400, 403, 404, 409, 415],
   },
   list: {
+    name: 'installation_capacity_list',
     method: 'GET',
     path: '/installations/{installation_id}/capacities',
     input: z.object({ installation_id: pathId, ...pageParams }),
@@ -23,6 +25,7 @@ export const capacityProcedures = defineProcedures('Capacities')({
     errors: [400, 403, 404],
   },
   update: {
+    name: 'installation_capacity_update',
     method: 'PATCH',
     path: '/installations/{installation_id}/capacities/{capacity_id}',
     input: CapacityUpdate,
@@ -31,6 +34,7 @@ export const capacityProcedures = defineProcedures('Capacities')({
     errors: [400, 403, 404, 409, 415],
   },
   delete: {
+    name: 'installation_capacity_delete',
     method: 'DELETE',
     path: '/installations/{installation_id}/capacities/{capacity_id}',
     input: CapacityRef,

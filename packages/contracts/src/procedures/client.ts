@@ -6,6 +6,7 @@ import { defineProcedures } from './define.js';
 
 export const clientProcedures = defineProcedures('Clients')({
   register: {
+    name: 'client_register',
     method: 'POST',
     path: '/clients',
     jsonContentType: true,
@@ -15,6 +16,7 @@ export const clientProcedures = defineProcedures('Clients')({
     errors: [415],
   },
   me: {
+    name: 'client_me',
     method: 'GET',
     path: '/clients/me',
     input: PageQuery,
@@ -23,6 +25,7 @@ export const clientProcedures = defineProcedures('Clients')({
     errors: [400],
   },
   generalPermissions: {
+    name: 'client_general_permissions',
     method: 'GET',
     path: '/clients/general-permissions',
     input: z.object({}),

@@ -6,7 +6,12 @@ export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
  * One procedure's contract: it feeds the tRPC router, the REST bridge, the OpenAPI document,
  * the client and the CLI. `path` is relative to `/accounting-system` and uses `{param}` segments.
  */
-export interface ProcedureContract<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType> {
+export interface ProcedureContract<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType, N extends string = string> {
+  /**
+   * The stable name callers use (`acc.call('installation_metrics_add', …)`), the ARGO route name where
+   * one exists; it also names the route in client errors (`While trying the [name]: …`).
+   */
+  name: N;
   method: HttpMethod;
   path: `/${string}`;
   input: I;
@@ -48,10 +53,13 @@ type Spec<I extends z.ZodType, O extends z.ZodType> = Omit<ProcedureContract<I, 
   tags?: string[];
 };
 
-/** Builds a resource's contracts with shared tags and a default status of 200. */
+/**
+ * Builds a resource's contracts with shared tags and a default status of 200. `const` keeps each `name`
+ * as its literal type, so the registry can offer `ContractName` as a union.
+ */
 export const defineProcedures =
   (tag: string) =>
-  <T extends Record<string, Spec<z.ZodType, z.ZodType>>>(specs: T) =>
+  <const T extends Record<string, Spec<z.ZodType, z.ZodType>>>(specs: T) =>
     Object.fromEntries(
-      Object.entries(specs).map(([name, s]) => [name, { status: 200, tags: [tag], ...s }]),
-    ) as { [K in keyof T]: ProcedureContract<T[K]['input'], T[K]['output']> };
+      Object.entries(specs).map(([key, s]) => [key, { status: 200, tags: [tag], ...s }]),
+    ) as { [K in keyof T]: ProcedureContract<T[K]['input'], T[K]['output'], T[K]['name']> };

@@ -23,6 +23,7 @@ const AssignmentInput = z.object({ id: pathId, actor_id: pathId });
 /** Entitlement administration (§4.11); all SYS. */
 export const entitlementProcedures = defineProcedures('Admin: actors and entitlements')({
   list: {
+    name: 'admin_entitlement_list',
     method: 'GET',
     path: '/admin/entitlements',
     input: PageQuery,
@@ -31,6 +32,7 @@ export const entitlementProcedures = defineProcedures('Admin: actors and entitle
     errors: [400, 403],
   },
   create: {
+    name: 'admin_entitlement_add',
     method: 'POST',
     path: '/admin/entitlements',
     input: EntitlementCreate,
@@ -40,6 +42,7 @@ export const entitlementProcedures = defineProcedures('Admin: actors and entitle
     errors: [400, 403, 409, 415],
   },
   get: {
+    name: 'admin_entitlement_entry',
     method: 'GET',
     path: '/admin/entitlements/{id}',
     input: IdInput,
@@ -48,6 +51,7 @@ export const entitlementProcedures = defineProcedures('Admin: actors and entitle
     errors: [403, 404],
   },
   update: {
+    name: 'admin_entitlement_update',
     method: 'PATCH',
     path: '/admin/entitlements/{id}',
     input: EntitlementUpdate,
@@ -56,6 +60,7 @@ export const entitlementProcedures = defineProcedures('Admin: actors and entitle
     errors: [400, 403, 404, 409, 415],
   },
   delete: {
+    name: 'admin_entitlement_delete',
     method: 'DELETE',
     path: '/admin/entitlements/{id}',
     input: IdInput,
@@ -64,6 +69,7 @@ export const entitlementProcedures = defineProcedures('Admin: actors and entitle
     errors: [403, 404],
   },
   assign: {
+    name: 'admin_entitlement_assign',
     method: 'POST',
     path: '/admin/entitlements/{id}/assign/{actor_id}',
     input: AssignmentInput,
@@ -72,6 +78,7 @@ export const entitlementProcedures = defineProcedures('Admin: actors and entitle
     errors: [403, 404, 409, 415],
   },
   dissociate: {
+    name: 'admin_entitlement_dissociate',
     method: 'POST',
     path: '/admin/entitlements/{id}/dissociate/{actor_id}',
     input: AssignmentInput,

@@ -22,6 +22,7 @@ const InstallationId = z.object({ id: pathId });
  */
 export const installationProcedures = defineProcedures('Installations')({
   create: {
+    name: 'installation_add',
     method: 'POST',
     path: '/installations',
     input: InstallationCreate,
@@ -31,6 +32,7 @@ export const installationProcedures = defineProcedures('Installations')({
     errors: [400, 403, 404, 409, 415],
   },
   all: {
+    name: 'installation_list',
     method: 'GET',
     path: '/installations/all',
     input: PageQuery,
@@ -39,6 +41,7 @@ export const installationProcedures = defineProcedures('Installations')({
     errors: [400],
   },
   search: {
+    name: 'installation_search',
     method: 'POST',
     path: '/installations/search',
     jsonContentType: true,
@@ -48,6 +51,7 @@ export const installationProcedures = defineProcedures('Installations')({
     errors: [400, 403, 415],
   },
   getByExternalId: {
+    name: 'installation_external_entry',
     method: 'GET',
     path: '/installations/external',
     input: ExternalIdQuery,
@@ -56,6 +60,7 @@ export const installationProcedures = defineProcedures('Installations')({
     errors: [400, 403, 404],
   },
   updateByExternalId: {
+    name: 'installation_external_update',
     method: 'PATCH',
     path: '/installations/external',
     query: ['externalId'],
@@ -65,6 +70,7 @@ export const installationProcedures = defineProcedures('Installations')({
     errors: [400, 403, 404, 409, 415],
   },
   deleteByExternalId: {
+    name: 'installation_external_delete',
     method: 'DELETE',
     path: '/installations/external',
     input: ExternalIdQuery,
@@ -73,6 +79,7 @@ export const installationProcedures = defineProcedures('Installations')({
     errors: [400, 403, 404],
   },
   get: {
+    name: 'installation_entry',
     method: 'GET',
     path: '/installations/{id}',
     input: InstallationId,
@@ -81,6 +88,7 @@ export const installationProcedures = defineProcedures('Installations')({
     errors: [403, 404],
   },
   update: {
+    name: 'installation_update',
     method: 'PATCH',
     path: '/installations/{id}',
     input: InstallationUpdate,
@@ -89,6 +97,7 @@ export const installationProcedures = defineProcedures('Installations')({
     errors: [400, 403, 404, 409, 415],
   },
   delete: {
+    name: 'installation_delete',
     method: 'DELETE',
     path: '/installations/{id}',
     input: InstallationId,
@@ -97,6 +106,7 @@ export const installationProcedures = defineProcedures('Installations')({
     errors: [403, 404],
   },
   metricDefinitions: {
+    name: 'installation_metric_definitions_list',
     method: 'GET',
     path: '/installations/{id}/metric-definitions',
     input: z.object({ id: pathId, ...pageParams }),

@@ -25,6 +25,7 @@ const MetricDefinitionPage = pageOf(MetricDefinition, 'MetricDefinitionPage');
 
 export const metricDefinitionProcedures = defineProcedures('Metric definitions')({
   create: {
+    name: 'metric_definition_add',
     method: 'POST',
     path: '/metric-definitions',
     input: MetricDefinitionCreate,
@@ -33,8 +34,9 @@ export const metricDefinitionProcedures = defineProcedures('Metric definitions')
     summary: 'Create a metric definition',
     errors: [400, 403, 404, 409, 415],
   },
-  list: { method: 'GET', path: '/metric-definitions', input: PageQuery, output: MetricDefinitionPage, summary: 'List metric definitions', errors: [400, 403] },
+  list: { name: 'metric_definition_list', method: 'GET', path: '/metric-definitions', input: PageQuery, output: MetricDefinitionPage, summary: 'List metric definitions', errors: [400, 403] },
   search: {
+    name: 'metric_definition_search',
     method: 'POST',
     path: '/metric-definitions/search',
     jsonContentType: true,
@@ -43,8 +45,9 @@ export const metricDefinitionProcedures = defineProcedures('Metric definitions')
     summary: 'Search metric definitions',
     errors: [400, 403, 415],
   },
-  get: { method: 'GET', path: '/metric-definitions/{id}', input: IdInput, output: MetricDefinition, summary: 'Get a metric definition', errors: [403, 404] },
+  get: { name: 'metric_definition_entry', method: 'GET', path: '/metric-definitions/{id}', input: IdInput, output: MetricDefinition, summary: 'Get a metric definition', errors: [403, 404] },
   update: {
+    name: 'metric_definition_update',
     method: 'PATCH',
     path: '/metric-definitions/{id}',
     input: MetricDefinitionUpdate,
@@ -52,5 +55,5 @@ export const metricDefinitionProcedures = defineProcedures('Metric definitions')
     summary: 'Update a metric definition',
     errors: [400, 403, 404, 409, 415],
   },
-  delete: { method: 'DELETE', path: '/metric-definitions/{id}', input: IdInput, output: MessageResponse, summary: 'Delete a metric definition', errors: [403, 404, 409] },
+  delete: { name: 'metric_definition_delete', method: 'DELETE', path: '/metric-definitions/{id}', input: IdInput, output: MessageResponse, summary: 'Delete a metric definition', errors: [403, 404, 409] },
 });

@@ -47,6 +47,7 @@ const listErrors = [400, 403, 404];
  */
 export const metricProcedures = defineProcedures('Metrics')({
   pushExternal: {
+    name: 'installation_external_metrics_add',
     method: 'POST',
     path: '/installations/external/metrics',
     query: ['externalId'],
@@ -57,6 +58,7 @@ export const metricProcedures = defineProcedures('Metrics')({
     errors: [400, 403, 404, 409, 415],
   },
   listByInstallationExternal: {
+    name: 'installation_external_metrics_list',
     method: 'GET',
     path: '/installations/external/metrics',
     input: InstallationExternalMetricsQuery,
@@ -65,6 +67,7 @@ export const metricProcedures = defineProcedures('Metrics')({
     errors: listErrors,
   },
   push: {
+    name: 'installation_metrics_add',
     method: 'POST',
     path: '/installations/{installation_id}/metrics',
     input: MetricPush,
@@ -74,6 +77,7 @@ export const metricProcedures = defineProcedures('Metrics')({
     errors: [400, 403, 404, 409, 415],
   },
   pushBulk: {
+    name: 'installation_metrics_bulk',
     method: 'POST',
     path: '/installations/{installation_id}/metrics/bulk',
     input: MetricBulkPush,
@@ -85,6 +89,7 @@ export const metricProcedures = defineProcedures('Metrics')({
     maxBodyBytes: 8 * 1024 * 1024,
   },
   listByInstallation: {
+    name: 'installation_metrics_list',
     method: 'GET',
     path: '/installations/{installation_id}/metrics',
     input: InstallationMetricsQuery,
@@ -93,6 +98,7 @@ export const metricProcedures = defineProcedures('Metrics')({
     errors: listErrors,
   },
   get: {
+    name: 'installation_metrics_entry',
     method: 'GET',
     path: '/installations/{installation_id}/metrics/{metric_id}',
     input: MetricId,
@@ -101,6 +107,7 @@ export const metricProcedures = defineProcedures('Metrics')({
     errors: [403, 404],
   },
   update: {
+    name: 'installation_metrics_update',
     method: 'PATCH',
     path: '/installations/{installation_id}/metrics/{metric_id}',
     input: MetricPatch,
@@ -109,6 +116,7 @@ export const metricProcedures = defineProcedures('Metrics')({
     errors: [400, 403, 404, 415],
   },
   delete: {
+    name: 'installation_metrics_delete',
     method: 'DELETE',
     path: '/installations/{installation_id}/metrics/{metric_id}',
     input: MetricId,
@@ -117,6 +125,7 @@ export const metricProcedures = defineProcedures('Metrics')({
     errors: [403, 404],
   },
   listByProject: {
+    name: 'project_metrics_list',
     method: 'GET',
     path: '/projects/{project_id}/metrics',
     input: ProjectMetricsQuery,
@@ -125,6 +134,7 @@ export const metricProcedures = defineProcedures('Metrics')({
     errors: listErrors,
   },
   listByProjectProviderExternal: {
+    name: 'project_provider_external_metric_list',
     method: 'GET',
     path: '/projects/{project_id}/providers/external/metrics',
     input: ProjectProviderExternalMetricsQuery,
@@ -133,6 +143,7 @@ export const metricProcedures = defineProcedures('Metrics')({
     errors: listErrors,
   },
   listByProjectProvider: {
+    name: 'project_provider_metric_list',
     method: 'GET',
     path: '/projects/{project_id}/providers/{provider_id}/metrics',
     input: ProjectProviderMetricsQuery,
@@ -141,6 +152,7 @@ export const metricProcedures = defineProcedures('Metrics')({
     errors: listErrors,
   },
   listByGroup: {
+    name: 'project_group_metric_list',
     method: 'GET',
     path: '/projects/projects/{project_id}/groups/{group_id}/metrics',
     input: GroupMetricsQuery,
@@ -149,6 +161,7 @@ export const metricProcedures = defineProcedures('Metrics')({
     errors: listErrors,
   },
   listByGroupAlias: {
+    name: 'project_group_metric_list_alias',
     method: 'GET',
     path: '/projects/{project_id}/groups/{group_id}/metrics',
     input: GroupMetricsQuery,
@@ -157,6 +170,7 @@ export const metricProcedures = defineProcedures('Metrics')({
     errors: listErrors,
   },
   listByUser: {
+    name: 'project_user_metric_list',
     method: 'GET',
     path: '/projects/projects/{project_id}/users/{user_id}/metrics',
     input: UserMetricsQuery,
@@ -165,6 +179,7 @@ export const metricProcedures = defineProcedures('Metrics')({
     errors: listErrors,
   },
   listByUserAlias: {
+    name: 'project_user_metric_list_alias',
     method: 'GET',
     path: '/projects/{project_id}/users/{user_id}/metrics',
     input: UserMetricsQuery,
@@ -173,6 +188,7 @@ export const metricProcedures = defineProcedures('Metrics')({
     errors: listErrors,
   },
   search: {
+    name: 'metric_search',
     method: 'POST',
     path: '/metrics/search',
     input: MetricSearchInput,

@@ -10,6 +10,7 @@ const IdInput = z.object({ id: pathId });
 /** OIDC tenants (§4.12): further issuers whose tokens are validated by introspection; all SYS. */
 export const oidcTenantProcedures = defineProcedures('Admin: OIDC tenants')({
   list: {
+    name: 'admin_oidc_tenant_list',
     method: 'GET',
     path: '/admin/oidc-tenants',
     input: PageQuery,
@@ -18,6 +19,7 @@ export const oidcTenantProcedures = defineProcedures('Admin: OIDC tenants')({
     errors: [400, 403],
   },
   create: {
+    name: 'admin_oidc_tenant_add',
     method: 'POST',
     path: '/admin/oidc-tenants',
     input: OidcTenantCreate,
@@ -27,6 +29,7 @@ export const oidcTenantProcedures = defineProcedures('Admin: OIDC tenants')({
     errors: [400, 403, 409, 415],
   },
   get: {
+    name: 'admin_oidc_tenant_entry',
     method: 'GET',
     path: '/admin/oidc-tenants/{id}',
     input: IdInput,
@@ -35,6 +38,7 @@ export const oidcTenantProcedures = defineProcedures('Admin: OIDC tenants')({
     errors: [403, 404],
   },
   update: {
+    name: 'admin_oidc_tenant_update',
     method: 'PATCH',
     path: '/admin/oidc-tenants/{id}',
     input: OidcTenantUpdate,
@@ -43,6 +47,7 @@ export const oidcTenantProcedures = defineProcedures('Admin: OIDC tenants')({
     errors: [400, 403, 404, 409, 415],
   },
   delete: {
+    name: 'admin_oidc_tenant_delete',
     method: 'DELETE',
     path: '/admin/oidc-tenants/{id}',
     input: IdInput,

@@ -16,6 +16,7 @@ export const ProjectPage = pageOf(ProjectProjection, 'ProjectPage');
 
 export const projectProcedures = defineProcedures('Projects')({
   register: {
+    name: 'admin_project_register',
     method: 'POST',
     path: '/admin/register-projects',
     input: ProjectRegistration,
@@ -24,6 +25,7 @@ export const projectProcedures = defineProcedures('Projects')({
     errors: [400, 403, 415],
   },
   create: {
+    name: 'admin_project_add',
     method: 'POST',
     path: '/admin/projects',
     input: ProjectCreate,
@@ -33,6 +35,7 @@ export const projectProcedures = defineProcedures('Projects')({
     errors: [400, 403, 409, 415],
   },
   update: {
+    name: 'admin_project_update',
     method: 'PATCH',
     path: '/admin/projects/{id}',
     input: ProjectUpdate,
@@ -41,6 +44,7 @@ export const projectProcedures = defineProcedures('Projects')({
     errors: [400, 403, 404, 415],
   },
   delete: {
+    name: 'admin_project_delete',
     method: 'DELETE',
     path: '/admin/projects/{id}',
     input: ProjectId,
@@ -49,6 +53,7 @@ export const projectProcedures = defineProcedures('Projects')({
     errors: [403, 404],
   },
   listAll: {
+    name: 'admin_project_list',
     method: 'GET',
     path: '/admin/projects',
     input: PageQuery,
@@ -57,6 +62,7 @@ export const projectProcedures = defineProcedures('Projects')({
     errors: [400, 403],
   },
   list: {
+    name: 'project_list',
     method: 'GET',
     path: '/projects',
     input: PageQuery,
@@ -65,6 +71,7 @@ export const projectProcedures = defineProcedures('Projects')({
     errors: [400],
   },
   search: {
+    name: 'project_search',
     method: 'POST',
     path: '/projects/search',
     jsonContentType: true,
@@ -74,6 +81,7 @@ export const projectProcedures = defineProcedures('Projects')({
     errors: [400, 403, 415],
   },
   get: {
+    name: 'project_entry',
     method: 'GET',
     path: '/projects/{id}',
     input: ProjectId,
@@ -82,6 +90,7 @@ export const projectProcedures = defineProcedures('Projects')({
     errors: [403, 404],
   },
   associateProvider: {
+    name: 'project_provider_associate',
     method: 'POST',
     path: '/projects/{id}/associate/provider/{provider_id}',
     input: ProjectProvider,
@@ -90,6 +99,7 @@ export const projectProcedures = defineProcedures('Projects')({
     errors: [403, 404, 409],
   },
   dissociateProvider: {
+    name: 'project_provider_dissociate',
     method: 'POST',
     path: '/projects/{id}/dissociate/provider/{provider_id}',
     input: ProjectProvider,
@@ -98,6 +108,7 @@ export const projectProcedures = defineProcedures('Projects')({
     errors: [403, 404, 409],
   },
   installations: {
+    name: 'project_installations_list',
     method: 'GET',
     path: '/projects/{project_id}/installations',
     input: ProjectScope,
@@ -106,6 +117,7 @@ export const projectProcedures = defineProcedures('Projects')({
     errors: [400, 403, 404],
   },
   providerInstallations: {
+    name: 'project_provider_installations_list',
     method: 'GET',
     path: '/projects/{project_id}/providers/{provider_id}/installations',
     input: ProviderScope,
@@ -114,6 +126,7 @@ export const projectProcedures = defineProcedures('Projects')({
     errors: [400, 403, 404],
   },
   metricDefinitions: {
+    name: 'project_metric_definitions_list',
     method: 'GET',
     path: '/projects/{project_id}/metric-definitions',
     input: ProjectScope,
@@ -122,6 +135,7 @@ export const projectProcedures = defineProcedures('Projects')({
     errors: [400, 403, 404],
   },
   providerMetricDefinitions: {
+    name: 'project_provider_metric_definitions_list',
     method: 'GET',
     path: '/projects/{project_id}/providers/{provider_id}/metric-definitions',
     input: ProviderScope,

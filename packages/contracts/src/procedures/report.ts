@@ -21,6 +21,7 @@ const window = '(`?start=yyyy-MM-dd&end=yyyy-MM-dd`, both at 00:00Z)';
 /** Every `external` path is declared before its `{id}` twin: the REST bridge takes the first match. */
 export const reportProcedures = defineProcedures('Reports')({
   installationExternal: {
+    name: 'installation_external_report',
     method: 'GET',
     path: '/installations/external/report',
     input: InstallationExternalReportQuery,
@@ -29,6 +30,7 @@ export const reportProcedures = defineProcedures('Reports')({
     errors,
   },
   installation: {
+    name: 'installation_report',
     method: 'GET',
     path: '/installations/{installation_id}/report',
     input: InstallationReportQuery,
@@ -37,6 +39,7 @@ export const reportProcedures = defineProcedures('Reports')({
     errors,
   },
   providerExternal: {
+    name: 'project_provider_external_report',
     method: 'GET',
     path: '/projects/{project_id}/providers/external/report',
     input: ProviderExternalReportQuery,
@@ -45,6 +48,7 @@ export const reportProcedures = defineProcedures('Reports')({
     errors,
   },
   provider: {
+    name: 'project_provider_report',
     method: 'GET',
     path: '/projects/{project_id}/providers/{provider_id}/report',
     input: ProviderReportQuery,
@@ -53,6 +57,7 @@ export const reportProcedures = defineProcedures('Reports')({
     errors,
   },
   project: {
+    name: 'project_report',
     method: 'GET',
     path: '/projects/{project_id}/report',
     input: ProjectReportQuery,
@@ -61,6 +66,7 @@ export const reportProcedures = defineProcedures('Reports')({
     errors,
   },
   genericProviderExternal: {
+    name: 'provider_external_report',
     method: 'GET',
     path: '/providers/report/external',
     input: GenericProviderExternalReportQuery,
@@ -69,6 +75,7 @@ export const reportProcedures = defineProcedures('Reports')({
     errors,
   },
   genericProvider: {
+    name: 'provider_report',
     method: 'GET',
     path: '/providers/{provider_id}/report',
     input: GenericProviderReportQuery,
@@ -77,6 +84,7 @@ export const reportProcedures = defineProcedures('Reports')({
     errors,
   },
   group: {
+    name: 'project_group_report',
     method: 'GET',
     path: '/projects/projects/{project_id}/groups/{group_id}/report',
     input: GroupReportQuery,
@@ -85,6 +93,7 @@ export const reportProcedures = defineProcedures('Reports')({
     errors,
   },
   groupAlias: {
+    name: 'project_group_report_alias',
     method: 'GET',
     path: '/projects/{project_id}/groups/{group_id}/report',
     input: GroupReportQuery,
@@ -93,6 +102,7 @@ export const reportProcedures = defineProcedures('Reports')({
     errors,
   },
   user: {
+    name: 'project_user_report',
     method: 'GET',
     path: '/projects/projects/{project_id}/users/{user_id}/report',
     input: UserReportQuery,
@@ -101,6 +111,7 @@ export const reportProcedures = defineProcedures('Reports')({
     errors,
   },
   userAlias: {
+    name: 'project_user_report_alias',
     method: 'GET',
     path: '/projects/{project_id}/users/{user_id}/report',
     input: UserReportQuery,

@@ -44,6 +44,6 @@ export const OPERATOR_LIST: LabelledValue[] = [
 ];
 
 export const searchMetaProcedures = defineProcedures('Search')({
-  operands: { method: 'GET', path: '/operands', input: z.object({}), output: z.array(LabelledValue), summary: 'Search operands', errors: [] },
-  operators: { method: 'GET', path: '/operators', input: z.object({}), output: z.array(LabelledValue), summary: 'Search operators', errors: [] },
+  operands: { name: 'operand_list', method: 'GET', path: '/operands', input: z.object({}), output: z.array(LabelledValue), summary: 'Search operands', errors: [] },
+  operators: { name: 'operator_list', method: 'GET', path: '/operators', input: z.object({}), output: z.array(LabelledValue), summary: 'Search operators', errors: [] },
 });

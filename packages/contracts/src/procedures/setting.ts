@@ -12,6 +12,7 @@ export const settingMessages = {
 /** Run-time settings (§4.12); all SYS. */
 export const settingProcedures = defineProcedures('Admin: settings')({
   metadata: {
+    name: 'admin_setting_list',
     method: 'GET',
     path: '/admin/settings/metadata',
     input: PageQuery,
@@ -20,6 +21,7 @@ export const settingProcedures = defineProcedures('Admin: settings')({
     errors: [400, 403],
   },
   update: {
+    name: 'admin_setting_update',
     method: 'PUT',
     path: '/admin/settings/{key}',
     input: SettingUpdate,
