@@ -2,7 +2,7 @@ import { contracts, type ProcedureContract } from '@acc/contracts';
 import { describe, expect, it } from 'vitest';
 import { appRouter } from './router.js';
 
-const routed = Object.entries(appRouter._def.procedures as Record<string, { _def: { meta?: { contract?: ProcedureContract } } }>);
+const routed = Object.entries(appRouter._def.procedures as unknown as Record<string, { _def: { meta?: { contract?: ProcedureContract } } }>);
 
 describe('the router and the contract registry', () => {
   it('serves every procedure from a registered contract', () => {
