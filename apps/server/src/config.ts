@@ -41,6 +41,7 @@ const EnvSchema = z.object({
   ACC_ENTITLEMENTS_CLAIM: z.string().default('entitlements'),
   ACC_ENTITLEMENTS_NAMESPACE: z.string().default('urn:geant:sandbox.eosc-beyond.eu:core:integration:group'),
   ACC_ENTITLEMENTS_PARENT: z.string().default('accounting'),
+  ACC_AUTH_CACHE_TTL_MS: z.coerce.number().int().min(0).default(5_000),
   ACC_TLS_CERT: optional,
   ACC_TLS_KEY: optional,
   ACC_TLS_CLIENT_CA: optional,
@@ -105,6 +106,12 @@ export interface Config {
     serviceIdClaim: string;
   };
   entitlements: { source: 'database' | 'oidc'; claim: string; namespace: string; parent: string };
+  /**
+   * How long authentication remembers an issuer's OIDC tenant, the ENTITLEMENTS_MANAGEMENT setting and a
+   * caller's stored entitlements (0: not at all). Admin changes through this process apply at once; other
+   * instances and direct database writes are seen after at most this long.
+   */
+  authCacheTtlMs: number;
   tls?: { cert: string; key: string; clientCa?: string };
   /** Body limit of JSON endpoints whose contract declares no `maxBodyBytes` of its own. */
   maxBodyBytes: number;
@@ -239,6 +246,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: { dev?: boolean } = 
       namespace: e.ACC_ENTITLEMENTS_NAMESPACE,
       parent: e.ACC_ENTITLEMENTS_PARENT,
     },
+    authCacheTtlMs: e.ACC_AUTH_CACHE_TTL_MS,
     tls: e.ACC_TLS_CERT && e.ACC_TLS_KEY ? { cert: e.ACC_TLS_CERT, key: e.ACC_TLS_KEY, clientCa: e.ACC_TLS_CLIENT_CA } : undefined,
     maxBodyBytes: e.ACC_MAX_BODY_BYTES,
     limits: {

@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { MetricTypeEntity, UnitTypeEntity } from '@acc/db';
+import { AuthCache } from './auth/auth-cache.js';
 import { Authenticator } from './auth/authenticator.js';
 import type { TokenVerifier } from './auth/token-verifier.js';
 import type { Config } from './config.js';
@@ -61,20 +62,29 @@ export function createServices(
   verifier: TokenVerifier,
   telemetry: Telemetry = createTelemetry({ logger: silentLogger(), version: config.version, dataSource: db, defaultMetrics: false }),
 ): AppServices {
+  const authCache = new AuthCache(config.authCacheTtlMs);
+  const authChanged = () => authCache.invalidate();
   return {
     telemetry,
     config,
     db,
-    authenticator: new Authenticator(config, verifier, new ActorRepository(db.manager), new SettingsRepository(db.manager), new OidcTenantRepository(db.manager)),
+    authenticator: new Authenticator(
+      config,
+      verifier,
+      new ActorRepository(db.manager),
+      new SettingsRepository(db.manager),
+      new OidcTenantRepository(db.manager),
+      authCache,
+    ),
     unitTypes: new TypeCatalogueService(db, { label: 'Unit Type', entity: UnitTypeEntity, usedBy: 'unit_type' }),
     metricTypes: new TypeCatalogueService(db, { label: 'Metric Type', entity: MetricTypeEntity, usedBy: 'metric_type' }),
     metricDefinitions: new MetricDefinitionService(db),
     providers: new ProviderService(db),
     resources: new ResourceService(db),
     actors: new ActorService(db),
-    entitlements: new EntitlementService(db),
-    oidcTenants: new OidcTenantService(db),
-    settings: new SettingsService(db, config),
+    entitlements: new EntitlementService(db, authChanged),
+    oidcTenants: new OidcTenantService(db, authChanged),
+    settings: new SettingsService(db, config, authChanged),
     adminCounts: new AdminCountsService(db),
     ams: new AmsService(db, config),
     ...catalogueServices(config, db, telemetry.logger),

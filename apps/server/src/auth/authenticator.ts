@@ -5,6 +5,7 @@ import type { Config } from '../config.js';
 import { badRequest } from '../errors.js';
 import type { ActorRepository } from '../modules/actors/actor-repository.js';
 import type { SettingsRepository } from '../modules/settings/settings-repository.js';
+import { AuthCache } from './auth-cache.js';
 import type { Caller } from './caller.js';
 import { AccessPolicy } from './entitlements.js';
 import { bearerToken, TokenVerifier } from './token-verifier.js';
@@ -38,11 +39,14 @@ export class Authenticator {
     private readonly actors: ActorRepository,
     private readonly settings: SettingsRepository,
     private readonly tenants: TenantDirectory,
+    /** Remembers the three lookups below for ACC_AUTH_CACHE_TTL_MS; admin changes invalidate it. */
+    private readonly cache: AuthCache = new AuthCache(0),
   ) {}
 
   async authenticate(authorization: string | undefined): Promise<Caller> {
     const token = bearerToken(authorization);
-    const tenant = await this.tenants.findByIssuer(TokenVerifier.unverifiedIssuer(token));
+    const issuer = TokenVerifier.unverifiedIssuer(token);
+    const tenant = await this.cache.get(`tenant\0${issuer}`, () => this.tenants.findByIssuer(issuer));
     if (tenant) {
       const claims = await this.verifier.verifyAtTenant(token, {
         url: `${tenant.authServerUrl}${tenant.introspectionPath}`,
@@ -67,7 +71,7 @@ export class Authenticator {
       namespace,
       parent,
       // Read per request: PUT /admin/settings/ENTITLEMENTS_MANAGEMENT switches it at run time.
-      source: await this.settings.entitlementsManagement(this.config.entitlements.source),
+      source: await this.cache.get('setting\0entitlements-management', () => this.settings.entitlementsManagement(this.config.entitlements.source)),
       defaultTenant: true,
     });
   }
@@ -80,7 +84,7 @@ export class Authenticator {
     const raw =
       realm.source === 'oidc'
         ? (Array.isArray(claims[claim]) ? (claims[claim] as unknown[]) : []).filter((x): x is string => typeof x === 'string')
-        : await this.actors.entitlementNames(id, issuer);
+        : await this.cache.get(`entitlements\0${issuer}\0${id}`, () => this.actors.entitlementNames(id, issuer));
     return {
       id,
       issuer,

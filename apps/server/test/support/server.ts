@@ -22,6 +22,9 @@ export async function startTestServer(backend: Backend, env: Record<string, stri
     ACC_OIDC_ISSUER: issuer.issuer,
     ACC_OIDC_JWKS_URI: issuer.jwksUri,
     ACC_ENTITLEMENTS_SOURCE: 'oidc',
+    // Suites write entitlements, tenants and settings by SQL and expect the next request to see them;
+    // the cache itself is tested with a TTL in auth-cache.test.ts.
+    ACC_AUTH_CACHE_TTL_MS: '0',
     ...env,
   });
   // A given logger receives everything (tests that read the logs); otherwise errors are swallowed.

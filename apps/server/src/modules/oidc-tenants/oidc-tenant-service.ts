@@ -8,7 +8,11 @@ import { OidcTenantRepository, type OidcTenantValues } from './oidc-tenant-repos
 
 /** OIDC tenant configurations (§4.12). Issuer and tenant id are each unique; the issuer case-insensitively. */
 export class OidcTenantService {
-  constructor(private readonly db: DataSource) {}
+  constructor(
+    private readonly db: DataSource,
+    /** Told after every committed or failed change, so authentication forgets the tenants it remembers. */
+    private readonly onChange: () => void = () => {},
+  ) {}
 
   private repo(manager: EntityManager = this.db.manager) {
     return new OidcTenantRepository(manager);
@@ -38,6 +42,8 @@ export class OidcTenantService {
       // A concurrent registration won the unique index: report it as if it had been there first.
       if (isUniqueViolation(err)) await check(this.repo());
       throw err;
+    } finally {
+      this.onChange();
     }
   }
 
@@ -62,15 +68,21 @@ export class OidcTenantService {
     } catch (err) {
       if (isUniqueViolation(err)) await check(this.repo());
       throw err;
+    } finally {
+      this.onChange();
     }
   }
 
   async delete(id: string): Promise<void> {
-    await this.db.transaction(async (tx) => {
-      const repo = this.repo(tx);
-      await this.existing(repo, id);
-      await repo.delete(id);
-    });
+    try {
+      await this.db.transaction(async (tx) => {
+        const repo = this.repo(tx);
+        await this.existing(repo, id);
+        await repo.delete(id);
+      });
+    } finally {
+      this.onChange();
+    }
   }
 
   private async existing(repo: OidcTenantRepository, id: string): Promise<OidcTenantRow> {

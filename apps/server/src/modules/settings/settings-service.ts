@@ -11,6 +11,8 @@ export class SettingsService {
   constructor(
     private readonly db: DataSource,
     private readonly config: Config,
+    /** Told after a change, so authentication forgets the ENTITLEMENTS_MANAGEMENT value it remembers. */
+    private readonly onChange: () => void = () => {},
   ) {}
 
   async metadata(q: PageQuery): Promise<{ rows: SettingMetadata[]; total: number }> {
@@ -35,6 +37,10 @@ export class SettingsService {
     const definition = settingDefinitions.find((d) => d.key === key);
     if (!definition) throw notFound(m.notFound(key));
     if (!definition.allowedValues.includes(value)) throw badRequest(m.invalidValue(key));
-    await new SettingsRepository(this.db.manager).set(key, value);
+    try {
+      await new SettingsRepository(this.db.manager).set(key, value);
+    } finally {
+      this.onChange();
+    }
   }
 }
