@@ -1,5 +1,13 @@
 import { REST_BASE, type Page, type PageLink, type PageQuery } from '@acc/contracts';
-import type { HttpExchange } from './trpc/context.js';
+
+/**
+ * The request a page answers, as far as its links need it: the path below the REST base and the query in
+ * the order received. A plain shape, so the domain does not depend on the transport's exchange type.
+ */
+export interface ListingRequest {
+  path: string;
+  query: [string, string][];
+}
 
 export const offsetOf = (q: PageQuery) => (q.page - 1) * q.size;
 
@@ -7,7 +15,7 @@ export const offsetOf = (q: PageQuery) => (q.page - 1) * q.size;
  * The §1.4 envelope. Links keep every other query parameter in the order received and use the requested
  * size (fixed vs original).
  */
-export function toPage<T>(http: HttpExchange, publicUrl: string, q: PageQuery, total: number, content: T[]): Page<T> {
+export function toPage<T>(http: ListingRequest, publicUrl: string, q: PageQuery, total: number, content: T[]): Page<T> {
   const totalPages = Math.max(1, Math.ceil(total / q.size));
   const extra = http.query.filter(([k]) => k !== 'page' && k !== 'size');
   const href = (page: number) => {

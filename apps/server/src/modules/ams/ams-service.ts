@@ -4,10 +4,9 @@ import { amsMessages as m, InstallationCreate, ProviderCreate, type AmsPush } fr
 import type { ProviderRow } from '@acc/db';
 import { Scope } from '../../access/scope.js';
 import type { Caller } from '../../auth/caller.js';
-import { AccessPolicy } from '../../auth/entitlements.js';
+import { AMS_CREATOR, amsPrincipal } from '../../access/ams-secret.js';
 import type { Config } from '../../config.js';
-import { AppError, badRequest, forbidden } from '../../errors.js';
-import { authorizationMatches } from './ams-authorization.js';
+import { AppError, badRequest } from '../../errors.js';
 import { decodeServiceCatalogueMessage, type ServiceCatalogueMessage } from './ams-message.js';
 import { AmsRepository } from './ams-repository.js';
 
@@ -18,9 +17,6 @@ export interface AmsCatalogue {
   };
   installations: { create(caller: Caller, input: InstallationCreate): Promise<unknown> };
 }
-
-/** The creator the spec gives everything made from AMS messages (§2.1). */
-export const AMS_CREATOR = 'from-ams';
 
 const text = (v: unknown) => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined);
 
@@ -36,31 +32,18 @@ const parse = <T extends z.ZodType>(schema: T, value: unknown): z.infer<T> => {
  * the configured AMS project.
  */
 export class AmsService {
-  /**
-   * Installations are created under the rules of §4.6, which check PRV[admin]; the listener has already
-   * proved itself with the AMS Authorization value, so it acts as a system principal named `from-ams`.
-   */
   private readonly principal: Caller;
 
   constructor(
     private readonly db: DataSource,
     private readonly config: Config,
   ) {
-    const { parent } = config.entitlements;
-    this.principal = {
-      id: AMS_CREATOR,
-      issuer: 'ams',
-      name: 'AMS',
-      email: '',
-      claims: {},
-      // Built directly: the principal's authority must not depend on the namespace forming a parseable string.
-      policy: new AccessPolicy([{ group: parent, hierarchy: [], role: 'admin' }], { parent, defaultTenant: true }),
-    };
+    this.principal = amsPrincipal(config.entitlements.parent);
   }
 
   /** Returns the reply message; failures are thrown as AppErrors. */
-  async consume(authorization: string | undefined, push: AmsPush, catalogue: AmsCatalogue): Promise<string> {
-    if (!authorizationMatches(authorization, this.config.ams.authorization)) throw forbidden(m.forbidden);
+  /** The caller has passed the AMS secret check of its procedure's rule (`Access.amsSecret`). */
+  async consume(push: AmsPush, catalogue: AmsCatalogue): Promise<string> {
     const project = this.config.ams.project;
     // A deployment without its AMS project is misconfigured: the sender cannot fix that (500).
     if (!(await new AmsRepository(this.db.manager).projectExists(project))) throw new AppError(500, m.noProject(project));

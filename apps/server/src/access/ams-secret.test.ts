@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { authorizationMatches } from './ams-authorization.js';
+import { authorizationMatches } from './ams-secret.js';
 
 describe('authorizationMatches', () => {
   const accepted = ['create_provider', 'create_installation'];
