@@ -73,6 +73,20 @@ const PER_ROW = ['id', 'metric_definition_id', 'time_period_start', 'time_period
 const MAX_PARAMS = 65_535;
 export const INSERT_CHUNK = Math.floor((MAX_PARAMS - SHARED.length) / PER_ROW.length);
 
+/** `INSERT INTO metrics … VALUES` with `rows` tuples: the shared fields are $1…$9, each row's own follow. */
+function insertSql(rows: number): string {
+  const sharedRefs = SHARED.map((_, i) => `$${i + 1}`).join(', ');
+  const tuples: string[] = [];
+  for (let r = 0; r < rows; r++) {
+    const base = SHARED.length + r * PER_ROW.length;
+    tuples.push(`(${PER_ROW.map((_, i) => `$${base + i + 1}`).join(', ')}, ${sharedRefs})`);
+  }
+  return `INSERT INTO metrics (${[...PER_ROW, ...SHARED].join(', ')}) VALUES ${tuples.join(', ')}`;
+}
+
+/** The single push's statement, built once. */
+const INSERT_ONE = insertSql(1);
+
 export class MetricRepository {
   constructor(private readonly m: EntityManager) {}
 
@@ -99,18 +113,13 @@ export class MetricRepository {
       owner.resource,
       owner.resourceId,
     ];
-    const columns = [...PER_ROW, ...SHARED].join(', ');
-    const sharedRefs = SHARED.map((_, i) => `$${i + 1}`).join(', ');
     for (let at = 0; at < metrics.length; at += INSERT_CHUNK) {
       const chunk = metrics.slice(at, at + INSERT_CHUNK);
       const params: unknown[] = [...shared];
-      const tuples = chunk.map((metric) => {
-        const base = params.length;
+      for (const metric of chunk) {
         params.push(metric.id, metric.metricDefinitionId, metric.timePeriodStart, metric.timePeriodEnd, metric.value, metric.groupId, metric.userId);
-        const own = PER_ROW.map((_, i) => `$${base + i + 1}`).join(', ');
-        return `(${own}, ${sharedRefs})`;
-      });
-      await this.m.query(`INSERT INTO metrics (${columns}) VALUES ${tuples.join(', ')}`, params);
+      }
+      await this.m.query(chunk.length === 1 ? INSERT_ONE : insertSql(chunk.length), params);
     }
   }
 

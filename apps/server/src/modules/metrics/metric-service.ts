@@ -1,11 +1,13 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { MAX_BULK_METRICS, metricMessages as msg, REST_BASE, type MetricBulkResponse, type MetricPushResponse, type MetricRequest } from '@acc/contracts';
 import { newObjectId, type InstallationRow } from '@acc/db';
+import { assertHierarchy } from '../../access/rules.js';
 import { Scope, scopeMessages } from '../../access/scope.js';
 import type { Caller } from '../../auth/caller.js';
 import { AppError, badRequest, notFound } from '../../errors.js';
 import { storeOnce, type IdempotencyScope } from './idempotency.js';
 import { MetricRepository, type MetricOwner, type StoredMetric } from './metric-repository.js';
+import { pushTarget, type InstallationRef as TargetRef, type PushTarget } from './push-target.js';
 import { checkMetric, checkNewTimes, parseMetricChanges, requestedDefinitionId, type ValidMetric } from './metric-rules.js';
 import { toPushResponse } from './metric-wire.js';
 
@@ -43,23 +45,31 @@ export class MetricService {
     private readonly onStored: (count: number) => void = () => {},
   ) {}
 
+  /**
+   * §4.7 rules in order (format, definition, then the installation: 404 before 403). One statement reads
+   * the definition and the installation with its project, one INSERT stores the metric: a single INSERT
+   * is atomic, so only an `Idempotency-Key` (whose claim must commit with the metric) opens a transaction.
+   */
   async push(ctx: PushContext, ref: InstallationRef, raw: MetricRequest): Promise<MetricPushResponse> {
     if ('externalId' in ref && (!ref.externalId || ref.externalId.trim() === '')) throw badRequest(scopeMessages.externalIdEmpty);
+    const target: TargetRef = 'installationId' in ref ? ref : { externalId: ref.externalId as string };
     const request = requestOf(raw);
     const now = new Date();
-    const result = await this.db.transaction(async (m) => {
-      const repo = new MetricRepository(m);
-      const definitionId = requestedDefinitionId(request);
-      const checked = checkMetric(request, await repo.existingDefinitions(definitionId ? [definitionId] : []), now);
+    const definitionId = requestedDefinitionId(request);
+    const scope = this.idempotency(ctx);
+    const store = async (m: EntityManager) => {
+      const found = definitionId === undefined ? { definitionExists: false } : await pushTarget(m, definitionId, target);
+      const checked = checkMetric(request, found.definitionExists && definitionId ? new Set([definitionId]) : new Set<string>(), now);
       if (!checked.ok) throw violation(checked.violation);
-      const installation = await this.resolve(m, ctx.caller, ref);
-      return storeOnce(m, this.idempotency(ctx), request, async () => {
+      const installation = authorizedTarget(ctx.caller, target, found.installation);
+      return storeOnce(m, scope, request, async () => {
         const metric = { ...checked.metric, id: newObjectId() };
-        await repo.insertMany(await this.ownerOf(m, installation, ctx.caller), [metric]);
+        await new MetricRepository(m).insertMany(ownerOfTarget(installation, ctx.caller), [metric]);
         const body = toPushResponse(storedOf(installation.id, metric));
         return { status: 201, body, location: `${this.publicUrl}${REST_BASE}${ctx.path}/${encodeURIComponent(metric.id)}` };
       });
-    });
+    };
+    const result = scope ? await this.db.transaction(store) : await store(this.db.manager);
     if (result.replayed) ctx.onReplay?.();
     else this.onStored(1);
     return result.body;
@@ -186,4 +196,35 @@ const storedOf = (installationId: string, metric: ValidMetric & { id: string }):
   value: metric.value,
   group_id: metric.groupId,
   user_id: metric.userId,
+});
+
+type FoundInstallation = NonNullable<PushTarget['installation']>;
+
+/** INS[admin] on the installation a push names: 404 when there is none (§1.3), then 403. */
+function authorizedTarget(caller: Caller, ref: TargetRef, installation: FoundInstallation | undefined): FoundInstallation {
+  if (!installation) {
+    throw notFound('installationId' in ref ? scopeMessages.noInstallation(ref.installationId) : scopeMessages.noInstallationExternal(ref.externalId));
+  }
+  if (installation.projectAcronym === null) throw notFound(scopeMessages.noProject(installation.projectId));
+  assertHierarchy(caller, {
+    kind: 'installation',
+    roles: ['admin'],
+    projectId: installation.projectId,
+    providerId: installation.providerId,
+    installationId: installation.id,
+  });
+  return installation;
+}
+
+/** The §2.1 fields copied onto the pushed metric. */
+const ownerOfTarget = (i: FoundInstallation, caller: Caller): MetricOwner => ({
+  installationId: i.id,
+  projectId: i.projectId,
+  providerId: i.providerId,
+  projectAcronym: i.projectAcronym as string,
+  installationName: i.installation,
+  infrastructure: i.infrastructure,
+  resource: i.resourceId,
+  resourceId: `${i.projectId}.${i.providerId}.${i.id}`,
+  creatorId: caller.id,
 });
