@@ -3,6 +3,8 @@
  * views used for SQL visibility filtering and GET /clients/me (§4.1). Pure logic.
  */
 
+import { admits, type Visibility } from '../access/visibility.js';
+
 export interface ParsedEntitlement {
   group: string;
   hierarchy: string[];
@@ -111,20 +113,8 @@ export interface AccessPolicyOptions {
   defaultTenant: boolean;
 }
 
-/**
- * Which installations (and therefore metrics) a caller may see. When `all` is false, an installation
- * (P, prov, inst) is visible iff P ∈ projects, or (P, prov) ∈ projectProviders, or
- * (P, prov, inst) ∈ installations, or prov ∈ providers.
- */
-export type Visibility =
-  | { all: true }
-  | {
-      all: false;
-      projects: string[];
-      projectProviders: [string, string][];
-      installations: [string, string, string][];
-      providers: string[];
-    };
+/** Which installations (and therefore metrics) a caller may see; its meaning lives in access/visibility.ts. */
+export type { Visibility };
 
 export interface Grant {
   projectId: string;
@@ -282,15 +272,9 @@ export class AccessPolicy {
     };
   }
 
-  /** True iff `v` admits the installation; the in-memory twin of the WHERE clause built from `v`. */
+  /** True iff `v` admits the installation (see `admits` in access/visibility.ts). */
   static visibilityAdmits(v: Visibility, projectId: string, providerId: string, installationId: string): boolean {
-    if (v.all) return true;
-    return (
-      v.projects.includes(projectId) ||
-      v.projectProviders.some(([p, pr]) => p === projectId && pr === providerId) ||
-      v.installations.some(([p, pr, i]) => p === projectId && pr === providerId && i === installationId) ||
-      v.providers.includes(providerId)
-    );
+    return admits(v, { project: projectId, provider: providerId, installation: installationId });
   }
 
   /**

@@ -11,7 +11,7 @@ import { offsetOf } from '../../paging.js';
 import { criterionToSql, searchFields, type Criterion } from '../../search/index.js';
 import { InstallationRepository, type InstallationPatch } from './installation-repository.js';
 import { toInstallationsWire, toInstallationWire, loadDetails } from './installation-wire.js';
-import { visibilitySql, type SqlFragment } from './visibility.js';
+import { visibleInstallationsSql, type SqlFragment } from '../../access/visibility.js';
 
 const READERS: Role[] = ['admin', 'viewer'];
 const WRITERS: Role[] = ['admin'];
@@ -128,7 +128,7 @@ export class InstallationService {
 
   /** `GET /installations/all`: only what INS[admin,viewer] admits (§3.4), filtered in SQL before paging. */
   visible(caller: Caller, q: PageQuery): Promise<InstallationPage> {
-    const where = visibilitySql(caller.policy.visibility(), { project: 'i.project_id', provider: 'i.provider_id', installation: 'i.id' });
+    const where = visibleInstallationsSql(caller.policy.visibility());
     return this.page(where, q, true);
   }
 

@@ -11,7 +11,7 @@ import { dayStart, nextDayStart } from './instants.js';
 import { conditionsToSql, MetricRepository, type Condition, type SqlFilter } from './metric-repository.js';
 import { toProjection } from './metric-wire.js';
 import { providerOfProject } from './project-provider.js';
-import { visibilityToSql } from './visibility-sql.js';
+import { visibleMetricsSql } from '../../access/visibility.js';
 
 /** The scope of a listing (§4.7 table), resolved and authorised before anything is read. */
 export type ListingScope =
@@ -50,7 +50,7 @@ export class MetricListingService {
   /** `POST /metrics/search`: the criterion within what the caller may see (§3.4), counted before paging. */
   async search(caller: Caller, body: unknown, page: PageQuery): Promise<MetricPage> {
     const criterion = parseCriterion(body, searchFields.metrics);
-    const visible = visibilityToSql(caller.policy.visibility());
+    const visible = visibleMetricsSql(caller.policy.visibility());
     const matching = criterionToSql(criterion, searchFields.metrics, visible.params.length + 1);
     const filter: SqlFilter = {
       sql: `${visible.sql} AND ${matching.sql} AND EXISTS (SELECT 1 FROM installations i WHERE i.id = m.installation_id)`,

@@ -11,12 +11,11 @@ import { offsetOf } from '../../paging.js';
 import { criterionToSql, searchFields, type Criterion } from '../../search/index.js';
 import { InstallationRepository } from '../installations/installation-repository.js';
 import type { InstallationPage, InstallationService } from '../installations/installation-service.js';
-import type { SqlFragment } from '../installations/visibility.js';
+import { visibleProjectsSql, visibleTreeView, type SqlFragment } from '../../access/visibility.js';
 import { requestLogger, silentLogger, type Logger } from '../../telemetry/index.js';
 import { hasResults, logLookupFailure, OpenAireError, type OpenAireClient } from './openaire-client.js';
 import { ProjectRepository, type ProjectPatch } from './project-repository.js';
 import { loadTrees, restrictTree, type TreeView } from './project-tree.js';
-import { visibilityView, visibleProjectsSql } from './project-visibility.js';
 import { toProjectProjection } from './project-wire.js';
 
 const READERS: Role[] = ['admin', 'viewer'];
@@ -112,7 +111,7 @@ export class ProjectService {
   /** `GET /projects`: what the caller may see, each project cut down to the part it may see. */
   visible(caller: Caller, q: PageQuery): Promise<ProjectPage> {
     const v = caller.policy.visibility();
-    return this.page(visibleProjectsSql(v), q, visibilityView(v));
+    return this.page(visibleProjectsSql(v), q, visibleTreeView(v));
   }
 
   async get(caller: Caller, id: string): Promise<ProjectProjection> {

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPglite, pgliteDriver } from '@acc/db';
 import type { PGlite } from '@electric-sql/pglite';
-import { AccessPolicy } from '../../auth/entitlements.js';
-import { providerVisible, visibilitySql } from './visibility.js';
+import { AccessPolicy } from '../auth/entitlements.js';
+import { admits, visibilitySql } from './visibility.js';
 
 const NS = 'urn:test:group';
 const policy = (...entitlements: string[]) =>
@@ -61,7 +61,7 @@ describe('visibilitySql', () => {
     const sql = visibilitySql(v, { project: 't.project_id', provider: 't.provider_id' });
     const expected = grid.filter(([pr, pv]) => p.prv(['admin', 'viewer'], pr, pv)).map(([, , i]) => i).sort();
     expect(await admitted(sql)).toEqual(expected);
-    for (const [pr, pv] of grid) expect(providerVisible(v, pr, pv)).toBe(p.prv(['admin', 'viewer'], pr, pv));
+    for (const [pr, pv] of grid) expect(admits(v, { project: pr, provider: pv })).toBe(p.prv(['admin', 'viewer'], pr, pv));
   });
 
   it('numbers its parameters from firstParam and sends values only as parameters', () => {
