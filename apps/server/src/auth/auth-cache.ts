@@ -6,7 +6,8 @@ export const AUTH_CACHE_MAX_ENTRIES = 10_000;
 /**
  * What authentication reads from the database on every request — the OIDC tenant of an issuer, the
  * ENTITLEMENTS_MANAGEMENT setting, a caller's entitlement names — remembered for `ttlMs`, so a push does not
- * pay three statements before its own work. An admin change to settings, tenants or entitlements through
+ * pay three statements before its own work; also the caller made from a verified default-tenant token, so
+ * its signature is not verified again on every request (its expiry still is). An admin change to settings, tenants or entitlements through
  * this process calls `invalidate()`, which takes effect for the next request; another instance of the
  * server sees such a change after at most `ttlMs`. `ttlMs = 0` turns the cache off (every read goes to
  * the database), which is what writes made behind the server's back (SQL, another tool) need.
@@ -37,6 +38,11 @@ export class AuthCache {
       if (entries.peek(key) === entry) entries.delete(key);
     });
     return entry.value as Promise<T>;
+  }
+
+  /** The value (or load in flight) remembered for `key`, without loading it. */
+  remembered<T>(key: string): Promise<T> | undefined {
+    return this.entries?.get(key)?.value as Promise<T> | undefined;
   }
 
   /**

@@ -8,6 +8,7 @@ import type { SettingsRepository } from '../modules/settings/settings-repository
 import { AuthCache } from './auth-cache.js';
 import type { Caller } from './caller.js';
 import { AccessPolicy } from './entitlements.js';
+import { tokenTimeProblem } from './token-times.js';
 import { bearerToken, TokenVerifier } from './token-verifier.js';
 
 const claimString = (v: unknown) => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined);
@@ -39,12 +40,20 @@ export class Authenticator {
     private readonly actors: ActorRepository,
     private readonly settings: SettingsRepository,
     private readonly tenants: TenantDirectory,
-    /** Remembers the three lookups below for ACC_AUTH_CACHE_TTL_MS; admin changes invalidate it. */
+    /**
+     * Remembers the three lookups below, and the Caller of a verified default-tenant token, for
+     * ACC_AUTH_CACHE_TTL_MS; admin changes invalidate it.
+     */
     private readonly cache: AuthCache = new AuthCache(0),
   ) {}
 
   async authenticate(authorization: string | undefined): Promise<Caller> {
     const token = bearerToken(authorization);
+    // A default-tenant token whose signature was verified within the TTL: only its time claims are judged
+    // again. Tenant tokens are never remembered (their server is asked each time whether they are active).
+    const key = `caller\0${token}`;
+    const remembered = this.cache.remembered<Caller>(key);
+    if (remembered) return this.unexpired(await remembered, token);
     const issuer = TokenVerifier.unverifiedIssuer(token);
     const tenant = await this.cache.get(`tenant\0${issuer}`, () => this.tenants.findByIssuer(issuer));
     if (tenant) {
@@ -63,6 +72,15 @@ export class Authenticator {
         defaultTenant: false,
       });
     }
+    return this.unexpired(await this.cache.get(key, () => this.defaultTenantCaller(token)), token);
+  }
+
+  /** A remembered caller whose token has expired since is verified afresh, which refuses it with the usual 401. */
+  private unexpired(caller: Caller, token: string): Caller | Promise<Caller> {
+    return tokenTimeProblem(caller.claims, Math.floor(Date.now() / 1000)) === undefined ? caller : this.defaultTenantCaller(token);
+  }
+
+  private async defaultTenantCaller(token: string): Promise<Caller> {
     const claims = await this.verifier.verify(token);
     const { namespace, parent } = this.config.entitlements;
     return this.callerFrom(claims, {
