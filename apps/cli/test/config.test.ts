@@ -3,20 +3,36 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sampleState, startFakeArgo, type FakeArgo } from '../../../packages/client/test/support/fake-argo.js';
+import { AccountingClient } from '@acc/client';
 import { json, startScriptedServer } from '../../../packages/client/test/support/http.js';
+import { startRecordingProxy, type RecordingProxy } from '../../../packages/client/test/support/recording-proxy.js';
+import { seedWorld, type World } from '../../../packages/client/test/support/world.js';
 import { createProgram } from '../src/program.js';
 import { ACC_JS, buildCli, freshHome, lines, runAcc } from './support/cli.js';
 
-let fake: FakeArgo;
+// The real server, behind a recording proxy so tests can see what the CLI sent.
+let w: World;
+let fake: RecordingProxy;
+let goodToken: string;
 
 beforeAll(async () => {
   buildCli();
-  const state = sampleState();
-  state.projects.push({ id: 'long', acronym: 'LONG', title: 'A title that is much longer than forty characters, surely', start_date: '2024-01-01', end_date: '2024-12-31', call_identifier: 'X' });
-  fake = await startFakeArgo(state, { token: 'good-token' });
+  w = await seedWorld();
+  goodToken = w.token;
+  await new AccountingClient({ endpoint: w.server.url, token: w.token }).admin.createProject({
+    id: 'long',
+    acronym: 'LONG',
+    title: 'A title that is much longer than forty characters, surely',
+    start_date: '2024-01-01',
+    end_date: '2024-12-31',
+    call_identifier: 'X',
+  });
+  fake = await startRecordingProxy(w.server.url);
 });
-afterAll(() => fake?.close());
+afterAll(async () => {
+  await fake?.close();
+  await w?.close();
+});
 
 const projects = (args: string[], opts: { env?: Record<string, string>; home?: string } = {}) => runAcc(['projects', 'list', ...args], opts);
 const writeConfig = (home: string, config: unknown) => {
@@ -26,7 +42,7 @@ const writeConfig = (home: string, config: unknown) => {
 
 describe('configuration precedence', () => {
   it('flags win over the environment', async () => {
-    const r = await projects(['--url', fake.url, '--token', 'good-token'], { env: { ACC_URL: 'http://127.0.0.1:9', ACC_TOKEN: 'bad' } });
+    const r = await projects(['--url', fake.url, '--token', goodToken], { env: { ACC_URL: 'http://127.0.0.1:9', ACC_TOKEN: 'bad' } });
     expect(r.code).toBe(0);
     expect(lines(r.stdout)[0]).toBe('EOSC Beyond (ID: 777536)');
   });
@@ -34,21 +50,21 @@ describe('configuration precedence', () => {
   it('the environment wins over the config file', async () => {
     const home = freshHome();
     writeConfig(home, { url: 'http://127.0.0.1:9', token: 'bad' });
-    expect((await projects([], { home, env: { ACC_URL: fake.url, ACC_TOKEN: 'good-token' } })).code).toBe(0);
+    expect((await projects([], { home, env: { ACC_URL: fake.url, ACC_TOKEN: goodToken } })).code).toBe(0);
   });
 
   it('the config file is enough on its own, token file included', async () => {
     const home = freshHome();
-    writeFileSync(join(home, 'tok'), 'good-token\n');
+    writeFileSync(join(home, 'tok'), `${goodToken}\n`);
     writeConfig(home, { url: fake.url, token_file: join(home, 'tok') });
     expect((await projects([], { home })).code).toBe(0);
-    writeConfig(home, { url: fake.url, token: 'good-token' });
+    writeConfig(home, { url: fake.url, token: goodToken });
     expect((await projects([], { home })).code).toBe(0);
   });
 
   it('ACC_TOKEN_FILE and -f read the token from a file, trimmed', async () => {
     const home = freshHome();
-    writeFileSync(join(home, 'tok'), 'good-token\n\n');
+    writeFileSync(join(home, 'tok'), `${goodToken}\n\n`);
     expect((await projects([], { home, env: { ACC_URL: fake.url, ACC_TOKEN_FILE: join(home, 'tok') } })).code).toBe(0);
     expect((await projects(['--url', fake.url, '--token', join(home, 'tok'), '-f'], { home })).code).toBe(0);
   });
@@ -60,11 +76,11 @@ describe('configuration precedence', () => {
   });
 
   it('there is no default server: without one the command stops before any request (exit 2)', async () => {
-    const r = await projects(['--token', 'good-token']);
+    const r = await projects(['--token', goodToken]);
     expect(r).toMatchObject({ code: 2, stdout: '' });
     expect(r.stderr).toBe('error: no server given: pass --url <url> (or --host <fqdn>), or set ACC_URL, or "url" in ~/.config/acc/config.json\n');
     const home = freshHome();
-    writeConfig(home, { token: 'good-token' });
+    writeConfig(home, { token: goodToken });
     expect((await projects([], { home })).stderr).toBe(r.stderr);
     const apel = await runAcc(['apel', 'send', join(home, '.config', 'acc', 'config.json')]);
     expect(apel).toMatchObject({ code: 2, stderr: r.stderr });
@@ -103,7 +119,7 @@ describe('configuration precedence', () => {
 });
 
 describe('output details', () => {
-  const env = () => ({ ACC_URL: fake.url, ACC_TOKEN: 'good-token' });
+  const env = () => ({ ACC_URL: fake.url, ACC_TOKEN: goodToken });
 
   it('cuts table cells to 40 characters with …', async () => {
     const table = lines((await projects(['--output', 'table'], { env: env() })).stdout);
@@ -114,13 +130,13 @@ describe('output details', () => {
 
   it('sends the pushed value as a JSON number', async () => {
     const r = await runAcc(
-      ['metrics', 'push', '--installation', 'aaaaaaaaaaaaaaaaaaaaaaa1', '--metricdefid', 'dddddddddddddddddddddd01', '--tstart', '2024-06-01T00:00:00Z', '--tend', '2024-06-02T00:00:00Z', '--value', '10.80'],
+      ['metrics', 'push', '--installation', w.kns, '--metricdefid', w.cpu, '--tstart', '2024-06-01T00:00:00Z', '--tend', '2024-06-02T00:00:00Z', '--value', '10.80'],
       { env: env() },
     );
     expect(r).toMatchObject({ code: 0, stderr: '' });
-    expect(r.stdout).toBe(`${fake.state.metrics.at(-1)!.id}\n`);
+    expect(r.stdout).toMatch(/^[0-9a-f]{24}\n$/);
     const push = fake.requests.filter((q) => q.method === 'POST' && q.path.endsWith('/metrics')).at(-1)!;
-    expect(JSON.parse(push.body)).toEqual({ metric_definition_id: 'dddddddddddddddddddddd01', time_period_start: '2024-06-01T00:00:00Z', time_period_end: '2024-06-02T00:00:00Z', value: 10.8 });
+    expect(JSON.parse(push.body)).toEqual({ metric_definition_id: w.cpu, time_period_start: '2024-06-01T00:00:00Z', time_period_end: '2024-06-02T00:00:00Z', value: 10.8 });
     expect(push.body).toContain('"value":10.8');
     expect(push.headers['content-type']).toBe('application/json');
     expect(push.headers['idempotency-key']).toBeTruthy();
@@ -134,7 +150,7 @@ describe('output details', () => {
     expect(debug.every((l) => / - argo_acc_library - DEBUG - /.test(l))).toBe(true);
     expect(on.stderr).toContain(`GET ${fake.url}/accounting-system/projects?page=1 (attempt 1/3)`);
     expect(on.stderr).toContain('Bearer ***');
-    expect(on.stderr).not.toContain('good-token');
+    expect(on.stderr).not.toContain(goodToken);
     expect((await projects([], { env: { ...env(), DEBUG: 'off' } })).stderr).toBe('');
   });
 

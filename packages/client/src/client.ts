@@ -1,31 +1,36 @@
+import { contracts, type ContractInput, type ContractName, type ContractOutput } from '@acc/contracts';
 import { Collection, type CollectionSource, type Page, type PageFetcher } from './collection.js';
 import { createDebugLog, type DebugOption } from './debug.js';
 import { normaliseEndpoint } from './endpoint.js';
 import { AccServiceError, errorFromResponse, fromTransportFailure, TransportFailure } from './errors.js';
 import { attach, type Item } from './items.js';
-import { callProcedure, createProcedureClient, type ProcedureClient } from './procedures.js';
-import { send, type FetchLike, type TransportOptions } from './transport.js';
-import type {
-  BulkResult,
-  Capacity,
-  GenericProviderReport,
-  InstallationData,
-  InstallationReport,
-  MessageBody,
-  MetricData,
-  MetricDefinition,
-  MetricFilter,
-  MetricInput,
-  MetricTypeData,
-  ProjectData,
-  ProjectReport,
-  ProviderData,
-  ProviderReport,
-  ReportRange,
-  SearchCollection,
-  SearchCriterion,
-  UnitTypeData,
-} from './types.js';
+import { appendQuery, toRestCall, type QueryValue } from './rest-call.js';
+import { send, type FetchLike, type RawResponse, type TransportOptions } from './transport.js';
+import {
+  searchContracts,
+  type BulkResult,
+  type Capacity,
+  type GenericProviderReport,
+  type InstallationData,
+  type InstallationReport,
+  type MessageBody,
+  type MetricData,
+  type MetricDefinition,
+  type MetricFilter,
+  type MetricInput,
+  type MetricTypeData,
+  type ProjectData,
+  type ProjectReport,
+  type ProviderData,
+  type ProviderReport,
+  type ReportRange,
+  type RowOf,
+  type SearchCollection,
+  type SearchCriterion,
+  type UnitTypeData,
+} from './wire.js';
+
+export type { QueryValue } from './rest-call.js';
 
 export interface AccountingClientOptions {
   /** A bare host (`api.devel.acc.argo.grnet.gr`) or a full base URL; `url` is an alias. */
@@ -46,7 +51,22 @@ export interface AccountingClientOptions {
   debug?: DebugOption;
 }
 
-export type QueryValue = string | number | boolean | Date | null | undefined;
+/** Per-call extras for `call`: headers (an Idempotency-Key), a signal, query fields the contract leaves open. */
+export interface CallOptions {
+  headers?: Record<string, string>;
+  signal?: AbortSignal;
+  /** Sent in the query string besides the contract's fields (a search's `page` and `size`). */
+  query?: Record<string, QueryValue | QueryValue[]>;
+  /** Sent as the body instead of the input's body fields, as it is (a search criterion typed as JSON text). */
+  rawBody?: string;
+}
+
+/** A 2xx answer with its status and headers (e.g. `Idempotent-Replayed`). */
+export interface Answer<T> {
+  status: number;
+  headers: Headers;
+  body: T;
+}
 
 export interface RequestOptions {
   params?: Record<string, QueryValue | QueryValue[]>;
@@ -85,8 +105,12 @@ export type Installation = Item<
 export type Provider = Item<ProviderData, { report(range: ReportRange): Promise<GenericProviderReport> }>;
 export type Metric = Item<MetricData & { id: string }, object>;
 
+/** The contracts that answer a §1.4 page: the ones a collection can walk. */
+export type ListName = { [N in ContractName]: ContractOutput<N> extends { content: unknown[]; total_pages: number } ? N : never }[ContractName];
+/** A list's input without its paging fields: what a collection fixes for every page. */
+export type ListScope<N extends ListName> = Omit<ContractInput<N>, 'page' | 'size'>;
+
 const day = (v: string | Date) => (v instanceof Date ? v.toISOString().slice(0, 10) : v);
-const seg = encodeURIComponent;
 
 function checkPageSize(size: number | undefined, max: number): number | undefined {
   if (size === undefined) return undefined;
@@ -95,10 +119,11 @@ function checkPageSize(size: number | undefined, max: number): number | undefine
 }
 
 /**
- * Entry point of the library (§1). Spec-named collections (projects, providers, installations, metrics,
- * capacities, reports, metric definitions, admin) go over REST through `request`, so their route names
- * and error bodies are exactly the ARGO ones; unit types, metric types and the version go over tRPC with
- * types inferred from the server's router.
+ * Entry point of the library (§1). Every operation is `call(name, input)` on a contract of
+ * `@acc/contracts`: method, path, query and body come from the contract, input and output types from its
+ * zod schemas, and the contract's name is the route name errors quote. The spec-named collections
+ * (projects, providers, installations, metrics, capacities, reports, metric definitions, admin) are thin
+ * views over those calls.
  */
 export class AccountingClient {
   readonly endpoint: string;
@@ -106,10 +131,10 @@ export class AccountingClient {
   readonly providers: Collection<Provider, ProviderData>;
   readonly installations: Collection<Installation, InstallationData>;
   readonly metricDefinitions: MetricDefinitions;
-  readonly unitTypes: TypeCatalogue<UnitTypeData, { unit_type: string; description: string }>;
-  readonly metricTypes: TypeCatalogue<MetricTypeData, { metric_type: string; description: string }>;
+  readonly unitTypes: TypeCatalogue<UnitTypeData, ContractInput<'unit_type_add'>>;
+  readonly metricTypes: TypeCatalogue<MetricTypeData, ContractInput<'metric_type_add'>>;
   /** Resources (`GET /resources`), readable by any caller; creating them is under `admin`. */
-  readonly resources: Collection<{ id: string; name: string }>;
+  readonly resources: Collection<RowOf<'resource_list'>>;
   readonly admin: AdminApi;
   readonly clients: ClientsApi;
 
@@ -117,7 +142,6 @@ export class AccountingClient {
   readonly #token: string | undefined;
   readonly #getToken: (() => string | Promise<string>) | undefined;
   readonly #transport: TransportOptions;
-  readonly #trpc: ProcedureClient;
 
   constructor(options: AccountingClientOptions) {
     const endpoint = options.endpoint ?? options.url;
@@ -136,33 +160,16 @@ export class AccountingClient {
       fetch: options.fetch ?? ((input, init) => fetch(input, init)),
       log: createDebugLog(options.debug),
     };
-    this.#trpc = createProcedureClient({ endpoint: this.endpoint, headers: () => this.#baseHeaders(), transport: this.#transport });
 
-    this.projects = this.listOf('project_list', '/projects', {}, (raw: ProjectData) => this.#project(raw), (id) =>
-      this.request<ProjectData>('GET', `/projects/${seg(id)}`, { name: 'project_entry' }).then((raw) => this.#project(raw)),
-    );
-    this.providers = this.listOf('provider_list', '/providers', {}, (raw: ProviderData) => this.#provider(raw), (id) =>
-      this.request<ProviderData>('GET', `/providers/${seg(id)}`, { name: 'provider_entry' }).then((raw) => this.#provider(raw)),
-    );
-    this.installations = this.listOf('installation_list', '/installations/all', {}, (raw: InstallationData) => this.#installation(raw), (id) =>
-      this.request<InstallationData>('GET', `/installations/${seg(id)}`, { name: 'installation_entry' }).then((raw) => this.#installation(raw)),
+    this.projects = this.listOf('project_list', {}, (raw) => this.#project(raw), (id) => this.call('project_entry', { id }).then((raw) => this.#project(raw)));
+    this.providers = this.listOf('provider_list', {}, (raw) => this.#provider(raw), (id) => this.call('provider_entry', { id }).then((raw) => this.#provider(raw)));
+    this.installations = this.listOf('installation_list', {}, (raw) => wrapInstallation(this, raw), (id) =>
+      this.call('installation_entry', { id }).then((raw) => wrapInstallation(this, raw)),
     );
     this.metricDefinitions = new MetricDefinitions(this, this.#pageSize);
-    this.unitTypes = new TypeCatalogue('unit_type', this.#pageSize, {
-      list: (page, size) => callProcedure('unit_type_list', () => this.#trpc.unitTypes.list.query({ page, size })),
-      get: (id) => callProcedure('unit_type_entry', () => this.#trpc.unitTypes.get.query({ id })),
-      create: (input) => callProcedure('unit_type_add', () => this.#trpc.unitTypes.create.mutate(input)),
-      update: (id, patch) => callProcedure('unit_type_update', () => this.#trpc.unitTypes.update.mutate({ id, unit_type: patch.unit_type, description: patch.description })),
-      delete: (id) => callProcedure('unit_type_delete', () => this.#trpc.unitTypes.delete.mutate({ id })),
-    });
-    this.metricTypes = new TypeCatalogue('metric_type', this.#pageSize, {
-      list: (page, size) => callProcedure('metric_type_list', () => this.#trpc.metricTypes.list.query({ page, size })),
-      get: (id) => callProcedure('metric_type_entry', () => this.#trpc.metricTypes.get.query({ id })),
-      create: (input) => callProcedure('metric_type_add', () => this.#trpc.metricTypes.create.mutate(input)),
-      update: (id, patch) => callProcedure('metric_type_update', () => this.#trpc.metricTypes.update.mutate({ id, metric_type: patch.metric_type, description: patch.description })),
-      delete: (id) => callProcedure('metric_type_delete', () => this.#trpc.metricTypes.delete.mutate({ id })),
-    });
-    this.resources = this.listOf('resource_list', '/resources', {}, (raw: { id: string; name: string }) => attach(raw, {}));
+    this.unitTypes = new TypeCatalogue(this, 'unit_type', this.#pageSize);
+    this.metricTypes = new TypeCatalogue(this, 'metric_type', this.#pageSize);
+    this.resources = this.listOf('resource_list', {}, (raw) => attach(raw, {}));
     this.admin = new AdminApi(this, this.#pageSize);
     this.clients = new ClientsApi(this, this.#pageSize);
   }
@@ -185,52 +192,108 @@ export class AccountingClient {
   /** `POST /<collection>/search` (§6) as a lazily paged collection; `pageSize` may go up to 1000 for metrics. */
   search<T = Record<string, unknown>>(collection: SearchCollection, criterion: SearchCriterion | string, options: { pageSize?: number } = {}): Collection<T> {
     const size = checkPageSize(options.pageSize ?? this.#pageSize, collection === 'metrics' ? 1000 : 100);
-    const route = `${collection.replace(/-/g, '_').replace(/s$/, '')}_search`;
+    const name = searchContracts[collection];
+    // Text is sent as it is, so a malformed criterion gets the server's own §6 message.
+    const asText = typeof criterion === 'string' ? { rawBody: criterion } : {};
     return new Collection<T, T>({
       pageSize: size,
       wrap: (raw) => raw,
-      fetchPage: (page, pageSize) => this.request<Page<T>>('POST', `/${collection}/search`, { name: route, params: { page, size: pageSize }, body: criterion }),
+      fetchPage: (page, pageSize) =>
+        this.call(name, (typeof criterion === 'string' ? {} : criterion) as ContractInput<typeof name>, { query: { page, size: pageSize }, ...asText }) as Promise<Page<T>>,
     });
   }
 
   /** The server's version string (`GET /admin/version`, system admins only). */
   async version(): Promise<string> {
-    return (await callProcedure('admin_version', () => this.#trpc.system.version.query({}))).version;
+    return (await this.call('admin_version', {})).version;
   }
 
-  operands(): Promise<{ label: string; display_value: string }[]> {
-    return this.request('GET', '/operands', { name: 'operand_list' });
+  operands(): Promise<ContractOutput<'operand_list'>> {
+    return this.call('operand_list', {});
   }
 
-  operators(): Promise<{ label: string; display_value: string }[]> {
-    return this.request('GET', '/operators', { name: 'operator_list' });
+  operators(): Promise<ContractOutput<'operator_list'>> {
+    return this.call('operator_list', {});
   }
 
   /**
-   * The low-level call (§1, §3): `route` is a path below `/accounting-system`. A 2xx returns the parsed
-   * JSON (`{}` when empty); anything else throws an AccError named after `options.name`.
+   * Calls any contract by its name (`acc.call('installation_metrics_add', {installation_id, …})`): the
+   * request is built from the contract, the answer typed by its output schema. Failures throw the §3.1
+   * errors under the contract's name.
+   */
+  async call<N extends ContractName>(name: N, input: ContractInput<N>, options: CallOptions = {}): Promise<ContractOutput<N>> {
+    return (await this.callWithResponse(name, input, options)).body;
+  }
+
+  /** `call`, also returning the status and headers of the 2xx answer. */
+  async callWithResponse<N extends ContractName>(name: N, input: ContractInput<N>, options: CallOptions = {}): Promise<Answer<ContractOutput<N>>> {
+    const contract = contracts[name];
+    const rest = toRestCall(contract, input as object, options.query);
+    const headers: Record<string, string> = {};
+    let body: string | undefined;
+    if (options.rawBody !== undefined) body = options.rawBody;
+    else if (rest.body !== undefined) body = JSON.stringify(rest.body);
+    if (body !== undefined || rest.jsonWithoutBody) headers['Content-Type'] = 'application/json';
+    const raw = await this.#send(name, rest.method, `${this.endpoint}/accounting-system${rest.path}`, rest.query, { ...headers, ...options.headers }, body, options.signal);
+    return this.#answer<ContractOutput<N>>(name, raw);
+  }
+
+  /**
+   * The low-level call (§1, §3) for what no contract covers: `route` is a path below `/accounting-system`.
+   * A 2xx returns the parsed JSON (`{}` when empty); anything else throws an AccError named after `options.name`.
    */
   async request<T = unknown>(method: string, route: string, options: RequestOptions = {}): Promise<T> {
     return (await this.exchange<T>(method, route, options)).body;
   }
 
-  /** `request`, also returning the status and headers of the 2xx answer (e.g. `Idempotent-Replayed`). */
-  async exchange<T = unknown>(method: string, route: string, options: RequestOptions = {}): Promise<{ status: number; headers: Headers; body: T }> {
+  /** `request`, also returning the status and headers of the 2xx answer. */
+  async exchange<T = unknown>(method: string, route: string, options: RequestOptions = {}): Promise<Answer<T>> {
     const name = options.name ?? `${method.toUpperCase()} ${route}`;
-    const url = this.#url(route, options.params);
-    const headers: Record<string, string> = { ...(await this.#baseHeaders()) };
+    const query: [string, string][] = [];
+    for (const [key, value] of Object.entries(options.params ?? {})) appendQuery(query, key, value);
+    const headers: Record<string, string> = {};
     let body: string | undefined;
     if (options.body !== undefined) {
       body = typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
       headers['Content-Type'] = 'application/json';
     }
-    Object.assign(headers, options.headers);
-    let raw;
+    const path = route.startsWith('/') ? route : `/${route}`;
+    const raw = await this.#send(name, method.toUpperCase(), `${this.endpoint}/accounting-system${path}`, query, { ...headers, ...options.headers }, body, options.signal);
+    return this.#answer<T>(name, raw);
+  }
+
+  /** @internal A contract's list as a collection; `scope` is sent with every page. */
+  listOf<N extends ListName, T>(
+    name: N,
+    scope: ListScope<N>,
+    wrap: (raw: RowOf<N>) => T,
+    entry?: (id: string) => Promise<T>,
+    pageSize: number | undefined = this.#pageSize,
+  ): Collection<T, RowOf<N>> {
+    const fetchPage: PageFetcher<RowOf<N>> = (page, size) =>
+      this.call(name, { page, size, ...scope } as unknown as ContractInput<N>) as unknown as Promise<Page<RowOf<N>>>;
+    const source: CollectionSource<T, RowOf<N>> = { fetchPage, wrap, pageSize, entry };
+    return new Collection(source);
+  }
+
+  async #send(
+    name: string,
+    method: string,
+    base: string,
+    query: [string, string][],
+    headers: Record<string, string>,
+    body: string | undefined,
+    signal: AbortSignal | undefined,
+  ): Promise<RawResponse> {
+    const qs = new URLSearchParams(query).toString();
     try {
-      raw = await send(url, { method: method.toUpperCase(), headers, body, signal: options.signal }, this.#transport);
+      return await send(qs ? `${base}?${qs}` : base, { method, headers: { ...(await this.#baseHeaders()), ...headers }, body, signal }, this.#transport);
     } catch (err) {
       throw err instanceof TransportFailure ? fromTransportFailure(name, err) : err;
     }
+  }
+
+  #answer<T>(name: string, raw: RawResponse): Answer<T> {
     if (raw.status < 200 || raw.status >= 300) throw errorFromResponse(name, raw.status, raw.text);
     const answer = (body: T) => ({ status: raw.status, headers: raw.headers, body });
     if (raw.text.trim() === '') return answer({} as T);
@@ -241,38 +304,11 @@ export class AccountingClient {
     }
   }
 
-  /** @internal A REST list as a collection; `params` are sent with every page. */
-  listOf<T, R>(
-    name: string,
-    route: string,
-    params: Record<string, QueryValue>,
-    wrap: (raw: R) => T,
-    entry?: (id: string) => Promise<T>,
-    pageSize: number | undefined = this.#pageSize,
-  ): Collection<T, R> {
-    const fetchPage: PageFetcher<R> = (page, size) => this.request<Page<R>>('GET', route, { name, params: { page, size, ...params } });
-    const source: CollectionSource<T, R> = { fetchPage, wrap, pageSize, entry };
-    return new Collection(source);
-  }
-
   async #baseHeaders(): Promise<Record<string, string>> {
     const headers: Record<string, string> = { Accept: 'application/json' };
     const token = this.#getToken ? (await this.#getToken()).trim() : this.#token;
     if (token) headers.Authorization = `Bearer ${token}`;
     return headers;
-  }
-
-  #url(route: string, params: RequestOptions['params']): string {
-    const path = route.startsWith('/') ? route : `/${route}`;
-    const query = new URLSearchParams();
-    for (const [key, value] of Object.entries(params ?? {})) {
-      for (const v of Array.isArray(value) ? value : [value]) {
-        if (v === undefined || v === null) continue;
-        query.append(key, v instanceof Date ? v.toISOString() : String(v));
-      }
-    }
-    const qs = query.toString();
-    return `${this.endpoint}/accounting-system${path}${qs ? `?${qs}` : ''}`;
   }
 
   #project(raw: ProjectData): Project {
@@ -297,10 +333,6 @@ export class AccountingClient {
     const scope = this.provider(raw.id);
     return attach(raw, { report: () => (range: ReportRange) => scope.report(range) });
   }
-
-  #installation(raw: InstallationData): Installation {
-    return wrapInstallation(this, raw);
-  }
 }
 
 /** The spec's name for the entry point. */
@@ -309,21 +341,25 @@ export type AccountingService = AccountingClient;
 
 /** Adds `id` to a metric that came back with `metric_id` (entry GET, push). */
 export function toMetric(raw: MetricData): Metric {
-  return attach({ ...raw, id: raw.id ?? raw.metric_id ?? '' }, {});
+  const ids = raw as { id?: string; metric_id?: string };
+  return attach({ ...raw, id: ids.id ?? ids.metric_id ?? '' }, {});
 }
 
-const metricParams = (f: MetricFilter): Record<string, QueryValue> => ({
+const metricFilters = (f: MetricFilter) => ({
   'metric-definition-id': f.metricDefinitionId,
   start: f.start === undefined ? undefined : day(f.start),
   end: f.end === undefined ? undefined : day(f.end),
 });
 
+type MetricListName = 'installation_metrics_list' | 'project_metrics_list' | 'project_provider_metric_list';
+type MetricScope = { installation_id: string } | { project_id: string } | { project_id: string; provider_id: string };
+
 /** A metric list with the §2.3 filters. */
 export class MetricCollection extends Collection<Metric, MetricData> {
   constructor(
     protected readonly client: AccountingClient,
-    protected readonly name: string,
-    protected readonly route: string,
+    protected readonly name: MetricListName,
+    protected readonly scope: MetricScope,
     protected readonly filters: MetricFilter,
     pageSize: number | undefined,
   ) {
@@ -331,13 +367,14 @@ export class MetricCollection extends Collection<Metric, MetricData> {
     super({
       pageSize: size,
       wrap: toMetric,
-      fetchPage: (page, s) => client.request<Page<MetricData>>('GET', route, { name, params: { page, size: s, ...metricParams(filters) } }),
+      fetchPage: (page, s) =>
+        client.call(name, { page, size: s, ...scope, ...metricFilters(filters) } as ContractInput<MetricListName>) as Promise<Page<MetricData>>,
     });
   }
 
   /** A new collection with these filters (merged over the current ones). */
   filter(filters: MetricFilter): MetricCollection {
-    return new MetricCollection(this.client, this.name, this.route, { ...this.filters, ...filters }, this.pageSize);
+    return new MetricCollection(this.client, this.name, this.scope, { ...this.filters, ...filters }, this.pageSize);
   }
 }
 
@@ -349,7 +386,7 @@ export class InstallationMetrics extends MetricCollection {
     filters: MetricFilter,
     pageSize: number | undefined,
   ) {
-    super(client, 'installation_metrics_list', `/installations/${seg(installationId)}/metrics`, filters, pageSize);
+    super(client, 'installation_metrics_list', { installation_id: installationId }, filters, pageSize);
   }
 
   override filter(filters: MetricFilter): InstallationMetrics {
@@ -357,14 +394,13 @@ export class InstallationMetrics extends MetricCollection {
   }
 
   override async get(id: string): Promise<Metric> {
-    const raw = await this.client.request<MetricData>('GET', `${this.route}/${seg(id)}`, { name: 'installation_metrics_entry' });
-    return toMetric(raw);
+    return toMetric(await this.client.call('installation_metrics_entry', { installation_id: this.installationId, metric_id: id }));
   }
 
   /** Pushes one metric (object or JSON string) and returns it with `id`. */
   async add(metric: MetricInput | string, options: IdempotencyOptions = {}): Promise<Metric> {
-    const body: unknown = typeof metric === 'string' ? JSON.parse(metric) : metric;
-    const raw = await this.client.request<MetricData>('POST', this.route, { name: 'installation_metrics_add', body, headers: idempotencyHeader(options) });
+    const fields = (typeof metric === 'string' ? JSON.parse(metric) : metric) as MetricInput;
+    const raw = await this.client.call('installation_metrics_add', { ...fields, installation_id: this.installationId }, { headers: idempotencyHeader(options) });
     return toMetric(raw);
   }
 
@@ -378,11 +414,11 @@ export class InstallationMetrics extends MetricCollection {
    * server answered from an earlier request with the same Idempotency-Key, i.e. stored nothing now.
    */
   async addMany(metrics: MetricInput[], options: IdempotencyOptions = {}): Promise<BulkPushResult> {
-    const { headers, body } = await this.client.exchange<BulkResult>('POST', `${this.route}/bulk`, {
-      name: 'installation_metrics_bulk',
-      body: metrics,
-      headers: idempotencyHeader(options),
-    });
+    const { headers, body } = await this.client.callWithResponse(
+      'installation_metrics_bulk',
+      { installation_id: this.installationId, items: metrics },
+      { headers: idempotencyHeader(options) },
+    );
     return { ...body, replayed: headers.get('idempotent-replayed') === 'true' };
   }
 
@@ -392,12 +428,12 @@ export class InstallationMetrics extends MetricCollection {
 
   update(id: string, patch: Partial<MetricInput>): Promise<Metric> {
     return this.client
-      .request<MetricData>('PATCH', `${this.route}/${seg(id)}`, { name: 'installation_metrics_update', body: patch })
+      .call('installation_metrics_update', { ...patch, installation_id: this.installationId, metric_id: id } as ContractInput<'installation_metrics_update'>)
       .then(toMetric);
   }
 
   delete(id: string): Promise<MessageBody> {
-    return this.client.request('DELETE', `${this.route}/${seg(id)}`, { name: 'installation_metrics_delete' });
+    return this.client.call('installation_metrics_delete', { installation_id: this.installationId, metric_id: id });
   }
 }
 
@@ -406,38 +442,32 @@ function idempotencyHeader(options: IdempotencyOptions): Record<string, string> 
   return { 'Idempotency-Key': options.idempotencyKey ?? globalThis.crypto.randomUUID() };
 }
 
-export interface CapacityInput {
-  metric_definition_id: string;
-  value: number;
-  /** `yyyy-MM-dd` or an ISO-8601 instant; default now. */
-  registered_on?: string;
-}
+export type CapacityInput = Omit<ContractInput<'installation_capacity_add'>, 'installation_id'>;
 
 export class InstallationCapacities extends Collection<Capacity> {
   readonly #client: AccountingClient;
-  readonly #route: string;
+  readonly #installationId: string;
 
   constructor(client: AccountingClient, installationId: string, pageSize: number | undefined) {
-    const route = `/installations/${seg(installationId)}/capacities`;
     super({
       pageSize,
       wrap: (raw) => attach(raw, {}),
-      fetchPage: (page, size) => client.request<Page<Capacity>>('GET', route, { name: 'installation_capacity_list', params: { page, size } }),
+      fetchPage: (page, size) => client.call('installation_capacity_list', { installation_id: installationId, page, size }),
     });
     this.#client = client;
-    this.#route = route;
+    this.#installationId = installationId;
   }
 
-  add(capacity: CapacityInput): Promise<MessageBody> {
-    return this.#client.request('POST', this.#route, { name: 'installation_capacity_add', body: capacity });
+  add(capacity: CapacityInput): Promise<ContractOutput<'installation_capacity_add'>> {
+    return this.#client.call('installation_capacity_add', { ...capacity, installation_id: this.#installationId });
   }
 
-  update(id: string, patch: { value?: number; registered_on?: string }): Promise<Capacity> {
-    return this.#client.request('PATCH', `${this.#route}/${seg(id)}`, { name: 'installation_capacity_update', body: patch });
+  update(id: string, patch: Omit<ContractInput<'installation_capacity_update'>, 'installation_id' | 'capacity_id'>): Promise<ContractOutput<'installation_capacity_update'>> {
+    return this.#client.call('installation_capacity_update', { ...patch, installation_id: this.#installationId, capacity_id: id });
   }
 }
 
-const rangeParams = (r: ReportRange) => ({ start: day(r.start), end: day(r.end) });
+const rangeOf = (r: ReportRange) => ({ start: day(r.start), end: day(r.end) });
 
 export class InstallationScope {
   #metrics?: InstallationMetrics;
@@ -462,7 +492,7 @@ export class InstallationScope {
   }
 
   report(range: ReportRange): Promise<InstallationReport> {
-    return this.client.request('GET', `/installations/${seg(this.id)}/report`, { name: 'installation_report', params: rangeParams(range) });
+    return this.client.call('installation_report', { installation_id: this.id, ...rangeOf(range) });
   }
 }
 
@@ -480,29 +510,19 @@ export class ProjectProviderScope {
   get installations(): Collection<Installation, InstallationData> {
     return (this.#installations ??= this.client.listOf(
       'project_provider_installations_list',
-      `/projects/${seg(this.projectId)}/providers/${seg(this.id)}/installations`,
-      {},
-      (raw: InstallationData) => wrapInstallation(this.client, raw),
+      { project_id: this.projectId, provider_id: this.id },
+      (raw) => wrapInstallation(this.client, raw),
       (id) => this.client.installations.get(id),
       this.pageSize,
     ));
   }
 
   get metrics(): MetricCollection {
-    return (this.#metrics ??= new MetricCollection(
-      this.client,
-      'project_provider_metric_list',
-      `/projects/${seg(this.projectId)}/providers/${seg(this.id)}/metrics`,
-      {},
-      this.pageSize,
-    ));
+    return (this.#metrics ??= new MetricCollection(this.client, 'project_provider_metric_list', { project_id: this.projectId, provider_id: this.id }, {}, this.pageSize));
   }
 
   report(range: ReportRange): Promise<ProviderReport> {
-    return this.client.request('GET', `/projects/${seg(this.projectId)}/providers/${seg(this.id)}/report`, {
-      name: 'project_provider_report',
-      params: rangeParams(range),
-    });
+    return this.client.call('project_provider_report', { project_id: this.projectId, provider_id: this.id, ...rangeOf(range) });
   }
 }
 
@@ -528,16 +548,15 @@ export class ProjectScope {
   get installations(): Collection<Installation, InstallationData> {
     return (this.#installations ??= this.client.listOf(
       'project_installations_list',
-      `/projects/${seg(this.id)}/installations`,
-      {},
-      (raw: InstallationData) => wrapInstallation(this.client, raw),
+      { project_id: this.id },
+      (raw) => wrapInstallation(this.client, raw),
       (id) => this.client.installations.get(id),
       this.pageSize,
     ));
   }
 
   get metrics(): MetricCollection {
-    return (this.#metrics ??= new MetricCollection(this.client, 'project_metrics_list', `/projects/${seg(this.id)}/metrics`, {}, this.pageSize));
+    return (this.#metrics ??= new MetricCollection(this.client, 'project_metrics_list', { project_id: this.id }, {}, this.pageSize));
   }
 
   /** `project.providers.get(prov)` builds the (project, provider) context without an HTTP call. */
@@ -554,7 +573,7 @@ export class ProjectScope {
   }
 
   report(range: ReportRange): Promise<ProjectReport> {
-    return this.client.request('GET', `/projects/${seg(this.id)}/report`, { name: 'project_report', params: rangeParams(range) });
+    return this.client.call('project_report', { project_id: this.id, ...rangeOf(range) });
   }
 }
 
@@ -570,16 +589,11 @@ export class ProviderScope {
 
   /** The provider across every project it has installations in (provider representatives only). */
   report(range: ReportRange): Promise<GenericProviderReport> {
-    return this.client.request('GET', `/providers/${seg(this.id)}/report`, { name: 'provider_report', params: rangeParams(range) });
+    return this.client.call('provider_report', { provider_id: this.id, ...rangeOf(range) });
   }
 }
 
-export interface MetricDefinitionInput {
-  metric_name: string;
-  metric_description?: string;
-  unit_type: string;
-  metric_type: string;
-}
+export type MetricDefinitionInput = ContractInput<'metric_definition_add'>;
 
 export class MetricDefinitions extends Collection<MetricDefinition> {
   readonly #client: AccountingClient;
@@ -588,22 +602,22 @@ export class MetricDefinitions extends Collection<MetricDefinition> {
     super({
       pageSize,
       wrap: (raw) => attach(raw, {}),
-      fetchPage: (page, size) => client.request<Page<MetricDefinition>>('GET', '/metric-definitions', { name: 'metric_definition_list', params: { page, size } }),
-      entry: (id) => client.request<MetricDefinition>('GET', `/metric-definitions/${seg(id)}`, { name: 'metric_definition_entry' }).then((raw) => attach(raw, {})),
+      fetchPage: (page, size) => client.call('metric_definition_list', { page, size }),
+      entry: (id) => client.call('metric_definition_entry', { id }).then((raw) => attach(raw, {})),
     });
     this.#client = client;
   }
 
   create(input: MetricDefinitionInput): Promise<MetricDefinition> {
-    return this.#client.request('POST', '/metric-definitions', { name: 'metric_definition_add', body: input });
+    return this.#client.call('metric_definition_add', input);
   }
 
-  update(id: string, patch: Partial<MetricDefinitionInput>): Promise<MetricDefinition> {
-    return this.#client.request('PATCH', `/metric-definitions/${seg(id)}`, { name: 'metric_definition_update', body: patch });
+  update(id: string, patch: Omit<ContractInput<'metric_definition_update'>, 'id'>): Promise<MetricDefinition> {
+    return this.#client.call('metric_definition_update', { ...patch, id });
   }
 
   delete(id: string): Promise<MessageBody> {
-    return this.#client.request('DELETE', `/metric-definitions/${seg(id)}`, { name: 'metric_definition_delete' });
+    return this.#client.call('metric_definition_delete', { id });
   }
 
   search(criterion: SearchCriterion | string, options: { pageSize?: number } = {}): Collection<MetricDefinition> {
@@ -611,175 +625,154 @@ export class MetricDefinitions extends Collection<MetricDefinition> {
   }
 }
 
-interface CatalogueCalls<T, C> {
-  list: (page: number, size: number | undefined) => Promise<Page<T>>;
-  get: (id: string) => Promise<T>;
-  create: (input: C) => Promise<T>;
-  update: (id: string, patch: Partial<C>) => Promise<T>;
-  delete: (id: string) => Promise<{ code: number; message: string }>;
-}
+type CataloguePrefix = 'unit_type' | 'metric_type';
 
-/** Unit types and metric types, typed end to end through tRPC. */
+/** Unit types and metric types: the same five contracts under two prefixes. */
 export class TypeCatalogue<T extends object, C> extends Collection<T> {
-  readonly #calls: CatalogueCalls<T, C>;
+  readonly #client: AccountingClient;
 
   constructor(
-    readonly field: 'unit_type' | 'metric_type',
+    client: AccountingClient,
+    readonly field: CataloguePrefix,
     pageSize: number | undefined,
-    calls: CatalogueCalls<T, C>,
   ) {
-    super({ pageSize, wrap: (raw) => attach(raw, {}), fetchPage: calls.list, entry: (id) => calls.get(id).then((raw) => attach(raw, {})) });
-    this.#calls = calls;
+    super({
+      pageSize,
+      wrap: (raw) => attach(raw, {}),
+      fetchPage: (page, size) => client.call(`${field}_list`, { page, size }) as Promise<Page<T>>,
+      entry: (id) => client.call(`${field}_entry`, { id }).then((raw) => attach(raw as T, {})),
+    });
+    this.#client = client;
   }
 
   create(input: C): Promise<T> {
-    return this.#calls.create(input);
+    return this.#client.call(`${this.field}_add`, input as unknown as ContractInput<`${CataloguePrefix}_add`>) as Promise<T>;
   }
 
   update(id: string, patch: Partial<C>): Promise<T> {
-    return this.#calls.update(id, patch);
+    return this.#client.call(`${this.field}_update`, { ...patch, id } as unknown as ContractInput<`${CataloguePrefix}_update`>) as Promise<T>;
   }
 
-  delete(id: string): Promise<{ code: number; message: string }> {
-    return this.#calls.delete(id);
+  delete(id: string): Promise<MessageBody> {
+    return this.#client.call(`${this.field}_delete`, { id });
   }
 }
 
-export interface AdminProjectInput {
-  id: string;
-  acronym: string;
-  title: string;
-  start_date: string;
-  end_date: string;
-  call_identifier: string;
-}
+export type AdminProjectInput = ContractInput<'admin_project_add'>;
+type Row<N extends ListName> = RowOf<N>;
 
 /** System-admin endpoints (§4.5 registration, §4.9, §4.11, §4.12). */
 export class AdminApi {
-  readonly projects: Collection<ProjectData>;
-  readonly actors: Collection<Record<string, unknown>>;
-  readonly actorEntitlements: Collection<Record<string, unknown>>;
-  readonly entitlements: Collection<{ id: string; name: string; registered_on: string }>;
-  readonly oidcTenants: Collection<Record<string, unknown>>;
-  readonly settings: Collection<{ key: string; current_value: string; default_value: string; allowed_values: string[] }>;
+  readonly projects: Collection<Row<'admin_project_list'>>;
+  readonly actors: Collection<Row<'admin_actor_list'>>;
+  readonly actorEntitlements: Collection<Row<'admin_actor_entitlement_list'>>;
+  readonly entitlements: Collection<Row<'admin_entitlement_list'>>;
+  readonly oidcTenants: Collection<Row<'admin_oidc_tenant_list'>>;
+  readonly settings: Collection<Row<'admin_setting_list'>>;
 
   constructor(
     private readonly client: AccountingClient,
     pageSize: number | undefined,
   ) {
     const plain = <T extends object>(raw: T) => attach(raw, {});
-    this.projects = client.listOf('admin_project_list', '/admin/projects', {}, plain, undefined, pageSize);
-    this.actors = client.listOf('admin_actor_list', '/admin/actors', {}, plain, undefined, pageSize);
-    this.actorEntitlements = client.listOf('admin_actor_entitlement_list', '/admin/actors/entitlements', {}, plain, undefined, pageSize);
-    this.entitlements = client.listOf(
-      'admin_entitlement_list',
-      '/admin/entitlements',
-      {},
-      plain,
-      (id) => client.request('GET', `/admin/entitlements/${seg(id)}`, { name: 'admin_entitlement_entry' }),
-      pageSize,
-    );
-    this.oidcTenants = client.listOf(
-      'admin_oidc_tenant_list',
-      '/admin/oidc-tenants',
-      {},
-      plain,
-      (id) => client.request('GET', `/admin/oidc-tenants/${seg(id)}`, { name: 'admin_oidc_tenant_entry' }),
-      pageSize,
-    );
-    this.settings = client.listOf('admin_setting_list', '/admin/settings/metadata', {}, plain, undefined, pageSize);
+    this.projects = client.listOf('admin_project_list', {}, plain, undefined, pageSize);
+    this.actors = client.listOf('admin_actor_list', {}, plain, undefined, pageSize);
+    this.actorEntitlements = client.listOf('admin_actor_entitlement_list', {}, plain, undefined, pageSize);
+    this.entitlements = client.listOf('admin_entitlement_list', {}, plain, (id) => client.call('admin_entitlement_entry', { id }), pageSize);
+    this.oidcTenants = client.listOf('admin_oidc_tenant_list', {}, plain, (id) => client.call('admin_oidc_tenant_entry', { id }), pageSize);
+    this.settings = client.listOf('admin_setting_list', {}, plain, undefined, pageSize);
   }
 
   version(): Promise<string> {
     return this.client.version();
   }
 
-  registerProjects(ids: string[]): Promise<MessageBody & { errors: string[] }> {
-    return this.client.request('POST', '/admin/register-projects', { name: 'admin_project_register', body: { projects: ids } });
+  registerProjects(ids: string[]): Promise<ContractOutput<'admin_project_register'>> {
+    return this.client.call('admin_project_register', { projects: ids });
   }
 
   createProject(input: AdminProjectInput): Promise<ProjectData> {
-    return this.client.request('POST', '/admin/projects', { name: 'admin_project_add', body: input });
+    return this.client.call('admin_project_add', input);
   }
 
-  updateProject(id: string, patch: Partial<Omit<AdminProjectInput, 'id'>>): Promise<ProjectData> {
-    return this.client.request('PATCH', `/admin/projects/${seg(id)}`, { name: 'admin_project_update', body: patch });
+  updateProject(id: string, patch: Omit<ContractInput<'admin_project_update'>, 'id'>): Promise<ProjectData> {
+    return this.client.call('admin_project_update', { ...patch, id });
   }
 
   deleteProject(id: string): Promise<MessageBody> {
-    return this.client.request('DELETE', `/admin/projects/${seg(id)}`, { name: 'admin_project_delete' });
+    return this.client.call('admin_project_delete', { id });
   }
 
-  createResource(input: { id: string; name: string }): Promise<{ id: string; name: string }> {
-    return this.client.request('POST', '/admin/resources', { name: 'admin_resource_add', body: input });
+  createResource(input: ContractInput<'admin_resource_add'>): Promise<ContractOutput<'admin_resource_add'>> {
+    return this.client.call('admin_resource_add', input);
   }
 
   deleteResource(id: string): Promise<MessageBody> {
-    return this.client.request('DELETE', `/admin/resources/${seg(id)}`, { name: 'admin_resource_delete' });
+    return this.client.call('admin_resource_delete', { id });
   }
 
-  actorEntitlementsOf(actorId: string): Collection<{ id: string; name: string; registered_on: string }> {
-    return this.client.listOf('admin_actor_entitlements', `/admin/actors/${seg(actorId)}/entitlements`, {}, (raw: { id: string; name: string; registered_on: string }) => raw);
+  actorEntitlementsOf(actorId: string): Collection<Row<'admin_actor_entitlements'>> {
+    return this.client.listOf('admin_actor_entitlements', { actor_id: actorId }, (raw) => raw);
   }
 
-  createEntitlement(name: string): Promise<{ id: string; name: string; registered_on: string }> {
-    return this.client.request('POST', '/admin/entitlements', { name: 'admin_entitlement_add', body: { name } });
+  createEntitlement(name: string): Promise<ContractOutput<'admin_entitlement_add'>> {
+    return this.client.call('admin_entitlement_add', { name });
   }
 
-  updateEntitlement(id: string, name: string): Promise<{ id: string; name: string; registered_on: string }> {
-    return this.client.request('PATCH', `/admin/entitlements/${seg(id)}`, { name: 'admin_entitlement_update', body: { name } });
+  updateEntitlement(id: string, name: string): Promise<ContractOutput<'admin_entitlement_update'>> {
+    return this.client.call('admin_entitlement_update', { id, name });
   }
 
   deleteEntitlement(id: string): Promise<MessageBody> {
-    return this.client.request('DELETE', `/admin/entitlements/${seg(id)}`, { name: 'admin_entitlement_delete' });
+    return this.client.call('admin_entitlement_delete', { id });
   }
 
   assignEntitlement(entitlementId: string, actorId: string): Promise<MessageBody> {
-    return this.client.request('POST', `/admin/entitlements/${seg(entitlementId)}/assign/${seg(actorId)}`, { name: 'admin_entitlement_assign' });
+    return this.client.call('admin_entitlement_assign', { id: entitlementId, actor_id: actorId });
   }
 
   dissociateEntitlement(entitlementId: string, actorId: string): Promise<MessageBody> {
-    return this.client.request('POST', `/admin/entitlements/${seg(entitlementId)}/dissociate/${seg(actorId)}`, { name: 'admin_entitlement_dissociate' });
+    return this.client.call('admin_entitlement_dissociate', { id: entitlementId, actor_id: actorId });
   }
 
-  createOidcTenant(input: Record<string, string>): Promise<Record<string, unknown>> {
-    return this.client.request('POST', '/admin/oidc-tenants', { name: 'admin_oidc_tenant_add', body: input });
+  createOidcTenant(input: ContractInput<'admin_oidc_tenant_add'>): Promise<ContractOutput<'admin_oidc_tenant_add'>> {
+    return this.client.call('admin_oidc_tenant_add', input);
   }
 
-  updateOidcTenant(id: string, patch: Record<string, string>): Promise<Record<string, unknown>> {
-    return this.client.request('PATCH', `/admin/oidc-tenants/${seg(id)}`, { name: 'admin_oidc_tenant_update', body: patch });
+  updateOidcTenant(id: string, patch: Omit<ContractInput<'admin_oidc_tenant_update'>, 'id'>): Promise<ContractOutput<'admin_oidc_tenant_update'>> {
+    return this.client.call('admin_oidc_tenant_update', { ...patch, id });
   }
 
   deleteOidcTenant(id: string): Promise<MessageBody> {
-    return this.client.request('DELETE', `/admin/oidc-tenants/${seg(id)}`, { name: 'admin_oidc_tenant_delete' });
+    return this.client.call('admin_oidc_tenant_delete', { id });
   }
 
-  setSetting(key: string, value: string): Promise<MessageBody> {
-    return this.client.request('PUT', `/admin/settings/${seg(key)}`, { name: 'admin_setting_update', body: { value } });
+  setSetting(key: string, value: string): Promise<ContractOutput<'admin_setting_update'>> {
+    return this.client.call('admin_setting_update', { key, value } as ContractInput<'admin_setting_update'>);
   }
 
-  counts(range: { startDate: string | Date; endDate: string | Date }): Promise<{ metric_definition_count: number; metric_count: number; actor_count: number }> {
-    return this.client.request('GET', '/admin/metrics', { name: 'admin_counts', params: { startDate: day(range.startDate), endDate: day(range.endDate) } });
+  counts(range: { startDate: string | Date; endDate: string | Date }): Promise<ContractOutput<'admin_counts'>> {
+    return this.client.call('admin_counts', { startDate: day(range.startDate), endDate: day(range.endDate) });
   }
 }
 
 /** The caller's own registration and permissions (§4.1). */
 export class ClientsApi {
-  readonly me: Collection<Record<string, unknown>>;
+  readonly me: Collection<Row<'client_me'>>;
 
   constructor(
     private readonly client: AccountingClient,
     pageSize: number | undefined,
   ) {
-    this.me = client.listOf('client_me', '/clients/me', {}, (raw: Record<string, unknown>) => raw, undefined, pageSize);
+    this.me = client.listOf('client_me', {}, (raw) => raw, undefined, pageSize);
   }
 
-  /** `POST /clients` has no body but, per the API, still needs the JSON content type. */
+  /** `POST /clients` has no body but, per the API, still needs the JSON content type (the contract says so). */
   register(): Promise<MessageBody> {
-    return this.client.request('POST', '/clients', { name: 'client_register', headers: { 'Content-Type': 'application/json' } });
+    return this.client.call('client_register', {});
   }
 
-  generalPermissions(): Promise<{ collection: string; access_permissions: { operation: string; access_type: string }[] }[]> {
-    return this.client.request('GET', '/clients/general-permissions', { name: 'client_general_permissions' });
+  generalPermissions(): Promise<ContractOutput<'client_general_permissions'>> {
+    return this.client.call('client_general_permissions', {});
   }
 }

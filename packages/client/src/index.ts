@@ -14,10 +14,13 @@ export {
   TypeCatalogue,
   type AccountingClientOptions,
   type AdminProjectInput,
+  type Answer,
   type BulkPushResult,
+  type CallOptions,
   type CapacityInput,
   type IdempotencyOptions,
   type Installation,
+  type ListName,
   type Metric,
   type MetricDefinitionInput,
   type Project,
@@ -30,6 +33,7 @@ export { debugEnabledByEnv, type DebugSink } from './debug.js';
 export { DEFAULT_HOST, normaliseEndpoint } from './endpoint.js';
 export { AccConnectionError, AccError, AccServiceError, AccTimeoutError } from './errors.js';
 export type { Item } from './items.js';
-export { createRestClient, type paths, type RestClient, type RestClientOptions } from './rest-client.js';
-export { backoffMs, retryAfterMs, type FetchLike } from './transport.js';
-export type * from './types.js';
+export { retryAfterMs, type FetchLike } from './transport.js';
+export { searchContracts } from './wire.js';
+export type * from './wire.js';
+export { contracts, type ContractInput, type ContractName, type ContractOutput } from '@acc/contracts';

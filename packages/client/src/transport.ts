@@ -1,3 +1,4 @@
+import pRetry from 'p-retry';
 import { redactHeaders } from './debug.js';
 import { describeNetworkError, TransportFailure } from './errors.js';
 
@@ -8,8 +9,6 @@ export interface TransportOptions {
   retries: number;
   fetch: FetchLike;
   log?: (message: string) => void;
-  /** Source of jitter; injectable so tests need no randomness. */
-  random?: () => number;
 }
 
 export interface RawResponse {
@@ -27,11 +26,9 @@ export interface SendInit {
 
 const RETRYABLE_STATUS = new Set([502, 503, 504]);
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
-const MAX_BACKOFF_MS = 8000;
 const MAX_RETRY_AFTER_MS = 30_000;
-
-export const backoffMs = (failedAttempt: number, random: () => number = Math.random) =>
-  Math.round(Math.min(500 * 2 ** (failedAttempt - 1), MAX_BACKOFF_MS) * (1 + 0.2 * random()));
+/** p-retry's schedule: 500 ms doubling up to 8 s, each delay scaled by a random 1–2 so clients spread out. */
+const BACKOFF = { minTimeout: 500, factor: 2, maxTimeout: 8000, randomize: true } as const;
 
 /** `Retry-After` in seconds or as an HTTP date, capped at 30 s; `undefined` when absent or unusable. */
 export function retryAfterMs(value: string | null, now = Date.now()): number | undefined {
@@ -69,50 +66,65 @@ const sleep = (ms: number, signal?: AbortSignal) =>
     signal?.addEventListener('abort', onAbort, { once: true });
   });
 
+/** A 502/503/504 worth another attempt; p-retry only retries what is thrown. */
+class RetryableAnswer extends Error {
+  constructor(readonly response: RawResponse) {
+    super(`HTTP ${response.status}`);
+  }
+}
+
 /**
- * One logical HTTP exchange with per-attempt timeout and retries (§3.2). The whole body is read inside
- * the attempt, so the timeout also covers a server that sends headers and then stalls. Non-retryable
- * answers, whatever their status, are returned; exhausted network failures throw `TransportFailure`.
+ * One logical HTTP exchange with per-attempt timeout and retries (§3.2), scheduled by p-retry. The whole
+ * body is read inside the attempt, so the timeout also covers a server that sends headers and then
+ * stalls. Non-retryable answers, whatever their status, are returned; exhausted network failures throw
+ * `TransportFailure`.
  */
 export async function send(url: string, init: SendInit, opts: TransportOptions): Promise<RawResponse> {
+  const retries = isRetryable(init) ? Math.max(0, Math.floor(opts.retries)) : 0;
   const attempts = Math.max(0, Math.floor(opts.retries)) + 1;
-  const retryable = isRetryable(init);
-  const random = opts.random ?? Math.random;
-  for (let attempt = 1; ; attempt++) {
-    opts.log?.(`${init.method} ${url} (attempt ${attempt}/${attempts}) headers=${JSON.stringify(redactHeaders(init.headers))}`);
+  const attempt = async (n: number): Promise<RawResponse> => {
+    opts.log?.(`${init.method} ${url} (attempt ${n}/${attempts}) headers=${JSON.stringify(redactHeaders(init.headers))}`);
     const started = Date.now();
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(new TransportFailure('timeout', `timed out after ${opts.timeoutMs} ms`, opts.timeoutMs)), opts.timeoutMs);
     const signal = init.signal ? AbortSignal.any([init.signal, controller.signal]) : controller.signal;
-    let response: RawResponse | undefined;
-    let failure: TransportFailure | undefined;
+    let response: RawResponse;
     try {
       const res = await opts.fetch(url, { method: init.method, headers: init.headers, body: init.body, signal });
       response = { status: res.status, headers: res.headers, text: await res.text() };
     } catch (err) {
       // A caller's own abort is a decision, not a failure to retry.
       if (init.signal?.aborted) throw init.signal.reason ?? err;
-      failure =
+      const failure =
         controller.signal.aborted && controller.signal.reason instanceof TransportFailure
           ? controller.signal.reason
           : new TransportFailure('connection', describeNetworkError(err), undefined, err);
+      opts.log?.(`${init.method} ${url} failed after ${Date.now() - started} ms: ${failure.message}`);
+      throw failure;
     } finally {
       clearTimeout(timer);
     }
-    const elapsed = Date.now() - started;
-    if (response) {
-      opts.log?.(`${init.method} ${url} -> ${response.status} in ${elapsed} ms`);
-      if (!RETRYABLE_STATUS.has(response.status) || !retryable || attempt >= attempts) return response;
-      const delay = retryAfterMs(response.headers.get('retry-after')) ?? backoffMs(attempt, random);
-      opts.log?.(`retrying ${init.method} ${url} in ${delay} ms: HTTP ${response.status}`);
-      await sleep(delay, init.signal);
-      continue;
-    }
-    const lost = failure as TransportFailure;
-    opts.log?.(`${init.method} ${url} failed after ${elapsed} ms: ${lost.message}`);
-    if (!retryable || attempt >= attempts) throw lost;
-    const delay = backoffMs(attempt, random);
-    opts.log?.(`retrying ${init.method} ${url} in ${delay} ms: ${lost.message}`);
-    await sleep(delay, init.signal);
+    opts.log?.(`${init.method} ${url} -> ${response.status} in ${Date.now() - started} ms`);
+    if (RETRYABLE_STATUS.has(response.status) && n <= retries) throw new RetryableAnswer(response);
+    return response;
+  };
+  try {
+    return await pRetry(attempt, {
+      ...BACKOFF,
+      retries,
+      signal: init.signal,
+      shouldRetry: ({ error }) => error instanceof TransportFailure || error instanceof RetryableAnswer,
+      onFailedAttempt: async ({ error, retriesLeft, retryDelay }) => {
+        if (retriesLeft === 0 || !(error instanceof TransportFailure || error instanceof RetryableAnswer)) return;
+        // A server's Retry-After outranks the backoff: wait the difference before p-retry's own delay.
+        const asked = error instanceof RetryableAnswer ? retryAfterMs(error.response.headers.get('retry-after')) : undefined;
+        const wait = Math.max(asked ?? 0, retryDelay);
+        opts.log?.(`retrying ${init.method} ${url} in ${wait} ms: ${error.message}`);
+        if (wait > retryDelay) await sleep(wait - retryDelay, init.signal);
+      },
+    });
+  } catch (err) {
+    if (err instanceof RetryableAnswer) return err.response;
+    throw err;
   }
 }

@@ -8,7 +8,6 @@ import {
   AccountingService,
   AccServiceError,
   AccTimeoutError,
-  backoffMs,
   debugEnabledByEnv,
   normaliseEndpoint,
   retryAfterMs,
@@ -33,7 +32,7 @@ describe('against the real server', () => {
   });
   afterAll(() => server?.close());
 
-  it('formats a 404 from tRPC with the route name and the server message', async () => {
+  it('formats a 404 with the contract name and the server message', async () => {
     const acc = new AccountingClient({ endpoint: server.url, token });
     const err = await caught(acc.unitTypes.get('nope'));
     expect(err).toBeInstanceOf(AccServiceError);
@@ -44,7 +43,7 @@ describe('against the real server', () => {
     expect(await acc.unitTypes.find('nope')).toBeUndefined();
   });
 
-  it('formats a 404 from REST identically', async () => {
+  it('formats a 404 from a low-level request identically', async () => {
     const acc = new AccountingClient({ endpoint: server.url, token });
     const err = (await caught(acc.request('GET', '/unit-types/nope', { name: 'unit_type_entry' }))) as AccServiceError;
     expect(err.message).toBe('While trying the [unit_type_entry]: There is no Unit Type with the following id: nope');
@@ -68,7 +67,7 @@ describe('against the real server', () => {
     expect(conflict.message).toBe(`While trying the [unit_type_add]: This Unit Type already exists in the Accounting Service database. Its id is ${created.id}`);
   });
 
-  it('returns the version over tRPC', async () => {
+  it('returns the version', async () => {
     expect(await new AccountingClient({ endpoint: server.url, token }).version()).toBe('1.8.1');
   });
 });
@@ -83,15 +82,15 @@ describe('against a misbehaving server', () => {
   const client = (opts: Partial<ConstructorParameters<typeof AccountingClient>[0]> = {}) =>
     new AccountingClient({ endpoint: srv!.url, token: 'secret-token', ...opts });
 
-  it.each([401, 403])('an empty %i body gives "Auth failure" over REST and tRPC', async (status) => {
+  it.each([401, 403])('an empty %i body gives "Auth failure" for requests and contract calls', async (status) => {
     await start((_req, res) => res.writeHead(status).end());
     const rest = (await caught(client().request('GET', '/projects', { name: 'project_list' }))) as AccServiceError;
     expect(rest.message).toBe('While trying the [project_list]: Auth failure');
     expect(rest).toMatchObject({ status, code: status, body: '' });
-    const trpc = (await caught(client().unitTypes.toArray())) as AccServiceError;
-    expect(trpc).toBeInstanceOf(AccServiceError);
-    expect(trpc.message).toBe('While trying the [unit_type_list]: Auth failure');
-    expect(trpc.status).toBe(status);
+    const named = (await caught(client().unitTypes.toArray())) as AccServiceError;
+    expect(named).toBeInstanceOf(AccServiceError);
+    expect(named.message).toBe('While trying the [unit_type_list]: Auth failure');
+    expect(named.status).toBe(status);
   });
 
   it('a non-JSON error body becomes the message, cut to 500 characters', async () => {
@@ -119,12 +118,24 @@ describe('against a misbehaving server', () => {
     expect(srv!.seen).toHaveLength(3);
   });
 
-  it('retries tRPC queries the same way', async () => {
+  it('retries contract calls the same way, at the path the contract gives', async () => {
     const page = { size_of_page: 1, number_of_page: 1, total_elements: 1, total_pages: 1, content: [{ id: 'u', unit_type: 'TB', description: 'd', creator_id: '' }], links: [] };
-    await start((_req, res, n) => (n === 1 ? res.writeHead(504).end() : json(res, 200, { result: { data: page } })));
+    await start((_req, res, n) => (n === 1 ? res.writeHead(504).end() : json(res, 200, page)));
     expect((await client().unitTypes.toArray()).map((u) => u.unit_type)).toEqual(['TB']);
     expect(srv!.seen).toHaveLength(2);
-    expect(srv!.seen[0].url).toMatch(/^\/trpc\/unitTypes\.list\?input=/);
+    expect(srv!.seen.map((s) => s.url)).toEqual(['/accounting-system/unit-types?page=1', '/accounting-system/unit-types?page=1']);
+  });
+
+  it('backs off 500 ms then 1 s, each scaled by a random 1 to 2', async () => {
+    const lines: string[] = [];
+    await start((_req, res, n) => (n < 3 ? res.writeHead(503).end() : json(res, 200, { ok: n })));
+    expect(await client({ debug: (l) => lines.push(l) }).request('GET', '/x')).toEqual({ ok: 3 });
+    const waits = lines.map((l) => /retrying GET .* in (\d+) ms/.exec(l)?.[1]).filter((w) => w !== undefined).map(Number);
+    expect(waits).toHaveLength(2);
+    expect(waits[0]).toBeGreaterThanOrEqual(500);
+    expect(waits[0]).toBeLessThanOrEqual(1000);
+    expect(waits[1]).toBeGreaterThanOrEqual(1000);
+    expect(waits[1]).toBeLessThanOrEqual(2000);
   });
 
   it('gives up after retries + 1 attempts and throws the last error', async () => {
@@ -167,7 +178,7 @@ describe('against a misbehaving server', () => {
     expect(srv!.seen).toHaveLength(2);
   });
 
-  it('times out tRPC calls too', async () => {
+  it('times out contract calls too', async () => {
     await start(() => {
       /* never answers */
     });
@@ -259,7 +270,7 @@ describe('connection failures', () => {
     expect(lines.filter((l) => l.includes('(attempt '))).toHaveLength(2);
   });
 
-  it('over tRPC as well', async () => {
+  it('for a contract call without a list as well', async () => {
     const port = await refusedPort();
     const err = (await caught(new AccountingClient({ endpoint: `http://127.0.0.1:${port}`, retries: 0 }).version())) as AccConnectionError;
     expect(err).toBeInstanceOf(AccConnectionError);
@@ -268,7 +279,7 @@ describe('connection failures', () => {
 });
 
 describe('an injected fetch', () => {
-  it('carries REST and tRPC calls alike', async () => {
+  it('carries every call', async () => {
     const urls: string[] = [];
     const page = { size_of_page: 1, number_of_page: 1, total_elements: 1, total_pages: 1, content: [{ id: 'p1', title: 'T' }], links: [] };
     const acc = new AccountingClient({
@@ -277,13 +288,13 @@ describe('an injected fetch', () => {
       fetch: async (input) => {
         const url = String(input);
         urls.push(url);
-        return new Response(JSON.stringify(url.includes('/trpc/') ? { result: { data: { version: '9.9' } } } : page), { status: 200 });
+        return new Response(JSON.stringify(url.includes('/admin/version') ? { version: '9.9' } : page), { status: 200 });
       },
     });
     expect((await acc.projects.toArray()).map((p) => p.title)).toEqual(['T']);
     expect(await acc.version()).toBe('9.9');
     expect(urls[0]).toBe('https://acc.example.org/accounting-system/projects?page=1');
-    expect(urls[1]).toMatch(/^https:\/\/acc\.example\.org\/trpc\/system\.version\?input=/);
+    expect(urls[1]).toBe('https://acc.example.org/accounting-system/admin/version');
   });
 });
 
@@ -295,12 +306,6 @@ describe('pure rules', () => {
     expect(normaliseEndpoint('http://127.0.0.1:8080')).toBe('http://127.0.0.1:8080');
     expect(normaliseEndpoint('localhost:8080')).toBe('https://localhost:8080');
     expect(new AccountingClient({ endpoint: 'host.example/' }).endpoint).toBe('https://host.example');
-  });
-
-  it('computes the backoff with at most 20% jitter', () => {
-    expect([1, 2, 3, 4, 5, 6].map((k) => backoffMs(k, () => 0))).toEqual([500, 1000, 2000, 4000, 8000, 8000]);
-    expect(backoffMs(1, () => 1)).toBe(600);
-    expect(backoffMs(5, () => 0.5)).toBe(8800);
   });
 
   it('reads Retry-After as seconds or a date, capped at 30 s', () => {

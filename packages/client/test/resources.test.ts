@@ -1,103 +1,113 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ent } from '../../../apps/server/test/support/issuer.js';
 import { startTestServer, type TestServer } from '../../../apps/server/test/support/server.js';
-import { AccountingClient, AccServiceError, createRestClient } from '../src/index.js';
-import { sampleState, startFakeArgo, type FakeArgo } from './support/fake-argo.js';
+import { AccountingClient, AccServiceError } from '../src/index.js';
+import { startRecordingProxy, type RecordingProxy } from './support/recording-proxy.js';
 import { seedWorld, type World } from './support/world.js';
 
 const caught = async (p: Promise<unknown>) => p.then(() => undefined, (e: unknown) => e);
 
-describe('ARGO collections (spec-shaped fake server)', () => {
-  let fake: FakeArgo;
+describe('ARGO collections, as the client sends them', () => {
+  let w: World;
+  let proxy: RecordingProxy;
   let acc: AccountingClient;
   beforeAll(async () => {
-    fake = await startFakeArgo(sampleState());
-    acc = new AccountingClient({ endpoint: fake.url, token: fake.token, pageSize: 2 });
+    w = await seedWorld();
+    proxy = await startRecordingProxy(w.server.url);
+    acc = new AccountingClient({ endpoint: proxy.url, token: w.token, pageSize: 2 });
   });
-  afterAll(() => fake?.close());
+  afterAll(async () => {
+    await proxy?.close();
+    await w?.close();
+  });
 
   it('lists projects, providers and installations on their spec routes', async () => {
-    expect((await acc.projects.toArray()).map((p) => p.id)).toEqual(['777536', '101017567']);
-    expect((await acc.providers.toArray()).map((p) => p.name)).toEqual(['GRNET', 'Cyfronet']);
-    expect((await acc.installations.toArray()).map((i) => i.installation)).toEqual(['GRNET-KNS-1', 'CYF-CLOUD', 'ARIS']);
-    const paths = fake.requests.map((r) => r.path);
-    expect(paths).toEqual(expect.arrayContaining(['/projects', '/providers', '/installations/all']));
+    expect((await acc.projects.toArray()).map((p) => p.id).sort()).toEqual(['101017567', '777536']);
+    expect((await acc.providers.toArray()).map((p) => p.name).sort()).toEqual(['Cyfronet', 'GRNET']);
+    expect((await acc.installations.toArray()).map((i) => i.installation).sort()).toEqual(['CYF-CLOUD', 'GRNET-KNS-1']);
+    const paths = proxy.requests.map((r) => `${r.method} ${r.path}?${r.query}`);
+    expect(paths).toEqual(expect.arrayContaining(['GET /projects?page=1&size=2', 'GET /providers?page=1&size=2', 'GET /installations/all?page=1&size=2']));
   });
 
   it('items are the server JSON plus non-enumerable navigation', async () => {
     const project = await acc.projects.get('777536');
     expect(Object.keys(project)).toEqual(['id', 'acronym', 'title', 'start_date', 'end_date', 'call_identifier', 'providers']);
-    expect(JSON.parse(JSON.stringify(project)).providers.map((p: { id: string }) => p.id)).toEqual(['grnet', 'cyfronet']);
+    expect(JSON.parse(JSON.stringify(project)).providers.map((p: { id: string }) => p.id).sort()).toEqual([w.grnet, w.cyfronet].sort());
     expect(JSON.parse(String(project))).toEqual(project.toJSON());
     expect((await project.installations.toArray()).map((i) => i.id)).toHaveLength(2);
-    const before = fake.requests.length;
-    const scoped = project.providers.get('grnet');
-    expect(fake.requests.length).toBe(before);
+    const before = proxy.requests.length;
+    const scoped = project.providers.get(w.grnet);
+    expect(proxy.requests.length).toBe(before);
     expect((await scoped.installations.toArray()).map((i) => i.installation)).toEqual(['GRNET-KNS-1']);
-    expect(fake.requests.at(-1)!.path).toBe('/projects/777536/providers/grnet/installations');
-    expect((await scoped.metrics.toArray()).map((m) => m.value)).toEqual([500, 250, 12.5]);
-    expect((await project.metrics.toArray()).map((m) => m.value)).toEqual([500, 250, 12.5, 7]);
+    expect(proxy.requests.at(-1)!.path).toBe(`/projects/777536/providers/${w.grnet}/installations`);
+    expect((await scoped.metrics.toArray()).map((m) => m.value).sort()).toEqual([12.5, 250, 500]);
+    expect((await project.metrics.toArray()).map((m) => m.value).sort()).toEqual([12.5, 250, 500, 7]);
   });
 
   it('navigates without fetching: project(id).provider(id), installation(id)', async () => {
-    const metrics = acc.project('777536').provider('cyfronet').metrics;
+    const metrics = acc.project('777536').provider(w.cyfronet).metrics;
     expect((await metrics.toArray()).map((m) => m.value)).toEqual([7]);
-    const inst = acc.installation('aaaaaaaaaaaaaaaaaaaaaaa1');
-    const filtered = await inst.metrics.filter({ metricDefinitionId: 'dddddddddddddddddddddd01', start: '2024-01-01', end: '2024-02-15' }).toArray();
+    const filtered = await acc.installation(w.kns).metrics.filter({ metricDefinitionId: w.cpu, start: '2024-01-01', end: '2024-01-31' }).toArray();
+    expect(proxy.requests.at(-1)!.query.toString()).toBe(`page=1&size=2&metric-definition-id=${w.cpu}&start=2024-01-01&end=2024-01-31`);
     expect(filtered.map((m) => m.value)).toEqual([500]);
     expect(filtered[0].metric_definition?.metric_name).toBe('cpu_hours');
   });
 
   it('gets, finds, pushes and bulk-pushes installation metrics', async () => {
-    const metrics = acc.installation('aaaaaaaaaaaaaaaaaaaaaaa3').metrics;
+    const metrics = acc.installation(w.cyf).metrics;
     const pushed = await metrics.add(
-      JSON.stringify({ metric_definition_id: 'dddddddddddddddddddddd02', time_period_start: '2024-05-01T00:00:00Z', time_period_end: '2024-05-02T00:00:00Z', value: 3.5, group_id: 'g' }),
+      JSON.stringify({ metric_definition_id: w.storage, time_period_start: '2024-05-01T00:00:00Z', time_period_end: '2024-05-02T00:00:00Z', value: 3.5, group_id: 'g' }),
     );
     expect(pushed).toMatchObject({ id: pushed.metric_id, value: 3.5, group_id: 'g' });
+    const push = proxy.requests.at(-1)!;
+    expect([push.method, push.path, push.headers['content-type']]).toEqual(['POST', `/installations/${w.cyf}/metrics`, 'application/json']);
+    expect(JSON.parse(push.body)).not.toHaveProperty('installation_id');
     const again = await metrics.get(pushed.id);
     expect(again.id).toBe(pushed.id);
     expect(await metrics.find('ffffffffffffffffffffffff')).toBeUndefined();
     const err = (await caught(metrics.get('ffffffffffffffffffffffff'))) as AccServiceError;
     expect(err.message).toBe('While trying the [installation_metrics_entry]: There is no Metric with the following id: ffffffffffffffffffffffff');
     const bulk = await metrics.addMany([
-      { metric_definition_id: 'dddddddddddddddddddddd02', time_period_start: '2024-06-01T00:00:00Z', time_period_end: '2024-06-02T00:00:00Z', value: 1 },
-      { metric_definition_id: 'dddddddddddddddddddddd02', time_period_start: '2024-06-02T00:00:00Z', time_period_end: '2024-06-03T00:00:00Z', value: 2 },
+      { metric_definition_id: w.storage, time_period_start: '2024-06-01T00:00:00Z', time_period_end: '2024-06-02T00:00:00Z', value: 1 },
+      { metric_definition_id: w.storage, time_period_start: '2024-06-02T00:00:00Z', time_period_end: '2024-06-03T00:00:00Z', value: 2 },
     ]);
+    // The bulk body is the JSON array itself, as the spec has it.
+    expect(JSON.parse(proxy.requests.at(-1)!.body)).toHaveLength(2);
     expect(bulk.ids).toHaveLength(2);
-    expect(await metrics.refresh().count()).toBe(3);
+    expect(await metrics.refresh().count()).toBe(4);
   });
 
   it('reports the bulk errors list', async () => {
     const err = (await caught(
-      acc.installation('aaaaaaaaaaaaaaaaaaaaaaa3').metrics.addMany([
-        { metric_definition_id: 'dddddddddddddddddddddd02', time_period_start: '2024-06-01T00:00:00Z', time_period_end: '2024-06-02T00:00:00Z', value: 1 },
+      acc.installation(w.cyf).metrics.addMany([
+        { metric_definition_id: w.storage, time_period_start: '2024-06-01T00:00:00Z', time_period_end: '2024-06-02T00:00:00Z', value: 1 },
         { metric_definition_id: '', time_period_start: '', time_period_end: '', value: 1 },
       ]),
     )) as AccServiceError;
-    expect(err.message).toBe('While trying the [installation_metrics_bulk]: [1] metric_definition_id may not be empty.');
-    expect(JSON.parse(err.body).errors).toEqual(['[1] metric_definition_id may not be empty.']);
+    expect(err.route).toBe('installation_metrics_bulk');
+    expect(err.status).toBe(400);
+    expect(JSON.parse(err.body).errors[0]).toMatch(/^\[1\] /);
   });
 
   it('404s name the entry route', async () => {
-    const err = (await caught(acc.installations.get('x'))) as AccServiceError;
-    expect(err.message).toBe('While trying the [installation_entry]: There is no Installation with the following id: x');
+    const err = (await caught(acc.installations.get('ffffffffffffffffffffffff'))) as AccServiceError;
+    expect(err.message).toBe('While trying the [installation_entry]: There is no Installation with the following id: ffffffffffffffffffffffff');
     expect(await acc.projects.find('nope')).toBeUndefined();
   });
 
   it('capacities, reports and search', async () => {
-    const inst = acc.installation('aaaaaaaaaaaaaaaaaaaaaaa2');
-    expect(await inst.capacities.add({ metric_definition_id: 'dddddddddddddddddddddd01', value: 10, registered_on: '2024-01-01' })).toEqual({
-      code: 200,
-      message: 'Capacity has been successfully registered.',
-    });
+    const inst = acc.installation(w.cyf);
+    await inst.capacities.add({ metric_definition_id: w.cpu, value: 10, registered_on: '2023-01-01' });
     expect((await inst.capacities.toArray()).map((c) => c.value)).toEqual([10]);
-    const report = await inst.report({ start: '2024-01-01', end: new Date('2024-12-31T00:00:00Z') });
-    expect(report.data[0].periods[0]).toMatchObject({ total_value: 7, capacity_value: 10, usage_percentage: 70 });
+    const report = await inst.report({ start: '2024-01-01', end: new Date('2024-01-31T00:00:00Z') });
+    expect(proxy.requests.at(-1)!.query.toString()).toBe('start=2024-01-01&end=2024-01-31');
+    expect(report.data[0].periods[0]).toMatchObject({ total_value: 7, capacity_value: 10 });
     expect((await acc.project('777536').report({ start: '2024-01-01', end: '2024-12-31' })).data).toHaveLength(2);
-    expect((await acc.project('777536').provider('grnet').report({ start: '2024-01-01', end: '2024-12-31' })).provider_id).toBe('grnet');
-    expect((await acc.provider('grnet').report({ start: '2024-01-01', end: '2024-12-31' })).reports).toHaveLength(2);
-    const hits = await acc.search<{ installation: string }>('installations', { type: 'query', field: 'organisation', values: 'GRNET' }).toArray();
-    expect(hits.map((h) => h.installation)).toEqual(['GRNET-KNS-1', 'ARIS']);
+    expect((await acc.project('777536').provider(w.grnet).report({ start: '2024-01-01', end: '2024-12-31' })).provider_id).toBe(w.grnet);
+    const hits = await acc.search<{ installation: string }>('installations', { type: 'query', field: 'installation', values: 'CYF-CLOUD' }).toArray();
+    expect(hits.map((h) => h.installation)).toEqual(['CYF-CLOUD']);
+    const search = proxy.requests.at(-1)!;
+    expect([search.method, search.path, search.query.toString()]).toEqual(['POST', '/installations/search', 'page=1&size=2']);
   });
 });
 
@@ -119,17 +129,6 @@ describe('REST collections on the real server', () => {
     expect(err.message).toBe('While trying the [metric_definition_entry]: There is no Metric Definition with the following id: 507f1f77bcf86cd799439011');
     const found = await acc.metricDefinitions.search({ type: 'query', field: 'metric_name', values: 'M1' }).toArray();
     expect(found.map((d) => d.metric_name)).toEqual(['m1']);
-  });
-
-  it('the openapi-fetch client is typed from /openapi.json', async () => {
-    const rest = createRestClient({ url: server.url, token: await server.issuer.token({ entitlements: [ent('role=admin')] }) });
-    const { data, response } = await rest.GET('/accounting-system/unit-types', { params: { query: { page: 1, size: 5 } } });
-    expect(response.status).toBe(200);
-    expect(data?.content).toHaveLength(5);
-    expect(data?.total_elements).toBe(11);
-    const missing = await rest.GET('/accounting-system/unit-types/{id}', { params: { path: { id: 'nope' } } });
-    expect(missing.response.status).toBe(404);
-    expect(missing.error).toEqual({ code: 404, message: 'There is no Unit Type with the following id: nope' });
   });
 });
 

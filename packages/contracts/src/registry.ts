@@ -48,8 +48,14 @@ type AnyContract = ContractsOf<(typeof groups)[number]>;
 /** The registry's type: each contract under its own `name`. */
 export type Contracts = { [C in AnyContract as C['name']]: C };
 export type ContractName = keyof Contracts;
+/** Fields that accept `undefined` may be left out, as JSON leaves them out (some field builders lose the `?`). */
+type OmittableUndefined<T> = T extends readonly unknown[]
+  ? T
+  : T extends object
+    ? { [K in keyof T as undefined extends T[K] ? K : never]?: T[K] } & { [K in keyof T as undefined extends T[K] ? never : K]: T[K] }
+    : T;
 /** What a caller passes: the input schema's input side (defaults and coercions still optional). */
-export type ContractInput<N extends ContractName> = z.input<Contracts[N]['input']>;
+export type ContractInput<N extends ContractName> = OmittableUndefined<z.input<Contracts[N]['input']>>;
 /** What the server answers, as the output schema describes it. */
 export type ContractOutput<N extends ContractName> = z.output<Contracts[N]['output']>;
 

@@ -3,15 +3,15 @@ import http from 'node:http';
 import https from 'node:https';
 import { join } from 'node:path';
 import type { Command } from 'commander';
+import pRetry from 'p-retry';
 import { normaliseEndpoint } from '@acc/client';
 import { resolveEndpoint } from '../config.js';
 import { CliError, err, out, progressWanted, UsageError } from '../io.js';
 import { progressBar } from '../progress.js';
 import { globalsOf } from '../util.js';
 
-const ATTEMPTS = 3;
-/** Waits before attempts 2 and 3 (§4.3). */
-const WAITS_MS = [1000, 2000];
+const RETRIES = 2;
+const FIRST_WAIT_MS = 1000;
 const PAUSE_MS = 100;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -62,21 +62,24 @@ function describe(answer: Answer): string {
   return `${answer.status} ${message.slice(0, 500)}`;
 }
 
-/** Up to 3 attempts: connection errors and 5xx are retried, anything else is final. */
+/** A 5xx worth another attempt; p-retry only retries what is thrown. */
+class ServerTrouble extends Error {}
+
+/** Up to 3 attempts, 1 s then 2 s apart (§4.3): connection errors and 5xx are retried, anything else is final. */
 async function sendMessage(url: URL, body: Buffer, tls: TlsFiles, timeoutMs: number): Promise<{ ok: true } | { ok: false; reason: string }> {
-  let reason = '';
-  for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
-    try {
-      const answer = await post(url, body, tls, timeoutMs);
-      if (answer.status === 202) return { ok: true };
-      reason = describe(answer);
-      if (answer.status < 500) return { ok: false, reason };
-    } catch (e) {
-      reason = (e as Error).message || String(e);
-    }
-    if (attempt < ATTEMPTS) await sleep(WAITS_MS[attempt - 1]);
+  try {
+    const answer = await pRetry(
+      async () => {
+        const answer = await post(url, body, tls, timeoutMs);
+        if (answer.status >= 500) throw new ServerTrouble(describe(answer));
+        return answer;
+      },
+      { retries: RETRIES, minTimeout: FIRST_WAIT_MS, factor: 2 },
+    );
+    return answer.status === 202 ? { ok: true } : { ok: false, reason: describe(answer) };
+  } catch (e) {
+    return { ok: false, reason: (e as Error).message || String(e) };
   }
-  return { ok: false, reason };
 }
 
 const readPem = (path: string | undefined, what: string): Buffer | undefined => {

@@ -1,0 +1,58 @@
+import type { ProcedureContract } from '@acc/contracts';
+
+export type QueryValue = string | number | boolean | Date | null | undefined;
+
+/** A contract call in REST form: everything comes from the contract, nothing is written per route. */
+export interface RestCall {
+  method: string;
+  /** Below `/accounting-system`, path parameters filled in and encoded. */
+  path: string;
+  query: [string, string][];
+  /** The JSON body, when the operation takes one. */
+  body?: unknown;
+  /** `Content-Type: application/json` although there is no body (`POST /clients`, §1.1). */
+  jsonWithoutBody: boolean;
+}
+
+const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
+
+interface ObjectSchemaLike {
+  shape?: Record<string, unknown>;
+  def?: { catchall?: unknown };
+}
+
+export function appendQuery(query: [string, string][], key: string, value: QueryValue | QueryValue[]): void {
+  for (const v of Array.isArray(value) ? value : [value]) {
+    if (v === undefined || v === null) continue;
+    query.push([key, v instanceof Date ? v.toISOString() : String(v)]);
+  }
+}
+
+/**
+ * Where each input field travels, as the server's REST bridge reads it: `{param}` segments from the
+ * path, the query string for GET and DELETE (and for a body method's declared `query` fields), the
+ * JSON body otherwise. A body whose only field is `items` is a JSON array on the wire (bulk push).
+ */
+export function toRestCall(contract: ProcedureContract, input: object | undefined, extraQuery: Record<string, QueryValue | QueryValue[]> = {}): RestCall {
+  const fields: Record<string, unknown> = { ...(input ?? {}) };
+  const path = contract.path.replace(/\{(\w+)\}/g, (_, key: string) => {
+    const value = fields[key];
+    delete fields[key];
+    if (value === undefined || value === null || value === '') throw new TypeError(`${contract.name} needs a ${key}.`);
+    return encodeURIComponent(String(value));
+  });
+  const withBody = BODY_METHODS.has(contract.method);
+  const query: [string, string][] = [];
+  for (const key of withBody ? (contract.query ?? []) : Object.keys(fields)) {
+    appendQuery(query, key, fields[key] as QueryValue | QueryValue[]);
+    delete fields[key];
+  }
+  for (const [key, value] of Object.entries(extraQuery)) appendQuery(query, key, value);
+  const schema = contract.input as unknown as ObjectSchemaLike;
+  const declared = Object.keys(schema.shape ?? {}).filter((k) => !contract.path.includes(`{${k}}`) && !contract.query?.includes(k));
+  const loose = schema.def?.catchall !== undefined;
+  const takesBody = withBody && (loose || declared.length > 0);
+  let body: unknown;
+  if (takesBody) body = declared.length === 1 && declared[0] === 'items' && !loose ? fields.items : fields;
+  return { method: contract.method, path, query, body, jsonWithoutBody: !takesBody && contract.jsonContentType === true };
+}
