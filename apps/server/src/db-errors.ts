@@ -53,7 +53,7 @@ export const isDatabaseUnavailable = (err: unknown): boolean => {
       if (/^QueryRunner(Provider)?AlreadyReleasedError$/.test(String((current as { name?: unknown }).name))) return true;
       pending.push(e.driverError, e.cause);
       // AggregateError (node's connect to every resolved address) carries the socket errors here.
-      if (Array.isArray(e.errors)) pending.push(...e.errors);
+      if (Array.isArray(e.errors)) pending.push(...(e.errors as unknown[]));
     }
     do current = pending.shift();
     while ((current === undefined || current === null) && pending.length > 0);

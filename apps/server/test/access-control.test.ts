@@ -632,7 +632,7 @@ const STATE_TABLES = [
 /** A digest of every row the API can change. */
 async function fingerprint(db: DataSource): Promise<string> {
   const parts = STATE_TABLES.map((t) => `(SELECT md5(coalesce(string_agg(x::text, '|' ORDER BY x::text), '')) FROM ${t} x)`);
-  const [row] = (await db.query(`SELECT concat_ws(',', ${parts.join(', ')}) AS f`)) as { f: string }[];
+  const [row] = await db.query<{ f: string }[]>(`SELECT concat_ws(',', ${parts.join(', ')}) AS f`);
   return row.f;
 }
 

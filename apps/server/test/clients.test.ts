@@ -50,7 +50,7 @@ describe.each(backends)('clients on %s', (backend) => {
 
   describe('POST /clients', () => {
     const actors = (oidcId: string) =>
-      data.db.query('SELECT name, email, issuer FROM actors WHERE oidc_id = $1', [oidcId]) as Promise<{ name: string; email: string; issuer: string }[]>;
+      data.db.query<Promise<{ name: string; email: string; issuer: string }[]>>('SELECT name, email, issuer FROM actors WHERE oidc_id = $1', [oidcId]);
 
     it('registers the caller once: later calls leave the actor unchanged', async () => {
       const first = await s.issuer.token({ sub: 'alice', name: 'Alice', email: 'alice@example.org' });

@@ -11,9 +11,9 @@ const dockerfileText = readFileSync(new URL('../../../Dockerfile', import.meta.u
 interface ComposeService {
   image?: string;
   build?: unknown;
-  ports?: unknown[];
+  ports?: (string | number)[];
   depends_on?: unknown;
-  environment?: Record<string, unknown> | string[];
+  environment?: Record<string, string | number | boolean | null> | string[];
   healthcheck?: { test?: string | string[] };
   volumes?: unknown[];
   stop_grace_period?: string;

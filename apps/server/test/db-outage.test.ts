@@ -227,7 +227,11 @@ if (skipReason) {
       let counter = 0;
       const waiters: { test: () => boolean; resolve: () => void }[] = [];
       const settle = () => {
-        for (const w of [...waiters]) if (w.test()) waiters.splice(waiters.indexOf(w), 1) && w.resolve();
+        for (const w of [...waiters]) {
+          if (!w.test()) continue;
+          waiters.splice(waiters.indexOf(w), 1);
+          w.resolve();
+        }
       };
       const until = (test: () => boolean) => new Promise<void>((resolve) => (test() ? resolve() : waiters.push({ test, resolve })));
       const count = (p: Phase, status?: number) => answers.filter((a) => a.phase === p && (status === undefined || a.status === status)).length;
@@ -311,10 +315,10 @@ if (skipReason) {
           stdio: ['ignore', 'pipe', 'pipe'],
         });
         let output = '';
-        child.stderr!.on('data', (c: Buffer) => void (output += c.toString()));
+        child.stderr.on('data', (c: Buffer) => void (output += c.toString()));
         const started = new Promise<{ url: string; token: string }>((resolve, reject) => {
           let url: string | undefined;
-          createInterface({ input: child.stdout! }).on('line', (line) => {
+          createInterface({ input: child.stdout }).on('line', (line) => {
             output += `${line}\n`;
             if (!url && line.startsWith('{')) {
               const parsed = JSON.parse(line) as { url?: string; msg?: string };

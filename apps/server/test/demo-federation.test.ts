@@ -17,7 +17,7 @@ async function startDev(database: Database, dataDir: string, env: Record<string,
 }
 
 const count = async (db: Database, sql: string, params: unknown[] = []) =>
-  ((await db.dataSource.query(`SELECT count(*)::int AS n FROM (${sql}) q`, params)) as { n: number }[])[0].n;
+  (await db.dataSource.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM (${sql}) q`, params))[0].n;
 
 const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
@@ -29,7 +29,7 @@ describe.each(backends)('demo federation (%s)', (backend) => {
 
   const get = async (path: string, token: string) => {
     const res = await fetch(`${app.url}/accounting-system${path}`, { headers: { Authorization: `Bearer ${token}` } });
-    return { status: res.status, body: (await res.json()) as any };
+    return { status: res.status, body: (await res.json()) };
   };
 
   beforeAll(async () => {

@@ -32,9 +32,9 @@ async function startDevServer(dataDir: string): Promise<{ child: ChildProcess; u
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
-  child.stderr!.on('data', (c: Buffer) => void (output += c.toString()));
+  child.stderr.on('data', (c: Buffer) => void (output += c.toString()));
   const url = await new Promise<string>((resolve, reject) => {
-    createInterface({ input: child.stdout! }).on('line', (line) => {
+    createInterface({ input: child.stdout }).on('line', (line) => {
       output += `${line}\n`;
       try {
         const entry = JSON.parse(line) as { url?: string; msg?: string };

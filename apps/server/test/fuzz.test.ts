@@ -417,7 +417,7 @@ function restRequests(op: Operation, w: World): FuzzRequest[] {
   const samples = fc.sample(spec, { seed, numRuns: RANDOM_CASES_PER_OPERATION });
   for (const s of samples) {
     const query = s.keepValidQuery ? [...validQuery.filter(([k]) => !s.query.some(([q]) => q === k)), ...s.query] : s.query;
-    out.push(build({ pathValues: s.path as Record<string, string>, query, mutation: s.mutation, headers: s.headers ?? undefined }, 'random'));
+    out.push(build({ pathValues: s.path, query, mutation: s.mutation, headers: s.headers ?? undefined }, 'random'));
   }
   return out;
 }
@@ -627,7 +627,8 @@ describe.each(backends)('fuzzing every operation (%s)', (backend) => {
       const method = undocumented[i % undocumented.length];
       const url = path.replace(/\{(\w+)\}/g, (_, k: string) => encode(idFor(world, k, path)));
       const withBody = !['GET', 'HEAD'].includes(method);
-      return AUTHS.slice(0, 2).map((auth) => ({ label: 'undocumented method', method, url, auth, headers: withBody ? { 'Content-Type': 'application/json' } : ({} as Record<string, string>), body: withBody ? '{}' : undefined, transport: 'rest' as const }));
+      const headers: Record<string, string> = withBody ? { 'Content-Type': 'application/json' } : {};
+      return AUTHS.slice(0, 2).map((auth) => ({ label: 'undocumented method', method, url, auth, headers, body: withBody ? '{}' : undefined, transport: 'rest' as const }));
     });
     check(await runAll(s, tokens, [...operations.flatMap((op) => restRequests(op, world)), ...wrongMethods]));
   });

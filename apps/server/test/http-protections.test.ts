@@ -73,7 +73,7 @@ const bodyOf = (raw: string) => {
     }
     text = decoded;
   }
-  return JSON.parse(text) as any;
+  return JSON.parse(text);
 };
 
 const chunk = (data: string) => `${Buffer.byteLength(data).toString(16)}\r\n${data}\r\n`;

@@ -61,7 +61,7 @@ describe('memory under unauthenticated large bodies', () => {
 
   beforeAll(async () => {
     url = await new Promise<string>((resolve, reject) => {
-      createInterface({ input: child.stdout! }).on('line', (raw) => {
+      createInterface({ input: child.stdout }).on('line', (raw) => {
         try {
           const line = JSON.parse(raw) as { url?: string; msg?: string };
           if (line.url && /listening/.test(line.msg ?? '')) resolve(line.url);

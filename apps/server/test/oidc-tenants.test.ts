@@ -33,7 +33,7 @@ async function startIntrospectionServer(): Promise<IntrospectionServer> {
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return Object.assign(state, { base, close: () => new Promise<void>((r) => server.close(() => r())) }) as IntrospectionServer;
+  return Object.assign(state, { base, close: () => new Promise<void>((r) => server.close(() => r())) });
 }
 
 // The namespace runs up to the parent group: entitlements are `{namespace}:{parent}:…` (§3.3).

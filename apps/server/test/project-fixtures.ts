@@ -36,11 +36,11 @@ export const seed = (s: TestServer) => {
     },
     /** A metric of an installation, with the §2.1 denormalised fields copied from it. */
     metric: async (installationId: string, definitionId: string) => {
-      const [i] = (await db.query(
+      const [i] = await db.query<{ project_id: string; provider_id: string; installation: string; infrastructure: string | null; resource_id: string | null; acronym: string }[]>(
         `SELECT i.project_id, i.provider_id, i.installation, i.infrastructure, i.resource_id, p.acronym
            FROM installations i JOIN projects p ON p.id = i.project_id WHERE i.id = $1`,
         [installationId],
-      )) as { project_id: string; provider_id: string; installation: string; infrastructure: string | null; resource_id: string | null; acronym: string }[];
+      );
       const id = newObjectId();
       await db.query(
         `INSERT INTO metrics (installation_id, id, metric_definition_id, time_period_start, time_period_end, value, project_id, provider_id,
@@ -60,7 +60,7 @@ export const seed = (s: TestServer) => {
       return id;
     },
     count: async (table: string, where: string, params: unknown[]) => {
-      const [{ n }] = (await db.query(`SELECT count(*)::int AS n FROM ${table} WHERE ${where}`, params)) as { n: number }[];
+      const [{ n }] = await db.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM ${table} WHERE ${where}`, params);
       return n;
     },
   };
@@ -107,7 +107,7 @@ export const openAireProject = (code: string, fields: Partial<Record<string, str
  * A local OpenAIRE on 127.0.0.1: `known` maps a grant id to its JSON answer (or an HTTP status to fail
  * with); any other id gets OpenAIRE's "no results" answer.
  */
-export async function startOpenAire(known: Record<string, unknown | number>): Promise<OpenAireStub> {
+export async function startOpenAire(known: Record<string, unknown>): Promise<OpenAireStub> {
   const requests: string[] = [];
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 
 const repoRoot = new URL('../../../', import.meta.url).pathname;
 
-type Line = Record<string, unknown> & { msg?: string; reqId?: string };
+type Line = Record<string, unknown> & { msg?: string; reqId?: string; raw?: string };
 
 /**
  * The real entry point in a child process, exactly as operators run it (dev mode: it needs no issuer).
@@ -26,8 +26,8 @@ function startServer(env: Record<string, string>) {
   const text: string[] = [];
   const waiters: { match: (l: Line) => boolean; resolve: (l: Line) => void }[] = [];
   let stderr = '';
-  child.stderr!.on('data', (c: Buffer) => void (stderr += c.toString()));
-  createInterface({ input: child.stdout! }).on('line', (raw) => {
+  child.stderr.on('data', (c: Buffer) => void (stderr += c.toString()));
+  createInterface({ input: child.stdout }).on('line', (raw) => {
     text.push(raw);
     let line: Line;
     try {

@@ -42,6 +42,7 @@ export const boundMessages = {
 } as const;
 
 // NUL cannot be stored in PostgreSQL text; an unpaired surrogate has no UTF-8 form (nor a URL encoding).
+// eslint-disable-next-line no-control-regex -- NUL is exactly what this rejects
 const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 /** Counts code points only as far as needed: a 30 MiB string is refused without walking it. */

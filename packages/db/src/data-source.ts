@@ -33,9 +33,9 @@ const CLIENT_GRACE_MS = 2_000;
 class TimeoutClosingClient extends pg.Client {
   constructor(config?: pg.ClientConfig) {
     super(config);
-    const query = pg.Client.prototype.query as (...args: unknown[]) => unknown;
+    const query = pg.Client.prototype.query.bind(this) as (...args: unknown[]) => unknown;
     this.query = ((...args: unknown[]) => {
-      const result = query.apply(this, args);
+      const result = query(...args);
       if (result instanceof Promise) {
         result.catch((err: unknown) => {
           if ((err as Error | undefined)?.message === 'Query read timeout') this.end().catch(() => {});

@@ -194,7 +194,7 @@ describe('transactions are isolated from each other', () => {
     const count = repo().count();
     const raw = ds.query('SELECT qty FROM item WHERE name = $1', ['long']);
     await bothQueued;
-    expect(traced.pools[0]!.waitingCount).toBe(2);
+    expect(traced.pools[0].waitingCount).toBe(2);
 
     proceed.resolve();
     await tx;
@@ -208,7 +208,7 @@ describe('results and errors look like pg', () => {
   it('reports affected rows for UPDATE and DELETE', async () => {
     const inserted = await repo().insert([{ name: 'a', qty: 1 }, { name: 'b', qty: 1 }, { name: 'c', qty: 5 }]);
     expect(inserted.identifiers).toHaveLength(3);
-    expect(inserted.identifiers[0]!.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-/);
+    expect(inserted.identifiers[0].id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-/);
 
     const updated = await ds.createQueryBuilder().update(ItemSchema).set({ qty: 2 }).where('qty = :qty', { qty: 1 }).execute();
     expect(updated.affected).toBe(2);
@@ -300,7 +300,7 @@ describe('pool', () => {
     expect((await next.query('SELECT count(*)::int AS n FROM item')).rows).toEqual([{ n: 0 }]);
     next.release();
     expect(errors).toHaveLength(1);
-    expect(errors[0]!.message).toMatch(/rolled back/);
+    expect(errors[0].message).toMatch(/rolled back/);
     await pool.end();
   });
 

@@ -74,7 +74,8 @@ function usePgTypeParsers(db: PGlite): void {
   for (const key of Object.keys(db.parsers)) {
     const oid = Number(key);
     if (!Number.isInteger(oid)) continue;
-    db.parsers[oid] = (text: string) => pg.types.getTypeParser(oid, 'text')(text);
+    const parse = pg.types.getTypeParser(oid, 'text') as (text: string) => unknown;
+    db.parsers[oid] = (text: string) => parse(text);
   }
 }
 
@@ -82,7 +83,7 @@ function usePgTypeParsers(db: PGlite): void {
 // PGlite's differs: it sends a Date as UTC ISO text, so a `timestamp without time zone` column
 // stores UTC wall-clock time where pg stores local time, and it sends objects bound to untyped
 // parameters as "[object Object]" where pg sends JSON.
-const prepareValue = (pg as unknown as { utils: { prepareValue(value: unknown): unknown } }).utils.prepareValue;
+const prepareValue = (pg as unknown as { utils: { prepareValue(this: void, value: unknown): unknown } }).utils.prepareValue;
 
 /** FIFO mutual exclusion over one PGlite session, shared by every pool built on that instance. */
 class SessionLock {

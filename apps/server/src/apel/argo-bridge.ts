@@ -93,11 +93,11 @@ export class ApelArgoBridge {
     await this.db.transaction(async (em) => {
       // Serialises recomputes of one installation, so the last to commit saw every stored message.
       await em.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`apel-argo:${installationId}`]);
-      const [inst] = (await em.query(
+      const [inst] = await em.query<InstallationInfo[]>(
         `SELECT i.id, i.project_id, i.provider_id, i.installation, i.infrastructure, i.resource_id, p.acronym
          FROM installations i JOIN projects p ON p.id = i.project_id WHERE i.id = $1`,
         [installationId],
-      )) as InstallationInfo[];
+      );
       if (!inst) {
         this.log(`APEL → ARGO: installation ${installationId} (ACC_APEL_SITE_MAP) does not exist; metrics not written`);
         return;
@@ -136,10 +136,10 @@ async function ensureDefinition(em: EntityManager, def: { name: string; descript
      VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING`,
     [deterministicId('apel-definition', def.name), def.name, def.description, UNIT_TYPE, METRIC_TYPE, CREATOR],
   );
-  const [row] = (await em.query(
+  const [row] = await em.query<{ id: string }[]>(
     `SELECT id FROM metric_definitions WHERE lower(unit_type) = lower($1) AND lower(metric_name) = lower($2)`,
     [UNIT_TYPE, def.name],
-  )) as { id: string }[];
+  );
   if (!row) throw new Error(`metric definition ${def.name} could not be created`);
   return row.id;
 }

@@ -173,7 +173,7 @@ function fail(recordNo: number, message: string): never {
 
 /** Raw values by field index; `undefined` = key absent. Later lines overwrite earlier ones. */
 function readRecordLines(record: string, recordNo: number): (string | undefined)[] {
-  const raw: (string | undefined)[] = new Array(FIELD_COUNT).fill(undefined);
+  const raw = new Array<string | undefined>(FIELD_COUNT).fill(undefined);
   for (const line of record.split(LINE_BREAK)) {
     const colon = line.indexOf(':');
     if (colon === -1) fail(recordNo, `Record contains a line without a key-value pair: ${line}`);
@@ -189,7 +189,7 @@ function readRecordLines(record: string, recordNo: number): (string | undefined)
 }
 
 function buildRecord(raw: (string | undefined)[], recordNo: number): ApelRecord {
-  const values: (string | number | Date | null)[] = new Array(FIELD_COUNT);
+  const values = new Array<string | number | Date | null>(FIELD_COUNT);
   for (let i = 0; i < FIELD_COUNT; i++) {
     const v = raw[i];
     if (v === undefined || isNullToken(v)) {
@@ -244,7 +244,7 @@ function buildRecord(raw: (string | undefined)[], recordNo: number): ApelRecord 
     const end = (values[I_END] as Date).getTime();
     values[I_WALL] = Math.trunc((end - start) / 1000);
     // An EndTime before StartTime computes a negative duration: the same range rule as a sent one.
-    if ((values[I_WALL] as number) < 0) fail(recordNo, durationRange('WallDuration'));
+    if ((values[I_WALL]) < 0) fail(recordNo, durationRange('WallDuration'));
   }
   if (values[I_WALL] === null) {
     fail(recordNo, 'WallDuration must be set unless Status is completed and EndTime is set.');

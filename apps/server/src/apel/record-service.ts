@@ -66,9 +66,9 @@ export class ApelRecordService {
 
   private async registeredHosts(): Promise<string[]> {
     try {
-      const rows = (await this.opts.db.query(
+      const rows = await this.opts.db.query<{ website: string }[]>(
         `SELECT DISTINCT website FROM providers WHERE website IS NOT NULL AND website <> ''`,
-      )) as { website: string }[];
+      );
       return rows.map((r) => websiteHost(r.website)).filter((h): h is string => h !== undefined);
     } catch (err) {
       // Same rule as an unreachable provider list: the DN lists and the external list still work.

@@ -149,7 +149,7 @@ SELECT vo_group, site_name, ${zoneless('update_time')} AS update_time, wall,
 FROM paged
 WHERE n > (page - 1) * ${SUMMARY_PAGE_SIZE} AND n <= page * ${SUMMARY_PAGE_SIZE}
 ORDER BY n`;
-    const raw = (await this.em.query(sql, params)) as RawRow[];
+    const raw = await this.em.query<RawRow[]>(sql, params);
     // No row at all means nothing matched: the clamped page always holds at least one row otherwise.
     if (raw.length === 0) return { count: 0, page: 1, rows: [] };
     return {
@@ -182,7 +182,7 @@ FROM kept
 WHERE site_name = ANY($1::text[]) AND day >= $2::date
 GROUP BY day
 ORDER BY day`;
-    const raw = (await this.em.query(sql, [siteNames, fromDay])) as { day: string; wall: string; cpu: string | null }[];
+    const raw = await this.em.query<{ day: string; wall: string; cpu: string | null }[]>(sql, [siteNames, fromDay]);
     return raw.map((r) => ({ day: r.day, wall: Number(r.wall), cpu: r.cpu === null ? null : Number(r.cpu) }));
   }
 }

@@ -5,7 +5,6 @@ import {
   isPrefix,
   parseEntitlement,
   parseEntitlements,
-  scopeOf,
   type ParsedEntitlement,
   type Role,
   type Visibility,
@@ -698,7 +697,10 @@ describe('visibility agrees with ins([admin, viewer]) (property)', () => {
     let hidden = 0;
     for (const a of atoms) {
       const p = new AccessPolicy([a], OTHER_TENANT);
-      for (const [pj, pr, i] of universe) (p.ins(BOTH, pj, pr, i) ? visible++ : hidden++);
+      for (const [pj, pr, i] of universe) {
+        if (p.ins(BOTH, pj, pr, i)) visible++;
+        else hidden++;
+      }
     }
     expect(visible).toBeGreaterThan(100);
     expect(hidden).toBeGreaterThan(100);

@@ -40,6 +40,7 @@ const RESERVED_FIRST_SEGMENTS: readonly string[] = [RESOURCES_TARGET[0], PROVIDE
 const ROLE_PREFIX = 'role=';
 
 /** `:` separates segments and `=` marks the role, so neither may hide inside one; control characters never name anything. */
+// eslint-disable-next-line no-control-regex -- control characters are exactly what this rejects
 const isSegment = (s: string) => s.length > 0 && !/[:=\u0000-\u001f\u007f-\u009f]/.test(s);
 
 /** `{namespace}:{parent}:`, or undefined when the realm is unusable (then nothing is accepted). */

@@ -69,7 +69,7 @@ export class TokenVerifier {
     if (!answer) throw unauthorized(introspectionMessages.unavailable);
     const { active, ...introspected } = answer;
     if (active !== true) throw unauthorized(messages.tokenInvalid);
-    return { ...payload, ...introspected } as JWTPayload;
+    return { ...payload, ...introspected };
   }
 }
 

@@ -31,7 +31,7 @@ const { values } = parseArgs({
   },
 });
 
-const file = join(values['data-dir']!, 'dev-signing-key.json');
+const file = join(values['data-dir'], 'dev-signing-key.json');
 if (!existsSync(file)) {
   console.error(`No dev signing key at ${file}: start the server once with \`npm start\` (same ACC_DATA_DIR).`);
   process.exit(1);
@@ -46,18 +46,24 @@ if (values.sub === undefined) {
 }
 
 const sub = values.sub;
-const entitlements = values.entitlement!;
+const entitlements = values.entitlement;
 const token = await mintDevToken(
   keys,
   { sub, name: values.name ?? sub, ...(values.email !== undefined && { email: values.email }), entitlements },
   values.ttl,
 );
-const base = `${values.url!.replace(/\/+$/, '')}/accounting-system`;
+const base = `${values.url.replace(/\/+$/, '')}/accounting-system`;
 
 class NoServer extends Error {}
 
 /** One API call; a connection failure means no dev server is running there. */
-async function call(method: string, path: string, bearer: string, body?: unknown): Promise<{ status: number; body: any }> {
+/** The fields of the admin API's answers this script reads; absent on an error body. */
+interface Reply {
+  status: number;
+  body: { message?: string; content?: unknown[]; total_pages?: number; id?: string } | undefined;
+}
+
+async function call(method: string, path: string, bearer: string, body?: unknown): Promise<Reply> {
   let res: Response;
   try {
     res = await fetch(`${base}${path}`, {
@@ -70,16 +76,16 @@ async function call(method: string, path: string, bearer: string, body?: unknown
     throw new NoServer((err as Error).message);
   }
   const text = await res.text();
-  let parsed: unknown;
+  let parsed: Reply['body'];
   try {
-    parsed = text ? JSON.parse(text) : undefined;
+    parsed = text ? (JSON.parse(text) as Reply['body']) : undefined;
   } catch {
-    parsed = text;
+    parsed = { message: text };
   }
   return { status: res.status, body: parsed };
 }
 
-const expect = (r: { status: number; body: any }, ok: number[], what: string) => {
+const expect = (r: Reply, ok: number[], what: string) => {
   if (!ok.includes(r.status)) throw new Error(`${what}: ${r.status} ${r.body?.message ?? JSON.stringify(r.body)}`);
   return r;
 };
@@ -88,8 +94,8 @@ const expect = (r: { status: number; body: any }, ok: number[], what: string) =>
 async function* listAll<T>(path: string): AsyncGenerator<T> {
   for (let page = 1; ; page++) {
     const r = expect(await call('GET', `${path}?page=${page}&size=100`, adminToken), [200], `GET ${path}`);
-    yield* r.body.content as T[];
-    if (page >= r.body.total_pages) return;
+    yield* (r.body?.content ?? []) as T[];
+    if (page >= (r.body?.total_pages ?? 0)) return;
   }
 }
 
@@ -104,7 +110,7 @@ async function entitlementId(name: string): Promise<string> {
   const created = await call('POST', '/admin/entitlements', adminToken, { name });
   // 409: created meanwhile by someone else; it is there now.
   if (created.status === 409) return (await find<{ id: string; name: string }>('/admin/entitlements', (e) => e.name === name))!.id;
-  return expect(created, [201], `creating entitlement ${name}`).body.id as string;
+  return expect(created, [201], `creating entitlement ${name}`).body!.id!;
 }
 
 async function register(): Promise<void> {

@@ -52,8 +52,10 @@ export function echo(v: unknown): string {
   if (typeof v === 'string') return v;
   if (v === undefined) return '';
   try {
+    // eslint-disable-next-line @typescript-eslint/no-base-to-string -- functions and symbols have no JSON; echo whatever String makes of them
     return JSON.stringify(v) ?? String(v);
   } catch {
+    // eslint-disable-next-line @typescript-eslint/no-base-to-string -- BigInt and cycles have no JSON either
     return String(v);
   }
 }

@@ -1,4 +1,4 @@
-import { initTRPC, TRPCError } from '@trpc/server';
+import { initTRPC, type TRPCError } from '@trpc/server';
 import { TRPC_ERROR_CODES_BY_KEY } from '@trpc/server/rpc';
 import type { OpenApiMeta } from 'trpc-to-openapi';
 import { ZodError } from 'zod';
@@ -50,7 +50,7 @@ export const toEnvelope = (error: TRPCError): Envelope => {
 
 /** Response headers for failed calls (Retry-After on a 503), for both transports' `responseMeta`. */
 export const errorResponseHeaders = (errors: readonly TRPCError[]): Record<string, string> =>
-  Object.assign({}, ...errors.map((e) => errorHeaders(toEnvelope(e).status)));
+  Object.fromEntries(errors.flatMap((e) => Object.entries(errorHeaders(toEnvelope(e).status))));
 
 /** `rule` is the procedure's pre-body access rule, read by the listener to authenticate before the body. */
 export type Meta = OpenApiMeta<{ contract?: ProcedureContract; rule?: PreRule }>;

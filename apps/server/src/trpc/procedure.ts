@@ -22,6 +22,7 @@ const restFormOf = (c: ProcedureContract, input: Record<string, unknown>) => {
   const used = new Set<string>();
   const path = c.path.replace(/\{(\w+)\}/g, (_, k: string) => {
     used.add(k);
+    // eslint-disable-next-line @typescript-eslint/no-base-to-string -- path parameters are scalars the contract has validated
     return encodeURIComponent(String(input[k] ?? ''));
   });
   const query: [string, string][] = isQuery(c)
@@ -93,7 +94,7 @@ export function procedureFor<I extends z.ZodType, O extends z.ZodType, R extends
     .use(async ({ ctx, getRawInput, next }) => {
       // tRPC sends no input at all for `unitTypes.list()`: with every field optional, that is `{}`.
       if (ctx.http.transport === 'trpc') {
-        if (defaultsWhenAbsent && (await getRawInput()) === undefined) return next({ getRawInput: async () => ({}) });
+        if (defaultsWhenAbsent && (await getRawInput()) === undefined) return next({ getRawInput: () => Promise.resolve({}) });
         return next();
       }
       // The bridge hands a body method only its body; declared query fields join it here, on REST only.
@@ -101,7 +102,7 @@ export function procedureFor<I extends z.ZodType, O extends z.ZodType, R extends
       const names = new Set(contract.query);
       const raw = Object.entries(((await getRawInput()) ?? {}) as Record<string, unknown>).filter(([k]) => !names.has(k));
       const fromQuery = ctx.http.query.filter(([k]) => names.has(k));
-      return next({ getRawInput: async () => Object.fromEntries([...raw, ...fromQuery]) });
+      return next({ getRawInput: () => Promise.resolve(Object.fromEntries([...raw, ...fromQuery])) });
     })
     .input(contract.input)
     .output(contract.output)

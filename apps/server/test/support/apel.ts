@@ -62,7 +62,7 @@ export async function createPki(): Promise<Pki> {
   const dir = mkdtempSync(join(tmpdir(), 'acc-apel-pki-'));
   const now = Date.now();
   const validity = { notBefore: new Date(now - 3600_000), notAfter: new Date(now + 86400_000) };
-  const caKeys = (await webcrypto.subtle.generateKey(EC, true, ['sign', 'verify'])) as CryptoKeyPair;
+  const caKeys = (await webcrypto.subtle.generateKey(EC, true, ['sign', 'verify']));
   const ca = await x509.X509CertificateGenerator.createSelfSigned({
     serialNumber: nextSerial(),
     name: name([['C', 'XX'], ['O', 'Test CA'], ['CN', 'APEL test CA']]),
@@ -77,7 +77,7 @@ export async function createPki(): Promise<Pki> {
   });
 
   const issue = async (rdns: Rdns, usage: 'server' | 'client') => {
-    const keys = (await webcrypto.subtle.generateKey(EC, true, ['sign', 'verify'])) as CryptoKeyPair;
+    const keys = (await webcrypto.subtle.generateKey(EC, true, ['sign', 'verify']));
     const cert = await x509.X509CertificateGenerator.create({
       serialNumber: nextSerial(),
       subject: name(rdns),
@@ -116,7 +116,7 @@ export async function createPki(): Promise<Pki> {
     serverKeyPath,
     client: (rdns) => issue(rdns, 'client'),
     async selfSigned(rdns) {
-      const keys = (await webcrypto.subtle.generateKey(EC, true, ['sign', 'verify'])) as CryptoKeyPair;
+      const keys = (await webcrypto.subtle.generateKey(EC, true, ['sign', 'verify']));
       const cert = await x509.X509CertificateGenerator.createSelfSigned({
         serialNumber: nextSerial(),
         name: name(rdns),

@@ -17,7 +17,7 @@ export async function freshDatabase(backend: Backend): Promise<Database> {
   try {
     await admin.connect();
   } catch (err) {
-    throw new Error(`PostgreSQL is not reachable at ${adminUrl()} (set ACC_TEST_DATABASE_URL): ${(err as Error).message}`);
+    throw new Error(`PostgreSQL is not reachable at ${adminUrl()} (set ACC_TEST_DATABASE_URL): ${(err as Error).message}`, { cause: err });
   }
   await admin.query(`CREATE DATABASE ${name}`);
   await admin.end();

@@ -152,6 +152,5 @@ export async function trpc(server: TestServer, kind: 'query' | 'mutation', proce
     headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json', ...headers },
     body: kind === 'mutation' ? JSON.stringify(input) : undefined,
   });
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  return { status: res.status, body: (await res.json()) as any };
+  return { status: res.status, body: (await res.json()) };
 }

@@ -43,7 +43,9 @@ export function isCalendarDate(v: string): boolean {
  * with format checks, and the bulk push must report the same texts per element, so one validator in the
  * server owns them all. The overrides only describe the wire types for the OpenAPI document.
  */
-// `never`: the override type comes from zod-openapi's augmentation of zod's metadata, not from this package.
+// `never`: the override type comes from zod-openapi's augmentation of zod's metadata, not from this package;
+// linted within this package (without the augmentation) the assertion looks unnecessary.
+// eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion
 const raw = (schema: object) => z.unknown().optional().meta({ override: schema as never });
 
 export const metricRequestJsonSchema = {
@@ -157,6 +159,7 @@ const optionalId = z
   .unknown()
   .transform((v, ctx) => {
     if (v === undefined || v === null || v === '') return undefined;
+    // eslint-disable-next-line @typescript-eslint/no-base-to-string -- a repeated query parameter is echoed as String joins it
     const id = String(v);
     const problem = textProblem('metric-definition-id', id, MAX_LENGTH.id);
     if (problem) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AppError } from '../../errors.js';
+import type { AppError } from '../../errors.js';
 import { decodeServiceCatalogueMessage } from './ams-message.js';
 
 const push = (data: unknown) => ({ message: { data, messageId: '1' }, subscription: 's' });

@@ -18,24 +18,24 @@ export class InstallationRepository {
   /** One page of the installations matching `where` (over alias `i`), in insertion order. */
   async page(where: SqlFragment, offset: number, limit: number): Promise<[InstallationRow[], number]> {
     const n = where.params.length;
-    const [{ total }] = (await this.m.query(`SELECT count(*)::int AS total FROM installations i WHERE ${where.sql}`, where.params)) as {
+    const [{ total }] = await this.m.query<{
       total: number;
-    }[];
-    const rows = (await this.m.query(
+    }[]>(`SELECT count(*)::int AS total FROM installations i WHERE ${where.sql}`, where.params);
+    const rows = await this.m.query<InstallationRow[]>(
       `SELECT ${INSTALLATION_COLUMNS} FROM installations i WHERE ${where.sql}
         ORDER BY i.registered_on, i.id LIMIT $${n + 1} OFFSET $${n + 2}`,
       [...where.params, limit, offset],
-    )) as InstallationRow[];
+    );
     return [rows, total];
   }
 
   /** The same name within a (project, provider), compared case-insensitively like the unique index. */
   async findByName(projectId: string, providerId: string, name: string): Promise<InstallationRow | null> {
-    const rows = (await this.m.query(
+    const rows = await this.m.query<InstallationRow[]>(
       `SELECT ${INSTALLATION_COLUMNS} FROM installations i
         WHERE i.project_id = $1 AND i.provider_id = $2 AND lower(i.installation) = lower($3) LIMIT 1`,
       [projectId, providerId, name],
-    )) as InstallationRow[];
+    );
     return rows[0] ?? null;
   }
 
@@ -81,17 +81,17 @@ export class InstallationRepository {
 
   async definitions(ids: string[]): Promise<MetricDefinitionRow[]> {
     if (ids.length === 0) return [];
-    return (await this.m.query(`SELECT ${DEFINITION_COLUMNS} FROM metric_definitions md WHERE md.id = ANY($1::text[])`, [ids])) as MetricDefinitionRow[];
+    return await this.m.query<MetricDefinitionRow[]>(`SELECT ${DEFINITION_COLUMNS} FROM metric_definitions md WHERE md.id = ANY($1::text[])`, [ids]);
   }
 
   async capacities(installationIds: string[]): Promise<CapacityRow[]> {
     if (installationIds.length === 0) return [];
-    return (await this.m.query(
+    return await this.m.query<CapacityRow[]>(
       `SELECT c.installation_id AS "installationId", c.id, c.metric_definition_id AS "metricDefinitionId", c.value,
               c.registered_on AS "registeredOn", c.creator_id AS "creatorId", c.created_at AS "createdAt"
          FROM capacities c WHERE c.installation_id = ANY($1::text[]) ORDER BY c.created_at, c.id`,
       [installationIds],
-    )) as CapacityRow[];
+    );
   }
 
   /**
@@ -101,14 +101,14 @@ export class InstallationRepository {
   async usedDefinitions(metrics: SqlFragment, offset: number, limit: number): Promise<[MetricDefinitionRow[], number]> {
     const n = metrics.params.length;
     const used = `EXISTS (SELECT 1 FROM metrics m WHERE m.metric_definition_id = md.id AND ${metrics.sql})`;
-    const [{ total }] = (await this.m.query(`SELECT count(*)::int AS total FROM metric_definitions md WHERE ${used}`, metrics.params)) as {
+    const [{ total }] = await this.m.query<{
       total: number;
-    }[];
-    const rows = (await this.m.query(
+    }[]>(`SELECT count(*)::int AS total FROM metric_definitions md WHERE ${used}`, metrics.params);
+    const rows = await this.m.query<MetricDefinitionRow[]>(
       `SELECT ${DEFINITION_COLUMNS} FROM metric_definitions md WHERE ${used}
         ORDER BY md.created_at, md.id LIMIT $${n + 1} OFFSET $${n + 2}`,
       [...metrics.params, limit, offset],
-    )) as MetricDefinitionRow[];
+    );
     return [rows, total];
   }
 }

@@ -79,11 +79,11 @@ export class MetricDefinitionRepository {
   async search(criterion: Criterion, offset: number, limit: number): Promise<[MetricDefinitionRow[], number]> {
     const { sql, params } = criterionToSql(criterion, searchFields.metricDefinitions);
     const n = params.length;
-    const [{ total }] = (await this.m.query(`SELECT count(*)::int AS total FROM metric_definitions md WHERE ${sql}`, params)) as { total: number }[];
-    const rows = (await this.m.query(
+    const [{ total }] = await this.m.query<{ total: number }[]>(`SELECT count(*)::int AS total FROM metric_definitions md WHERE ${sql}`, params);
+    const rows = await this.m.query<RawRow[]>(
       `SELECT md.* FROM metric_definitions md WHERE ${sql} ORDER BY md.created_at, md.id LIMIT $${n + 1} OFFSET $${n + 2}`,
       [...params, limit, offset],
-    )) as RawRow[];
+    );
     return [rows.map(fromRaw), total];
   }
 }

@@ -105,7 +105,7 @@ export const metricsRouter = router({
       if (ctx.http.body.state === 'malformed') throw badRequest(searchMessages.malformed);
       body = ctx.http.body.value;
     }
-    const page = searchPageOf(ctx.http, input as Record<string, unknown>);
+    const page = searchPageOf(ctx.http, input);
     const { rows, total } = await ctx.app.metricListing.search(ctx.caller, body, page);
     return toPage(ctx.http, ctx.app.config.publicUrl, page, total, rows);
   }),

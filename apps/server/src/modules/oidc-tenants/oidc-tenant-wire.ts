@@ -42,5 +42,5 @@ export function oidcTenantValues(input: Input): Partial<OidcTenantValues> {
     groupManagementParent: input.group_management_parent,
     entitlementManagement: input.entitlement_management,
   };
-  return Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined)) as Partial<OidcTenantValues>;
+  return Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined));
 }

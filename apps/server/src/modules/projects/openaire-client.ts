@@ -102,7 +102,7 @@ export function extractProject(body: unknown, requestedId: string): OpenAireProj
   if (!Number.isInteger(total) || !isObject(project)) throw new OpenAireError('OpenAIRE answered without the project');
   const text = (key: string) => {
     const v = child(child(project, key), '$');
-    return v === undefined || v === null ? '' : String(v);
+    return typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? String(v) : v === undefined || v === null ? '' : JSON.stringify(v);
   };
   return {
     // The row is keyed by the grant code; the requested id stands in only if OpenAIRE omits it.

@@ -20,14 +20,14 @@ export class ProjectRepository {
   /** One page of the projects matching `where` (over alias `pj`), in registration order. */
   async page(where: SqlFragment, offset: number, limit: number): Promise<[ProjectRow[], number]> {
     const n = where.params.length;
-    const [{ total }] = (await this.m.query(`SELECT count(*)::int AS total FROM projects pj WHERE ${where.sql}`, where.params)) as {
+    const [{ total }] = await this.m.query<{
       total: number;
-    }[];
-    const rows = (await this.m.query(
+    }[]>(`SELECT count(*)::int AS total FROM projects pj WHERE ${where.sql}`, where.params);
+    const rows = await this.m.query<ProjectRow[]>(
       `SELECT ${PROJECT_COLUMNS} FROM projects pj WHERE ${where.sql}
         ORDER BY pj.registered_on, pj.id LIMIT $${n + 1} OFFSET $${n + 2}`,
       [...where.params, limit, offset],
-    )) as ProjectRow[];
+    );
     return [rows, total];
   }
 
@@ -83,23 +83,23 @@ export class ProjectRepository {
   /** The providers associated with each project, in association order. */
   async associationsOf(projectIds: string[]): Promise<AssociatedProvider[]> {
     if (projectIds.length === 0) return [];
-    const rows = (await this.m.query(
+    const rows = await this.m.query<(ProviderRow & { projectId: string })[]>(
       `SELECT pp.project_id AS "projectId", pv.id, pv.name, pv.website, pv.abbreviation, pv.logo,
               pv.external_id AS "externalId", pv.creator_id AS "creatorId", pv.registered_on AS "registeredOn"
          FROM project_providers pp JOIN providers pv ON pv.id = pp.provider_id
         WHERE pp.project_id = ANY($1::text[])
         ORDER BY pp.associated_at, pp.provider_id`,
       [projectIds],
-    )) as (ProviderRow & { projectId: string })[];
+    );
     return rows.map(({ projectId, ...provider }) => ({ projectId, provider }));
   }
 
   /** The installations of the given projects, in insertion order. */
   async installationsOf(projectIds: string[]): Promise<InstallationRow[]> {
     if (projectIds.length === 0) return [];
-    return (await this.m.query(
+    return await this.m.query<InstallationRow[]>(
       `SELECT ${INSTALLATION_COLUMNS} FROM installations i WHERE i.project_id = ANY($1::text[]) ORDER BY i.registered_on, i.id`,
       [projectIds],
-    )) as InstallationRow[];
+    );
   }
 }

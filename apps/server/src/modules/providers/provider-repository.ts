@@ -107,18 +107,18 @@ export class ProviderRepository {
     const { sql, params } = criterionToSql(criterion, searchFields.providers);
     const n = params.length;
     const where = `${ASSOCIATED} AND ${sql}`;
-    const [{ total }] = (await this.m.query(`SELECT count(*)::int AS total FROM providers pv WHERE ${where}`, params)) as { total: number }[];
-    const rows = (await this.m.query(
+    const [{ total }] = await this.m.query<{ total: number }[]>(`SELECT count(*)::int AS total FROM providers pv WHERE ${where}`, params);
+    const rows = await this.m.query<RawProvider[]>(
       `SELECT pv.* FROM providers pv WHERE ${where} ORDER BY pv.registered_on, pv.id LIMIT $${n + 1} OFFSET $${n + 2}`,
       [...params, limit, offset],
-    )) as RawProvider[];
+    );
     return [rows.map(fromRaw), total];
   }
 
   /** One row per (project, provider) association, in the order they were made. */
   async associations(offset: number, limit: number): Promise<[AssociationRow[], number]> {
-    const [{ total }] = (await this.m.query('SELECT count(*)::int AS total FROM project_providers')) as { total: number }[];
-    const rows = (await this.m.query(
+    const [{ total }] = await this.m.query<{ total: number }[]>('SELECT count(*)::int AS total FROM project_providers');
+    const rows = await this.m.query<(RawProvider & { association_project_id: string; association_project_acronym: string })[]>(
       `SELECT pv.*, pp.project_id AS association_project_id, pj.acronym AS association_project_acronym
          FROM project_providers pp
          JOIN providers pv ON pv.id = pp.provider_id
@@ -126,21 +126,21 @@ export class ProviderRepository {
         ORDER BY pp.associated_at, pp.project_id, pp.provider_id
         LIMIT $1 OFFSET $2`,
       [limit, offset],
-    )) as (RawProvider & { association_project_id: string; association_project_acronym: string })[];
+    );
     return [rows.map((r) => ({ provider: fromRaw(r), projectId: r.association_project_id, projectAcronym: r.association_project_acronym })), total];
   }
 
   /** The installations of the given associations, in insertion order. */
   async installationsOf(pairs: { projectId: string; providerId: string }[]): Promise<AssociatedInstallationRow[]> {
     if (pairs.length === 0) return [];
-    const rows = (await this.m.query(
+    const rows = await this.m.query<RawInstallation[]>(
       `SELECT i.id, i.project_id, i.provider_id, i.installation, i.infrastructure, i.resource_id, i.unit_of_access, i.external_id
          FROM installations i
          JOIN unnest($1::text[], $2::text[]) AS k(project_id, provider_id)
            ON k.project_id = i.project_id AND k.provider_id = i.provider_id
         ORDER BY i.registered_on, i.id`,
       [pairs.map((p) => p.projectId), pairs.map((p) => p.providerId)],
-    )) as RawInstallation[];
+    );
     return rows.map((r) => ({
       id: r.id,
       projectId: r.project_id,
