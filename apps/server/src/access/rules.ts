@@ -48,27 +48,3 @@ export function assertPreRule(caller: Caller | undefined, rule: PreRule, http: G
   const ok = rule.kind === 'sys' ? caller.policy.sys() : caller.policy.res(rule.roles);
   if (!ok) throw forbidden();
 }
-
-export type HierarchyTarget =
-  | { kind: 'project'; roles: Role[]; projectId: string }
-  | { kind: 'provider'; roles: Role[]; projectId: string; providerId: string }
-  | { kind: 'installation'; roles: Role[]; projectId: string; providerId: string; installationId: string }
-  | { kind: 'provider-representative'; providerId: string };
-
-export function assertHierarchy(caller: Caller, target: HierarchyTarget): void {
-  const p = caller.policy;
-  switch (target.kind) {
-    case 'project':
-      if (!p.prj(target.roles, target.projectId)) throw forbidden();
-      return;
-    case 'provider':
-      if (!p.prv(target.roles, target.projectId, target.providerId)) throw forbidden();
-      return;
-    case 'installation':
-      if (!p.ins(target.roles, target.projectId, target.providerId, target.installationId)) throw forbidden();
-      return;
-    case 'provider-representative':
-      if (!p.prep(target.providerId)) throw forbidden('You have no access to execute this operation.');
-      return;
-  }
-}

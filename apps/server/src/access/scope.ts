@@ -4,7 +4,7 @@ import type { Caller } from '../auth/caller.js';
 import type { Role } from '../auth/entitlements.js';
 import { badRequest, notFound } from '../errors.js';
 import { HierarchyRepository } from './hierarchy-repository.js';
-import { assertHierarchy } from './rules.js';
+import { assertHierarchy } from './hierarchy.js';
 
 export const scopeMessages = {
   noProject: (id: string) => `There is no Project with the following id: ${id}`,

@@ -1,7 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, it, expect } from 'vitest';
-import { authorisePublisher, cachedProviderHosts, fetchProviderHosts, providerHostsFromJson } from './authorise.js';
+import { authorisePublisher } from '../access/index.js';
+import { cachedProviderHosts, fetchProviderHosts, providerHostsFromJson } from './authorise.js';
 
 const PROVIDER_LIST = {
   total_rows: 735,

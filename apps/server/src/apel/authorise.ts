@@ -1,39 +1,3 @@
-import { normaliseDn, signerHost } from './dn.js';
-
-export type PublisherDecision = 'allowed' | 'banned' | 'unauthorised';
-
-export interface AuthoriseOptions {
-  /** `BANNED_FROM_POST`: full DNs, slash or RFC 4514 form. */
-  banned: readonly string[];
-  /** `ALLOWED_TO_POST`: full DNs, slash or RFC 4514 form. */
-  allowed: readonly string[];
-  /** Provider host names; only consulted when neither list decides. */
-  providerHosts: () => Promise<readonly string[]>;
-}
-
-/**
- * Spec §1.1.3, in its order: banned wins, then the allowed list, then an exact match of the signer
- * host against the provider list. 'banned' and 'unauthorised' both mean 403; they are told apart
- * only for logging.
- */
-export async function authorisePublisher(dn: string, opts: AuthoriseOptions): Promise<PublisherDecision> {
-  const subject = normaliseDn(dn);
-  if (subject === '') return 'unauthorised';
-  if (opts.banned.some((d) => normaliseDn(d) === subject)) return 'banned';
-  if (opts.allowed.some((d) => normaliseDn(d) === subject)) return 'allowed';
-
-  const host = signerHost(subject);
-  if (host === '') return 'unauthorised';
-  let hosts: readonly string[];
-  try {
-    hosts = await opts.providerHosts();
-  } catch {
-    // Same rule as a failed fetch (§1.1.4): no provider list, but the DN lists above still work.
-    hosts = [];
-  }
-  return hosts.includes(host) ? 'allowed' : 'unauthorised';
-}
-
 export type FetchLike = (url: string, init?: { signal?: AbortSignal }) => Promise<{
   ok: boolean;
   status: number;

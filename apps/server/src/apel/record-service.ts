@@ -1,7 +1,8 @@
 import type { DataSource } from 'typeorm';
 import { AppError } from '../errors.js';
 import type { ApelArgoBridge } from './argo-bridge.js';
-import { authorisePublisher, cachedProviderHosts, type FetchLike, type PublisherDecision } from './authorise.js';
+import { authorisePublisher, type PublisherDecision } from '../access/index.js';
+import { cachedProviderHosts, type FetchLike } from './authorise.js';
 import type { ApelRecord } from './parser.js';
 import { ApelRecordRepository, dedupeRecords } from './record-repository.js';
 

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TLSSocket } from 'node:tls';
 import type { DataSource } from 'typeorm';
+import { publisherVerdict, summaryReaderVerdict } from '../access/index.js';
 import type { Config } from '../config.js';
 import { isDatabaseUnavailable } from '../db-errors.js';
 import { AppError, DATABASE_UNAVAILABLE_MESSAGE, errorHeaders } from '../errors.js';
@@ -99,13 +100,12 @@ export function apelRoutes(deps: ApelRouteDeps): Record<string, Route> {
   const postRecord: Route = async (req, res) => {
     if (req.method !== 'POST') return methodNotAllowed(req, res, 'POST');
     try {
-      const dn = callerDn(req, deps.trustedDn);
-      if (!dn) return sendEmpty(req, res, 401);
-      const decision = await deps.records.authorise(dn);
-      if (decision !== 'allowed') {
-        deps.log(`APEL: POST refused (${decision}) for ${dn}`);
-        return sendEmpty(req, res, 403);
+      const verdict = await publisherVerdict(callerDn(req, deps.trustedDn), (d) => deps.records.authorise(d));
+      if (!verdict.allowed) {
+        if (verdict.refusal) deps.log(`APEL: ${verdict.refusal}`);
+        return sendEmpty(req, res, verdict.status);
       }
+      const dn = verdict.dn;
       const empaId = headerValue(req, 'empa-id') || 'noid';
 
       let text: string;
@@ -142,8 +142,8 @@ export function apelRoutes(deps: ApelRouteDeps): Record<string, Route> {
     if (req.method !== 'GET') return methodNotAllowed(req, res, 'GET');
     try {
       const sub = await deps.tokens.check(headerValue(req, 'authorization'));
-      if (sub === undefined) return sendEmpty(req, res, 401);
-      if (!deps.allowedForGet.includes(sub)) return sendEmpty(req, res, 403);
+      const verdict = summaryReaderVerdict(sub, deps.allowedForGet);
+      if (!verdict.allowed) return sendEmpty(req, res, verdict.status);
       let body;
       try {
         body = await deps.summaries.summaries(url.searchParams);

@@ -5,7 +5,7 @@ import { ZodError } from 'zod';
 import { messages, type ProcedureContract } from '@acc/contracts';
 import { isDatabaseUnavailable } from '../db-errors.js';
 import { AppError, DATABASE_UNAVAILABLE_MESSAGE, errorHeaders } from '../errors.js';
-import type { PreRule } from '../access/rules.js';
+import type { PreRule } from '../access/index.js';
 import type { Context } from './context.js';
 
 export interface Envelope {

@@ -1,6 +1,6 @@
 import { describe, expectTypeOf, it } from 'vitest';
 import { installationProcedures, unitTypeProcedures } from '@acc/contracts';
-import { Access } from '../access/rules.js';
+import { Access } from '../access/index.js';
 import type { Caller } from '../auth/caller.js';
 import { procedureFor } from './procedure.js';
 

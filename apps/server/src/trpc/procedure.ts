@@ -1,6 +1,6 @@
 import { acceptsNoInput, isQuery, messages, REST_BASE, type ProcedureContract } from '@acc/contracts';
 import type { z } from 'zod';
-import { assertPreRule, type CallerUnder, type PreRule } from '../access/rules.js';
+import { assertPreRule, type CallerUnder, type PreRule } from '../access/index.js';
 import { AppError, badRequest } from '../errors.js';
 import { consumesAsJson } from '../http/body.js';
 import { t } from './init.js';

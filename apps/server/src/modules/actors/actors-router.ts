@@ -1,5 +1,5 @@
 import { actorProcedures as actors, entitlementMessages, entitlementProcedures as entitlements } from '@acc/contracts';
-import { Access } from '../../access/rules.js';
+import { Access } from '../../access/index.js';
 import { toPage } from '../../paging.js';
 import { procedureFor } from '../../trpc/procedure.js';
 import { router } from '../../trpc/init.js';

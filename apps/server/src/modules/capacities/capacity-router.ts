@@ -1,5 +1,5 @@
 import { capacityMessages, capacityProcedures as p } from '@acc/contracts';
-import { Access } from '../../access/rules.js';
+import { Access } from '../../access/index.js';
 import { toPage } from '../../paging.js';
 import { router } from '../../trpc/init.js';
 import { procedureFor } from '../../trpc/procedure.js';

@@ -1,7 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { capacityMessages as msg, metricMessages, type CapacityCreate, type CapacityRef, type CapacityUpdate, type InstallationCapacity, type PageQuery } from '@acc/contracts';
 import { newObjectId } from '@acc/db';
-import { Scope } from '../../access/scope.js';
+import { Scope } from '../../access/index.js';
 import type { Caller } from '../../auth/caller.js';
 import { isUniqueViolation } from '../../db-errors.js';
 import { conflict, notFound } from '../../errors.js';

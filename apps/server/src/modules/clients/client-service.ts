@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
 import type { ClientProject, PageQuery } from '@acc/contracts';
+import { clientProjectsAccess } from '../../access/index.js';
 import type { Caller } from '../../auth/caller.js';
 import { offsetOf } from '../../paging.js';
 import { ProjectRepository } from '../projects/project-repository.js';
@@ -14,20 +15,13 @@ export class ClientService {
     return new ClientRepository(this.db.manager).registerActor({ oidcId: caller.id, issuer: caller.issuer, name: caller.name, email: caller.email });
   }
 
-  /**
-   * `GET /clients/me` (§4.1): every project for a bypass caller; otherwise the existing projects its
-   * grants name, in registration order, paged in SQL.
-   */
+  /** `GET /clients/me` (§4.1): the existing projects access lets the caller see, in registration order, paged in SQL. */
   async me(caller: Caller, q: PageQuery): Promise<{ content: ClientProject[]; total: number }> {
     const repo = new ProjectRepository(this.db.manager);
-    const bypass = caller.policy.bypass;
-    const grants = bypass ? [] : caller.policy.grants();
-    const where = bypass
-      ? { sql: 'TRUE', params: [] }
-      : { sql: 'pj.id = ANY($1::text[])', params: [[...new Set(grants.map((g) => g.projectId))]] };
-    const [rows, total] = await repo.page(where, offsetOf(q), q.size);
+    const access = clientProjectsAccess(caller);
+    const [rows, total] = await repo.page(access.where, offsetOf(q), q.size);
     const trees = await loadTrees(repo, rows);
-    const content = trees.map((t) => toClientProject(t, bypass ? 'project' : grants.filter((g) => g.projectId === t.project.id)));
+    const content = trees.map((t) => toClientProject(t, access.grantsOn(t.project.id)));
     return { content, total };
   }
 }

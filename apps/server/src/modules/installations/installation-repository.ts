@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { InstallationEntity, type CapacityRow, type InstallationRow, type MetricDefinitionRow } from '@acc/db';
-import type { SqlFragment } from '../../access/visibility.js';
+import type { SqlFragment } from '../../access/index.js';
 
 /** Installation columns under alias `i`, named as InstallationRow names them. */
 export const INSTALLATION_COLUMNS = `i.id, i.project_id AS "projectId", i.provider_id AS "providerId", i.installation,

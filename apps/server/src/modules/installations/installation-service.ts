@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
 import { installationMessages as msg, type Installation, type InstallationChanges, type InstallationCreate, type PageQuery } from '@acc/contracts';
 import { newObjectId, type InstallationRow } from '@acc/db';
-import { Scope } from '../../access/scope.js';
+import { Scope, type SqlFragment, visibleInstallationsSql } from '../../access/index.js';
 import type { Caller } from '../../auth/caller.js';
 import type { Role } from '../../auth/entitlements.js';
 import { isForeignKeyViolation, isUniqueViolation } from '../../db-errors.js';
@@ -11,7 +11,6 @@ import { offsetOf } from '../../paging.js';
 import { criterionToSql, searchFields, type Criterion } from '../../search/index.js';
 import { InstallationRepository, type InstallationPatch } from './installation-repository.js';
 import { toInstallationsWire, toInstallationWire, loadDetails } from './installation-wire.js';
-import { visibleInstallationsSql, type SqlFragment } from '../../access/visibility.js';
 
 const READERS: Role[] = ['admin', 'viewer'];
 const WRITERS: Role[] = ['admin'];

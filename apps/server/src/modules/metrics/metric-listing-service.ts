@@ -1,7 +1,6 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { metricMessages as msg, type MetricProjection, type MetricWindow, type PageQuery } from '@acc/contracts';
-import { Scope } from '../../access/scope.js';
-import { assertHierarchy } from '../../access/rules.js';
+import { assertHierarchy, Scope, visibleMetricsSql } from '../../access/index.js';
 import type { Caller } from '../../auth/caller.js';
 import type { Role } from '../../auth/entitlements.js';
 import { notFound } from '../../errors.js';
@@ -11,7 +10,6 @@ import { dayStart, nextDayStart } from './instants.js';
 import { conditionsToSql, MetricRepository, type Condition, type SqlFilter } from './metric-repository.js';
 import { toProjection } from './metric-wire.js';
 import { providerOfProject } from './project-provider.js';
-import { visibleMetricsSql } from '../../access/visibility.js';
 
 /** The scope of a listing (§4.7 table), resolved and authorised before anything is read. */
 export type ListingScope =

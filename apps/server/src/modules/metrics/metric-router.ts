@@ -1,5 +1,5 @@
 import { messages, metricMessages, metricProcedures as p, type MetricWindow, type PageQuery } from '@acc/contracts';
-import { Access } from '../../access/rules.js';
+import { Access } from '../../access/index.js';
 import { badRequest } from '../../errors.js';
 import { toPage } from '../../paging.js';
 import { searchMessages } from '../../search/index.js';

@@ -1,8 +1,7 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { MAX_BULK_METRICS, metricMessages as msg, REST_BASE, type MetricBulkResponse, type MetricPushResponse, type MetricRequest } from '@acc/contracts';
 import { newObjectId, type InstallationRow } from '@acc/db';
-import { assertHierarchy } from '../../access/rules.js';
-import { Scope, scopeMessages } from '../../access/scope.js';
+import { assertHierarchy, Scope, scopeMessages } from '../../access/index.js';
 import type { Caller } from '../../auth/caller.js';
 import { AppError, badRequest, notFound } from '../../errors.js';
 import { storeOnce, type IdempotencyScope } from './idempotency.js';

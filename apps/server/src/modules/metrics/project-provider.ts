@@ -1,5 +1,4 @@
-import type { Scope } from '../../access/scope.js';
-import { scopeMessages } from '../../access/scope.js';
+import { type Scope, scopeMessages } from '../../access/index.js';
 import { notFound } from '../../errors.js';
 
 /**

@@ -1,7 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import { ProjectEntity, type InstallationRow, type ProjectRow, type ProviderRow } from '@acc/db';
 import { INSTALLATION_COLUMNS } from '../installations/installation-repository.js';
-import type { SqlFragment } from '../../access/visibility.js';
+import type { SqlFragment } from '../../access/index.js';
 
 /** Project columns under alias `pj` (the alias the §6 search fields use), named as ProjectRow names them. */
 const PROJECT_COLUMNS = `pj.id, pj.acronym, pj.title, pj.start_date AS "startDate", pj.end_date AS "endDate",

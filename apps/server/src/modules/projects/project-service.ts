@@ -1,8 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { endsBeforeStart, projectMessages as msg, type PageQuery, type ProjectCreate, type ProjectProjection } from '@acc/contracts';
 import type { ProjectRow } from '@acc/db';
-import { assertHierarchy } from '../../access/rules.js';
-import { Scope } from '../../access/scope.js';
+import { assertHierarchy, Scope, type SqlFragment, visibleProjectsSql, visibleTreeView } from '../../access/index.js';
 import type { Caller } from '../../auth/caller.js';
 import type { Role } from '../../auth/entitlements.js';
 import { isUniqueViolation } from '../../db-errors.js';
@@ -11,7 +10,6 @@ import { offsetOf } from '../../paging.js';
 import { criterionToSql, searchFields, type Criterion } from '../../search/index.js';
 import { InstallationRepository } from '../installations/installation-repository.js';
 import type { InstallationPage, InstallationService } from '../installations/installation-service.js';
-import { visibleProjectsSql, visibleTreeView, type SqlFragment } from '../../access/visibility.js';
 import { requestLogger, silentLogger, type Logger } from '../../telemetry/index.js';
 import { hasResults, logLookupFailure, OpenAireError, type OpenAireClient } from './openaire-client.js';
 import { ProjectRepository, type ProjectPatch } from './project-repository.js';

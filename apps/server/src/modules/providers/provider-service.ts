@@ -6,7 +6,7 @@ import { isForeignKeyViolation, isUniqueViolation } from '../../db-errors.js';
 import { badRequest, conflict, forbidden, notFound } from '../../errors.js';
 import { offsetOf } from '../../paging.js';
 import type { Criterion } from '../../search/index.js';
-import { scopeMessages } from '../../access/scope.js';
+import { scopeMessages } from '../../access/index.js';
 import { ProviderRepository, type AssociatedInstallationRow, type AssociationRow, type ProviderPatch } from './provider-repository.js';
 
 export interface NewProvider {

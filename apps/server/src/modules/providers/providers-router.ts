@@ -1,5 +1,5 @@
 import { providerMessages, providerProcedures as p } from '@acc/contracts';
-import { Access } from '../../access/rules.js';
+import { Access } from '../../access/index.js';
 import { toPage } from '../../paging.js';
 import { searchFields } from '../../search/index.js';
 import { procedureFor } from '../../trpc/procedure.js';

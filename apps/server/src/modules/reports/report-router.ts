@@ -1,5 +1,5 @@
 import { reportProcedures as p } from '@acc/contracts';
-import { Access } from '../../access/rules.js';
+import { Access } from '../../access/index.js';
 import { router } from '../../trpc/init.js';
 import { procedureFor } from '../../trpc/procedure.js';
 

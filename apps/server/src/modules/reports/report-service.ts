@@ -1,8 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { reportMessages, type GenericProviderReport, type InstallationReport, type ProjectReport, type ProviderReport } from '@acc/contracts';
 import type { InstallationRow, ProviderRow } from '@acc/db';
-import { assertHierarchy } from '../../access/rules.js';
-import { Scope } from '../../access/scope.js';
+import { assertHierarchy, Scope } from '../../access/index.js';
 import type { Caller } from '../../auth/caller.js';
 import type { Role } from '../../auth/entitlements.js';
 import { AppError, notFound } from '../../errors.js';

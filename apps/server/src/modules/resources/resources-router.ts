@@ -1,6 +1,6 @@
 import { resourceMessages, resourceProcedures as p } from '@acc/contracts';
 import type { ResourceRow } from '@acc/db';
-import { Access } from '../../access/rules.js';
+import { Access } from '../../access/index.js';
 import { toPage } from '../../paging.js';
 import { procedureFor } from '../../trpc/procedure.js';
 import { router } from '../../trpc/init.js';

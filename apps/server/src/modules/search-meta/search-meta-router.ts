@@ -1,5 +1,5 @@
 import { OPERAND_LIST, OPERATOR_LIST, searchMetaProcedures } from '@acc/contracts';
-import { Access } from '../../access/rules.js';
+import { Access } from '../../access/index.js';
 import { procedureFor } from '../../trpc/procedure.js';
 import { router } from '../../trpc/init.js';
 

@@ -1,6 +1,6 @@
 import { messages, metricTypeProcedures as metricTypes, type PageQuery, unitTypeProcedures as unitTypes } from '@acc/contracts';
 import type { TypeCatalogueRow } from '@acc/db';
-import { Access } from '../../access/rules.js';
+import { Access } from '../../access/index.js';
 import { toPage } from '../../paging.js';
 import type { AppServices } from '../../services.js';
 import type { AuthenticatedContext, Context } from '../../trpc/context.js';
