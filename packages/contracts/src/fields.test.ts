@@ -1,6 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, expectTypeOf, it } from 'vitest';
 import { z } from 'zod';
-import { boundedString, MAX_ABS_VALUE, MAX_LENGTH, optionalText, pathId, requiredText, textProblem, valueProblem } from './fields.js';
+import { boundedString, MAX_ABS_VALUE, MAX_LENGTH, type optionalNumber, optionalText, pathId, type queryInteger, requiredText, textProblem, valueProblem } from './fields.js';
+import type { CapacityUpdate } from './entities/capacity.js';
 import { CapacityCreate } from './entities/capacity.js';
 import { InstallationMetricsQuery } from './entities/metric.js';
 import { ProjectRegistration } from './entities/project.js';
@@ -80,5 +81,26 @@ describe('field builders', () => {
     expect(ProjectRegistration.parse({ projects: ids(100) }).projects).toHaveLength(100);
     expect(firstMessage(ProjectRegistration, { projects: ids(101) })).toBe('projects should have at most 100 entries.');
     expect(firstMessage(ProjectRegistration, { projects: ['ok', 'p'.repeat(256)] })).toBe('projects must be at most 255 characters.');
+  });
+});
+
+// Compile-time: the builders declare their wire types without casts (typecheck fails on a mismatch).
+describe('field builder types', () => {
+  it('infer the wire input and the parsed output', () => {
+    expectTypeOf<z.input<ReturnType<typeof requiredText>>>().toEqualTypeOf<string | number>();
+    expectTypeOf<z.output<ReturnType<typeof requiredText>>>().toEqualTypeOf<string>();
+    expectTypeOf<z.input<ReturnType<typeof optionalText>>>().toEqualTypeOf<string | number | null | undefined>();
+    expectTypeOf<z.output<ReturnType<typeof optionalText>>>().toEqualTypeOf<string | undefined>();
+    expectTypeOf<z.output<ReturnType<typeof optionalNumber>>>().toEqualTypeOf<number | undefined>();
+    expectTypeOf<z.output<ReturnType<typeof queryInteger>>>().toEqualTypeOf<number>();
+    expectTypeOf<z.input<typeof CapacityCreate>>().toEqualTypeOf<{
+      installation_id: string;
+      value: string | number;
+      metric_definition_id: string | number;
+      registered_on?: string | undefined;
+    }>();
+    expectTypeOf<z.output<typeof CapacityUpdate>['value']>().toEqualTypeOf<string | undefined>();
+    expectTypeOf<z.input<typeof ProjectRegistration>>().toEqualTypeOf<{ projects: (string | number)[] }>();
+    expectTypeOf<z.output<typeof ProjectRegistration>['projects']>().toEqualTypeOf<string[]>();
   });
 });

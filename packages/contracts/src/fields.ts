@@ -9,7 +9,18 @@ import { z } from 'zod';
  * admits undefined, and "absent" must reach our own message (or default).
  */
 
-const isBlank = (v: unknown) => v === undefined || v === null || (typeof v === 'string' && v.trim() === '');
+/** Missing, null or only whitespace: what "may not be empty" refuses. */
+export const isBlank = (v: unknown) => v === undefined || v === null || (typeof v === 'string' && v.trim() === '');
+
+/**
+ * The start of a field builder: like `z.unknown()` every value passes through to the builder's own checks
+ * and messages, but the schema's input type is `In`, the wire type the API documents, so clients infer it
+ * instead of `unknown`. Builders annotate their callbacks' value as `unknown`: the checks must handle
+ * whatever a caller actually sends.
+ */
+// The placeholder JSON schema only satisfies zod-openapi's check that every schema documents itself;
+// each builder's own `override` (which always sets `type`) replaces it in the document.
+export const wireValue = <In>() => z.custom<In>().meta({ override: { type: 'string' } });
 
 export const emptyMessage = (field: string) => `${field} may not be empty.`;
 
@@ -90,36 +101,30 @@ const checkText = (field: string, max: number, v: unknown, ctx: z.RefinementCtx)
 
 /** Required text: "<field> may not be empty." when missing, null or blank; at most `max` characters. */
 export const requiredText = (field: string, max: number = MAX_LENGTH.name) =>
-  z
-    .unknown()
-    .optional()
-    .superRefine((v, ctx) => {
+  // No `.optional()`: an absent key still runs the check (its own message), and the key stays required in the input type.
+  wireValue<string | number>()
+    .superRefine((v: unknown, ctx) => {
       if (isBlank(v)) ctx.addIssue({ code: 'custom', message: emptyMessage(field), input: v });
       else checkText(field, max, v, ctx);
     })
     .pipe(textLike)
-    .meta({ override: { type: 'string', minLength: 1, maxLength: max } }) as unknown as z.ZodType<string, string | number>;
+    .meta({ override: { type: 'string', minLength: 1, maxLength: max } });
 
 /** Optional text: blank or null become `undefined`, which PATCH treats as "leave unchanged". */
 export const optionalText = (field: string, max: number = MAX_LENGTH.name) =>
-  z
-    .unknown()
+  wireValue<string | number | null>()
     .optional()
-    .superRefine((v, ctx) => {
+    .superRefine((v: unknown, ctx) => {
       if (!isBlank(v)) checkText(field, max, v, ctx);
     })
     .transform((v) => (isBlank(v) ? undefined : String(v)))
-    .meta({ override: { type: ['string', 'null'], maxLength: max } }) as unknown as z.ZodType<
-    string | undefined,
-    string | number | null | undefined
-  >;
+    .meta({ override: { type: ['string', 'null'], maxLength: max } });
 
 /** A JSON number, or a string holding one; `undefined` when absent or null. */
 export const optionalNumber = (field: string) =>
-  z
-    .unknown()
+  wireValue<number | string | null>()
     .optional()
-    .transform((v, ctx) => {
+    .transform((v: unknown, ctx) => {
       if (v === undefined || v === null || v === '') return undefined;
       const n = typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : Number.NaN;
       if (!Number.isFinite(n)) {
@@ -128,7 +133,7 @@ export const optionalNumber = (field: string) =>
       }
       return n;
     })
-    .meta({ override: { type: ['number', 'null'] } }) as unknown as z.ZodType<number | undefined, number | string | null | undefined>;
+    .meta({ override: { type: ['number', 'null'] } });
 
 /**
  * Path parameters are always strings on the wire; ids of unknown shape give 404 later. Only what no id
@@ -138,10 +143,9 @@ export const pathId = boundedString(MAX_LENGTH.id).min(1);
 
 /** A query-string integer (page/size): only digit strings or integral numbers pass. */
 export const queryInteger = (message: string, min: number, max: number, fallback: number) =>
-  z
-    .unknown()
+  wireValue<string | number>()
     .optional()
-    .transform((v, ctx) => {
+    .transform((v: unknown, ctx) => {
       if (v === undefined || v === '') return fallback;
       const text = typeof v === 'number' ? String(v) : typeof v === 'string' ? v.trim() : '';
       const n = /^[+-]?\d+$/.test(text) ? Number(text) : Number.NaN;
@@ -151,7 +155,4 @@ export const queryInteger = (message: string, min: number, max: number, fallback
       }
       return n;
     })
-    .meta({ override: { type: 'integer', minimum: min, maximum: max, default: fallback } }) as unknown as z.ZodType<
-    number,
-    string | number | undefined
-  >;
+    .meta({ override: { type: 'integer', minimum: min, maximum: max, default: fallback } });

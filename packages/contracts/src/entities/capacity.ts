@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { boundMessages, MAX_LENGTH, pathId, requiredText, textProblem, valueProblem } from '../fields.js';
+import { boundMessages, isBlank, MAX_LENGTH, pathId, requiredText, textProblem, valueProblem, wireValue } from '../fields.js';
 import { isCalendarDate } from './metric.js';
 
 /** §4.8 messages, character for character. */
@@ -41,7 +41,6 @@ export function parseRegisteredOn(v: string): Date | undefined {
   return Number.isNaN(d.getTime()) ? undefined : d;
 }
 
-const isBlank = (v: unknown) => v === undefined || v === null || (typeof v === 'string' && v.trim() === '');
 
 /**
  * Bounds of a capacity's text: PostgreSQL's numeric refuses more than 16383 digits after the point
@@ -57,44 +56,50 @@ const scaleOf = (text: string) => {
   return (mantissa.split('.')[1] ?? '').length - Number(exponent);
 };
 
-/** A decimal kept as text, so the capacity is stored exactly as sent (numeric column). */
-const decimal = (required: boolean) => {
-  const schema = z
-    .unknown()
-    .transform((v, ctx) => {
-      if (isBlank(v)) {
-        if (required) ctx.addIssue({ code: 'custom', message: capacityMessages.valueEmpty, input: v });
-        return required ? z.NEVER : undefined;
-      }
-      const text = typeof v === 'number' ? String(v) : typeof v === 'string' ? v.trim() : '';
-      const tooLong = textProblem('value', text, MAX_DECIMAL_CHARS);
-      if (tooLong) {
-        ctx.addIssue({ code: 'custom', message: tooLong, input: v });
-        return z.NEVER;
-      }
-      if (!Number.isFinite(Number(text)) || !DECIMAL.test(text)) {
-        ctx.addIssue({ code: 'custom', message: capacityMessages.valueNotNumber, input: v });
-        return z.NEVER;
-      }
-      // A capacity is an amount available; a negative one would make every usage percentage meaningless.
-      if (Number(text) < 0) {
-        ctx.addIssue({ code: 'custom', message: capacityMessages.valueNegative, input: v });
-        return z.NEVER;
-      }
-      const problem = valueProblem(Number(text)) ?? (scaleOf(text) > MAX_SCALE ? capacityMessages.valueScale : undefined);
-      if (problem) {
-        ctx.addIssue({ code: 'custom', message: problem, input: v });
-        return z.NEVER;
-      }
-      return text;
-    });
-  // Absent optional keys must skip the transform: zod refuses an absent key whose output is undefined.
-  return (required ? schema : schema.optional()).meta({ override: { type: 'number' } });
-};
+/** The checks of a non-blank decimal value; its text as stored, or z.NEVER with the issue raised. */
+function decimalText(v: unknown, ctx: z.RefinementCtx): string {
+  const text = typeof v === 'number' ? String(v) : typeof v === 'string' ? v.trim() : '';
+  const tooLong = textProblem('value', text, MAX_DECIMAL_CHARS);
+  if (tooLong) {
+    ctx.addIssue({ code: 'custom', message: tooLong, input: v });
+    return z.NEVER;
+  }
+  if (!Number.isFinite(Number(text)) || !DECIMAL.test(text)) {
+    ctx.addIssue({ code: 'custom', message: capacityMessages.valueNotNumber, input: v });
+    return z.NEVER;
+  }
+  // A capacity is an amount available; a negative one would make every usage percentage meaningless.
+  if (Number(text) < 0) {
+    ctx.addIssue({ code: 'custom', message: capacityMessages.valueNegative, input: v });
+    return z.NEVER;
+  }
+  const problem = valueProblem(Number(text)) ?? (scaleOf(text) > MAX_SCALE ? capacityMessages.valueScale : undefined);
+  if (problem) {
+    ctx.addIssue({ code: 'custom', message: problem, input: v });
+    return z.NEVER;
+  }
+  return text;
+}
 
-const registeredOn = z
-  .unknown()
-  .transform((v, ctx) => {
+const decimalMeta = { override: { type: 'number' as const } };
+
+/** A decimal kept as text, so the capacity is stored exactly as sent (numeric column). */
+const requiredDecimal = wireValue<number | string>()
+  .transform((v: unknown, ctx) => {
+    if (!isBlank(v)) return decimalText(v, ctx);
+    ctx.addIssue({ code: 'custom', message: capacityMessages.valueEmpty, input: v });
+    return z.NEVER;
+  })
+  .meta(decimalMeta);
+
+const optionalDecimal = wireValue<number | string | null>()
+  .transform((v: unknown, ctx) => (isBlank(v) ? undefined : decimalText(v, ctx)))
+  // Absent optional keys must skip the transform: zod refuses an absent key whose output is undefined.
+  .optional()
+  .meta(decimalMeta);
+
+const registeredOn = wireValue<string>()
+  .transform((v: unknown, ctx) => {
     if (isBlank(v)) return undefined;
     const d = typeof v === 'string' ? parseRegisteredOn(v.trim()) : undefined;
     if (!d) {
@@ -106,11 +111,11 @@ const registeredOn = z
   .optional()
   .meta({
     override: { type: 'string', description: '`yyyy-MM-dd` (00:00Z) or an ISO-8601 timestamp with zone; defaults to now', example: '2025-12-15T10:00:00Z' },
-  }) as unknown as z.ZodType<Date | undefined, string | undefined>;
+  });
 
 export const CapacityCreate = z.object({
   installation_id: pathId,
-  value: decimal(true) as unknown as z.ZodType<string, number | string>,
+  value: requiredDecimal,
   metric_definition_id: requiredText('metric_definition_id', MAX_LENGTH.id),
   registered_on: registeredOn,
 });
@@ -119,7 +124,7 @@ export type CapacityCreate = z.infer<typeof CapacityCreate>;
 export const CapacityUpdate = z.object({
   installation_id: pathId,
   capacity_id: pathId,
-  value: decimal(false) as unknown as z.ZodType<string | undefined, number | string | null | undefined>,
+  value: optionalDecimal,
   registered_on: registeredOn,
 });
 export type CapacityUpdate = z.infer<typeof CapacityUpdate>;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { boundedString, boundMessages, MAX_LENGTH, pathId, requiredText, textProblem } from '../fields.js';
+import { boundedString, boundMessages, MAX_LENGTH, pathId, requiredText, textProblem, wireValue } from '../fields.js';
 import { pageParams } from '../page.js';
 
 /** §4.7 and §7 messages, character for character. */
@@ -141,9 +141,8 @@ export const MetricProjection = z
 export type MetricProjection = z.infer<typeof MetricProjection>;
 
 /** A `yyyy-MM-dd` listing filter; blank counts as absent. */
-const listDate = z
-  .unknown()
-  .transform((v, ctx) => {
+const listDate = wireValue<string>()
+  .transform((v: unknown, ctx) => {
     if (v === undefined || v === null || v === '') return undefined;
     if (typeof v !== 'string' || !isCalendarDate(v)) {
       ctx.addIssue({ code: 'custom', message: metricMessages.listDateFormat, input: v });
@@ -152,12 +151,11 @@ const listDate = z
     return v;
   })
   .optional()
-  .meta({ override: { type: 'string', format: 'date' } }) as unknown as z.ZodType<string | undefined, string | undefined>;
+  .meta({ override: { type: 'string', format: 'date' } });
 
 /** The `metric-definition-id` filter: an id, so bounded like one. */
-const optionalId = z
-  .unknown()
-  .transform((v, ctx) => {
+const optionalId = wireValue<string>()
+  .transform((v: unknown, ctx) => {
     if (v === undefined || v === null || v === '') return undefined;
     // eslint-disable-next-line @typescript-eslint/no-base-to-string -- a repeated query parameter is echoed as String joins it
     const id = String(v);
@@ -169,7 +167,7 @@ const optionalId = z
     return id;
   })
   .optional()
-  .meta({ override: { type: 'string', maxLength: MAX_LENGTH.id } }) as unknown as z.ZodType<string | undefined, string | undefined>;
+  .meta({ override: { type: 'string', maxLength: MAX_LENGTH.id } });
 
 const windowFilter = { start: listDate, end: listDate };
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { MAX_LENGTH, optionalText, pathId, requiredText, textProblem } from '../fields.js';
+import { MAX_LENGTH, optionalText, pathId, requiredText, textProblem, wireValue } from '../fields.js';
 import { isCalendarDate } from './metric.js';
 import { AssociatedInstallation } from './provider.js';
 
@@ -37,12 +37,12 @@ const dateMeta = { override: { type: 'string' as const, format: 'date', example:
 const requiredDate = (field: string) =>
   requiredText(field)
     .pipe(z.string().refine(isCalendarDate, { message: projectMessages.dateFormat }))
-    .meta(dateMeta) as unknown as z.ZodType<string, string>;
+    .meta(dateMeta);
 
 const optionalDate = (field: string) =>
   optionalText(field)
     .pipe(z.string().optional().refine((v) => v === undefined || isCalendarDate(v), { message: projectMessages.dateFormat }))
-    .meta(dateMeta) as unknown as z.ZodType<string | undefined, string | null | undefined>;
+    .meta(dateMeta);
 
 /** `yyyy-MM-dd` texts order as their dates; a bound that is not a calendar date (legacy `""`) orders nothing. */
 export const endsBeforeStart = (start: string | undefined, end: string | undefined): boolean =>
@@ -87,10 +87,9 @@ export const MAX_REGISTRATIONS = 100;
 
 /** `{"projects": ["777536", …]}`; ids sent as numbers are read as their text. */
 export const ProjectRegistration = z.object({
-  projects: z
-    .unknown()
-    .optional()
-    .transform((v, ctx) => {
+  // No `.optional()`: an absent key reaches the transform (its own message) and stays required in the input type.
+  projects: wireValue<(string | number)[]>()
+    .transform((v: unknown, ctx) => {
       if (!Array.isArray(v) || v.length === 0) {
         ctx.addIssue({ code: 'custom', message: projectMessages.registrationEmpty, input: v });
         return z.NEVER;
@@ -111,7 +110,7 @@ export const ProjectRegistration = z.object({
       }
       return ids;
     })
-    .meta({ override: { type: 'array', items: { type: 'string', maxLength: MAX_LENGTH.id }, minItems: 1, maxItems: MAX_REGISTRATIONS } }) as unknown as z.ZodType<string[], unknown[]>,
+    .meta({ override: { type: 'array', items: { type: 'string', maxLength: MAX_LENGTH.id }, minItems: 1, maxItems: MAX_REGISTRATIONS } }),
 });
 
 export const ProjectRegistrationResult = z

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { projectHeaderFields } from './project.js';
-import { MAX_LENGTH, pathId, requiredText } from '../fields.js';
+import { MAX_LENGTH, pathId, requiredText, wireValue } from '../fields.js';
 import { isCalendarDate } from './metric.js';
 
 /** §5 messages, character for character. */
@@ -12,9 +12,8 @@ export const reportMessages = {
 } as const;
 
 const reportDate = (field: 'start' | 'end') =>
-  z
-    .unknown()
-    .transform((v, ctx) => {
+  wireValue<string>()
+    .transform((v: unknown, ctx) => {
       if (v === undefined || v === null || (typeof v === 'string' && v.trim() === '')) {
         ctx.addIssue({ code: 'custom', message: reportMessages.empty(field), input: v });
         return z.NEVER;
@@ -25,7 +24,7 @@ const reportDate = (field: 'start' | 'end') =>
       }
       return v;
     })
-    .meta({ override: { type: 'string', format: 'date', example: '2024-01-01' } }) as unknown as z.ZodType<string, string>;
+    .meta({ override: { type: 'string', format: 'date', example: '2024-01-01' } });
 
 const window = { start: reportDate('start'), end: reportDate('end') };
 

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { wireValue } from '../fields.js';
+import { isCalendarDate } from '../entities/metric.js';
 import { defineProcedures } from './define.js';
 
 export const adminCountMessages = {
@@ -7,18 +9,15 @@ export const adminCountMessages = {
 };
 
 /** A real calendar date `yyyy-MM-dd` (2024-02-30 is refused); a missing value fails the same way (§4.12). */
-const calendarDate = z
-  .unknown()
-  .transform((v, ctx) => {
-    const m = typeof v === 'string' ? /^(\d{4})-(\d{2})-(\d{2})$/.exec(v) : null;
-    const d = m ? new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]))) : undefined;
-    if (!m || !d || d.getUTCFullYear() !== Number(m[1]) || d.getUTCMonth() !== Number(m[2]) - 1 || d.getUTCDate() !== Number(m[3])) {
+const calendarDate = wireValue<string | undefined>()
+  .transform((v: unknown, ctx) => {
+    if (typeof v !== 'string' || !isCalendarDate(v)) {
       ctx.addIssue({ code: 'custom', message: adminCountMessages.invalidDate, input: v });
       return z.NEVER;
     }
-    return v as string;
+    return v;
   })
-  .meta({ override: { type: 'string', format: 'date' } }) as unknown as z.ZodType<string, string | undefined>;
+  .meta({ override: { type: 'string', format: 'date' } });
 
 export const AdminCountsQuery = z.object({ startDate: calendarDate, endDate: calendarDate });
 export type AdminCountsQuery = z.infer<typeof AdminCountsQuery>;

@@ -1,4 +1,4 @@
-import { MAX_LENGTH, metricMessages as msg, textProblem, valueProblem, type MetricRequest } from '@acc/contracts';
+import { isBlank, MAX_LENGTH, metricMessages as msg, textProblem, valueProblem, type MetricRequest } from '@acc/contracts';
 import { parseZulu } from './instants.js';
 
 /** A push request that passed every rule, ready to store. */
@@ -18,7 +18,6 @@ export interface Violation {
 
 export type Checked = { ok: true; metric: ValidMetric } | { ok: false; violation: Violation };
 
-const isBlank = (v: unknown) => v === undefined || v === null || (typeof v === 'string' && v.trim() === '');
 const bad = (message: string, status: 400 | 404 = 400): Checked => ({ ok: false, violation: { status, message } });
 const echo = (v: unknown) => (typeof v === 'string' ? v : (JSON.stringify(v) ?? String(v)));
 
