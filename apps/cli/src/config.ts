@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { AccountingClient } from '@acc/client';
+import { AccountingClient, PAGE_SIZE } from '@acc/client';
 import { CliError, UsageError } from './io.js';
 
 /** The global flags every command accepts (§4). */
@@ -84,7 +84,8 @@ export function resolveToken(opts: Pick<GlobalOptions, 'token' | 'f'>, env = pro
 
 /** `pageSize: false` leaves paging to the caller (search passes its own, up to 1000). */
 export function createClient(opts: GlobalOptions, { pageSize = true } = {}): AccountingClient {
-  if (pageSize && opts.pageSize !== undefined && opts.pageSize > 100) throw new UsageError("option '--page-size <n>' argument must be between 1 and 100 for this command.");
+  if (pageSize && opts.pageSize !== undefined && opts.pageSize > PAGE_SIZE.max)
+    throw new UsageError(`option '--page-size <n>' argument must be between 1 and ${PAGE_SIZE.max} for this command.`);
   return new AccountingClient({
     endpoint: resolveEndpoint(opts),
     token: resolveToken(opts),

@@ -36,4 +36,4 @@ export type { Item } from './items.js';
 export { retryAfterMs, type FetchLike } from './transport.js';
 export { searchContracts } from './wire.js';
 export type * from './wire.js';
-export { contracts, type ContractInput, type ContractName, type ContractOutput } from '@acc/contracts';
+export { contracts, PAGE_SIZE, type ContractInput, type ContractName, type ContractOutput } from '@acc/contracts';

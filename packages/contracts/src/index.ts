@@ -1,4 +1,5 @@
 export * from './fields.js';
+export * from './limits.js';
 export * from './messages.js';
 export * from './errors.js';
 export * from './page.js';

@@ -1,3 +1,5 @@
+import { PAGE_SIZE } from './limits.js';
+
 /**
  * Every user-facing message of the spec in one catalogue. Clients parse these strings, so they are
  * contracts: change them only together with the spec.
@@ -8,8 +10,8 @@ export const messages = {
   forbidden: 'The authenticated client is not permitted to perform the requested operation.',
   notFoundRoute: 'Not found',
   pageNumber: 'Page number must be >= 1.',
-  pageSize: 'Page size must be between 1 and 100.',
-  pageSizeSearch: 'Page size must be between 1 and 1000.',
+  pageSize: `Page size must be between 1 and ${PAGE_SIZE.max}.`,
+  pageSizeSearch: `Page size must be between 1 and ${PAGE_SIZE.maxSearch}.`,
   missingToken: 'Missing bearer token.',
   tokenExpired: 'The access token has expired.',
   tokenInvalid: 'The access token is invalid.',

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { queryInteger } from './fields.js';
+import { PAGE_SIZE } from './limits.js';
 import { messages } from './messages.js';
 
 export const PageLink = z.object({ href: z.string(), rel: z.enum(['first', 'last', 'self', 'prev', 'next']) }).meta({ id: 'PageLink' });
@@ -29,11 +30,11 @@ export interface Page<T> {
 
 export const pageParams = {
   page: queryInteger(messages.pageNumber, 1, Number.MAX_SAFE_INTEGER, 1),
-  size: queryInteger(messages.pageSize, 1, 100, 10),
+  size: queryInteger(messages.pageSize, 1, PAGE_SIZE.max, PAGE_SIZE.default),
 };
 export const searchPageParams = {
   page: pageParams.page,
-  size: queryInteger(messages.pageSizeSearch, 1, 1000, 10),
+  size: queryInteger(messages.pageSizeSearch, 1, PAGE_SIZE.maxSearch, PAGE_SIZE.default),
 };
 export const PageQuery = z.object(pageParams);
 export type PageQuery = z.infer<typeof PageQuery>;

@@ -1,10 +1,8 @@
 import type { Installation, InstallationCapacity } from '@acc/contracts';
 import type { CapacityRow, InstallationRow, MetricDefinitionRow } from '@acc/db';
 import { toMetricDefinitionWire } from '../metric-definitions/metric-definition-wire.js';
+import { formatInstant } from '../metrics/instants.js';
 import type { InstallationRepository } from './installation-repository.js';
-
-/** An instant as the spec writes them: `2025-12-15T10:00:00Z`, with a fraction only when there is one. */
-export const toInstant = (d: Date): string => d.toISOString().replace('.000Z', 'Z');
 
 export const toCapacityWire = (c: CapacityRow): InstallationCapacity => ({
   id: c.id,
@@ -12,7 +10,7 @@ export const toCapacityWire = (c: CapacityRow): InstallationCapacity => ({
   metric_definition_id: c.metricDefinitionId,
   // numeric arrives as exact decimal text; the wire carries a JSON number.
   value: Number(c.value),
-  registered_on: toInstant(c.registeredOn),
+  registered_on: formatInstant(c.registeredOn),
 });
 
 /** What an installation's wire form embeds besides its own row. */
