@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backends } from './support/database.js';
 import { ent } from './support/issuer.js';
 import { startTestServer, type TestServer } from './support/server.js';
+import { trpcClient, trpcFailure } from './support/trpc.js';
 
 const api = '/accounting-system';
 const FORBIDDEN = 'The authenticated client is not permitted to perform the requested operation.';
@@ -188,25 +189,19 @@ describe.each(backends)('admin actors and entitlements on %s', (backend) => {
   });
 
   it('serves the same procedures over tRPC', async () => {
-    const headers = { Authorization: `Bearer ${admin}`, 'Content-Type': 'application/json' };
+    const trpc = trpcClient(s.url, admin);
     const name = ent('trpc:role=viewer');
-    const created = await fetch(`${s.url}/trpc/entitlements.create`, { method: 'POST', headers, body: JSON.stringify({ name }) });
-    expect(created.status).toBe(200);
-    const id = ((await created.json()) as { result: { data: { id: string } } }).result.data.id;
+    const { id } = await trpc.entitlements.create.mutate({ name });
 
-    const dup = await fetch(`${s.url}/trpc/entitlements.create`, { method: 'POST', headers, body: JSON.stringify({ name }) });
-    const dupBody = (await dup.json()) as { error: { message: string; data: { httpStatus: number } } };
-    expect(dupBody.error.data.httpStatus).toBe(409);
-    expect(dupBody.error.message).toBe(`There is an entitlement with name : ${name}`);
+    expect(await trpcFailure(trpc.entitlements.create.mutate({ name }))).toEqual({ message: `There is an entitlement with name : ${name}`, httpStatus: 409 });
 
-    const page = await fetch(`${s.url}/trpc/actors.list?input=${encodeURIComponent(JSON.stringify({ page: 1, size: 1 }))}`, { headers });
-    const pageBody = (await page.json()) as { result: { data: { total_elements: number; links: { href: string }[] } } };
-    expect(pageBody.result.data.total_elements).toBe(2);
-    expect(pageBody.result.data.links[0].href).toBe('http://acc.test/accounting-system/admin/actors?page=1&size=1');
+    const page = await trpc.actors.list.query({ page: 1, size: 1 });
+    expect(page.total_elements).toBe(2);
+    expect(page.links[0].href).toBe('http://acc.test/accounting-system/admin/actors?page=1&size=1');
 
-    const assign = await fetch(`${s.url}/trpc/entitlements.assign`, { method: 'POST', headers, body: JSON.stringify({ id, actor_id: 'ghost' }) });
-    const assignBody = (await assign.json()) as { error: { message: string; data: { httpStatus: number } } };
-    expect(assignBody.error.data.httpStatus).toBe(404);
-    expect(assignBody.error.message).toBe('There is no actor with the following id: ghost');
+    expect(await trpcFailure(trpc.entitlements.assign.mutate({ id, actor_id: 'ghost' }))).toEqual({
+      message: 'There is no actor with the following id: ghost',
+      httpStatus: 404,
+    });
   });
 });

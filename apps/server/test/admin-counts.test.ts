@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backends } from './support/database.js';
 import { ent } from './support/issuer.js';
 import { startTestServer, type TestServer } from './support/server.js';
+import { trpcClient, trpcFailure } from './support/trpc.js';
 
 const api = '/accounting-system';
 
@@ -68,12 +69,8 @@ describe.each(backends)('admin counts on %s', (backend) => {
   });
 
   it('serves the same procedure over tRPC', async () => {
-    const headers = { Authorization: `Bearer ${admin}` };
-    const ok = await fetch(`${s.url}/trpc/adminCounts.counts?input=${encodeURIComponent(JSON.stringify({ startDate: '2024-01-01', endDate: '2024-12-31' }))}`, { headers });
-    expect(((await ok.json()) as { result: { data: unknown } }).result.data).toEqual({ metric_definition_count: 4, metric_count: 3, actor_count: 3 });
-    const bad = await fetch(`${s.url}/trpc/adminCounts.counts?input=${encodeURIComponent(JSON.stringify({ startDate: 'x', endDate: '2024-12-31' }))}`, { headers });
-    const body = (await bad.json()) as { error: { message: string; data: { httpStatus: number } } };
-    expect(body.error.data.httpStatus).toBe(400);
-    expect(body.error.message).toBe('Invalid date format. Use yyyy-MM-dd');
+    const trpc = trpcClient(s.url, admin);
+    expect(await trpc.adminCounts.counts.query({ startDate: '2024-01-01', endDate: '2024-12-31' })).toEqual({ metric_definition_count: 4, metric_count: 3, actor_count: 3 });
+    expect(await trpcFailure(trpc.adminCounts.counts.query({ startDate: 'x', endDate: '2024-12-31' }))).toEqual({ message: 'Invalid date format. Use yyyy-MM-dd', httpStatus: 400 });
   });
 });

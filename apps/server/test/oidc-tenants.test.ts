@@ -4,6 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { backends } from './support/database.js';
 import { ent } from './support/issuer.js';
 import { startTestServer, type TestServer } from './support/server.js';
+import { trpcClient, trpcFailure } from './support/trpc.js';
 
 const api = '/accounting-system';
 const FORBIDDEN = 'The authenticated client is not permitted to perform the requested operation.';
@@ -178,15 +179,14 @@ describe.each(backends)('OIDC tenants on %s', (backend) => {
     });
 
     it('serves the same procedures over tRPC', async () => {
-      const headers = { Authorization: `Bearer ${admin}`, 'Content-Type': 'application/json' };
-      const created = await fetch(`${s.url}/trpc/oidcTenants.create`, { method: 'POST', headers, body: JSON.stringify(tenantBody()) });
-      const { result } = (await created.json()) as { result: { data: Record<string, unknown> } };
-      expect(result.data).toMatchObject({ tenant_id: 'tenant-a' });
-      expect(result.data).not.toHaveProperty('secret');
-      const missing = await fetch(`${s.url}/trpc/oidcTenants.get?input=${encodeURIComponent(JSON.stringify({ id: 'nope' }))}`, { headers });
-      const body = (await missing.json()) as { error: { message: string; data: { httpStatus: number } } };
-      expect(body.error.data.httpStatus).toBe(404);
-      expect(body.error.message).toBe('There is no OIDC tenant configuration with the following id: nope');
+      const trpc = trpcClient(s.url, admin);
+      const created = await trpc.oidcTenants.create.mutate(tenantBody() as never);
+      expect(created).toMatchObject({ tenant_id: 'tenant-a' });
+      expect(created).not.toHaveProperty('secret');
+      expect(await trpcFailure(trpc.oidcTenants.get.query({ id: 'nope' }))).toEqual({
+        message: 'There is no OIDC tenant configuration with the following id: nope',
+        httpStatus: 404,
+      });
     });
   });
 

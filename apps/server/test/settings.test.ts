@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backends } from './support/database.js';
 import { ent } from './support/issuer.js';
 import { startTestServer, type TestServer } from './support/server.js';
+import { trpcClient, trpcFailure } from './support/trpc.js';
 
 const api = '/accounting-system';
 const FORBIDDEN = 'The authenticated client is not permitted to perform the requested operation.';
@@ -81,14 +82,12 @@ describe.each(backends)('settings on %s', (backend) => {
   });
 
   it('serves the same procedures over tRPC', async () => {
-    const headers = { Authorization: `Bearer ${admin}`, 'Content-Type': 'application/json' };
-    const page = await fetch(`${s.url}/trpc/settings.metadata?input=${encodeURIComponent(JSON.stringify({}))}`, { headers });
-    const pageBody = (await page.json()) as { result: { data: { content: { key: string }[] } } };
-    expect(pageBody.result.data.content[0].key).toBe('ENTITLEMENTS_MANAGEMENT');
-    const bad = await fetch(`${s.url}/trpc/settings.update`, { method: 'POST', headers, body: JSON.stringify({ key: 'ENTITLEMENTS_MANAGEMENT', value: 'x' }) });
-    const badBody = (await bad.json()) as { error: { message: string; data: { httpStatus: number } } };
-    expect(badBody.error.data.httpStatus).toBe(400);
-    expect(badBody.error.message).toBe('Invalid value for setting ENTITLEMENTS_MANAGEMENT');
+    const trpc = trpcClient(s.url, admin);
+    expect((await trpc.settings.metadata.query({ page: 1, size: 10 })).content[0].key).toBe('ENTITLEMENTS_MANAGEMENT');
+    expect(await trpcFailure(trpc.settings.update.mutate({ key: 'ENTITLEMENTS_MANAGEMENT', value: 'x' }))).toEqual({
+      message: 'Invalid value for setting ENTITLEMENTS_MANAGEMENT',
+      httpStatus: 400,
+    });
   });
 });
 

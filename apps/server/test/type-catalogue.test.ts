@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backends } from './support/database.js';
 import { ent } from './support/issuer.js';
 import { startTestServer, type TestServer } from './support/server.js';
+import { trpcClient, trpcFailure } from './support/trpc.js';
 
 const FORBIDDEN = 'The authenticated client is not permitted to perform the requested operation.';
 
@@ -165,19 +166,12 @@ describe.each(backends)('unit types and metric types on %s', (backend) => {
   });
 
   it('serves the same procedures over tRPC with the same messages', async () => {
-    const headers = { Authorization: `Bearer ${admin}`, 'Content-Type': 'application/json' };
-    const created = await fetch(`${s.url}/trpc/unitTypes.create`, { method: 'POST', headers, body: JSON.stringify({ unit_type: 'PB', description: 'petabyte' }) });
-    expect(created.status).toBe(200);
-    const { result } = (await created.json()) as { result: { data: { id: string; unit_type: string } } };
-    expect(result.data.unit_type).toBe('PB');
-    const missing = await fetch(`${s.url}/trpc/unitTypes.get?input=${encodeURIComponent(JSON.stringify({ id: 'nope' }))}`, { headers });
-    expect(missing.status).toBe(404);
-    const body = (await missing.json()) as { error: { message: string; data: { httpStatus: number } } };
-    expect(body.error.message).toBe('There is no Unit Type with the following id: nope');
-    expect(body.error.data.httpStatus).toBe(404);
-    const page = await fetch(`${s.url}/trpc/unitTypes.list?input=${encodeURIComponent(JSON.stringify({ page: 1, size: 5 }))}`, { headers });
-    const links = ((await page.json()) as { result: { data: { links: { href: string; rel: string }[] } } }).result.data.links;
-    expect(links[0]).toEqual({ href: 'http://acc.test/accounting-system/unit-types?page=1&size=5', rel: 'first' });
+    const trpc = trpcClient(s.url, admin);
+    const created = await trpc.unitTypes.create.mutate({ unit_type: 'PB', description: 'petabyte' });
+    expect(created.unit_type).toBe('PB');
+    expect(await trpcFailure(trpc.unitTypes.get.query({ id: 'nope' }))).toEqual({ message: 'There is no Unit Type with the following id: nope', httpStatus: 404 });
+    const page = await trpc.unitTypes.list.query({ page: 1, size: 5 });
+    expect(page.links[0]).toEqual({ href: 'http://acc.test/accounting-system/unit-types?page=1&size=5', rel: 'first' });
   });
 
   it('answers 404 in the envelope for unknown routes', async () => {

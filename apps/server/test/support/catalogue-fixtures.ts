@@ -1,5 +1,6 @@
 import { newObjectId } from '@acc/db';
 import type { DataSource } from 'typeorm';
+import { callByPath, trpcClient } from './trpc.js';
 
 /**
  * Rows the catalogue suites need but whose endpoints belong to other modules (projects, associations,
@@ -84,7 +85,7 @@ export async function metricChain(db: DataSource, metricDefinitionId: string): P
   return { metricId, installationId };
 }
 
-/** A non-batched tRPC call: queries as GET with `?input=`, mutations as POST with the input as the body. */
+/** A tRPC call through the typed client (`support/trpc.ts`). */
 export async function trpcCall(
   baseUrl: string,
   kind: 'query' | 'mutation',
@@ -92,15 +93,5 @@ export async function trpcCall(
   input: unknown,
   token?: string,
 ): Promise<{ status: number; body: any }> {
-  const headers: Record<string, string> = token ? { Authorization: `Bearer ${token}` } : {};
-  const res =
-    kind === 'query'
-      ? await fetch(`${baseUrl}/trpc/${path}${input === undefined ? '' : `?input=${encodeURIComponent(JSON.stringify(input))}`}`, { headers })
-      : await fetch(`${baseUrl}/trpc/${path}`, {
-          method: 'POST',
-          headers: { ...headers, 'Content-Type': 'application/json' },
-          body: input === undefined ? undefined : JSON.stringify(input),
-        });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : undefined };
+  return callByPath(trpcClient(baseUrl, token), kind, path, input);
 }

@@ -2,6 +2,7 @@ import { newObjectId } from '@acc/db';
 import type { DataSource } from 'typeorm';
 import type { TestServer } from './server.js';
 import { ent } from './issuer.js';
+import { callByPath, trpcClient } from './trpc.js';
 
 /**
  * Catalogue rows the metric, capacity and report suites stand on, written straight to the tables so
@@ -144,13 +145,7 @@ export async function stage(f: Fixtures, projectId = 'P1', providerId = 'prov1')
 export const tokenWith = (server: TestServer, ...entitlements: string[]) => server.issuer.token({ entitlements });
 export const adminToken = (server: TestServer) => tokenWith(server, ent('role=admin'));
 
-/** A tRPC call: queries as GET `?input=`, mutations as POST with a JSON body. */
+/** A tRPC call through the typed client (`support/trpc.ts`); per-call headers such as an Idempotency-Key. */
 export async function trpc(server: TestServer, kind: 'query' | 'mutation', procedure: string, input: unknown, token: string, headers: Record<string, string> = {}) {
-  const query = kind === 'query' ? `?input=${encodeURIComponent(JSON.stringify(input))}` : '';
-  const res = await fetch(`${server.url}/trpc/${procedure}${query}`, {
-    method: kind === 'query' ? 'GET' : 'POST',
-    headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json', ...headers },
-    body: kind === 'mutation' ? JSON.stringify(input) : undefined,
-  });
-  return { status: res.status, body: (await res.json()) };
+  return callByPath(trpcClient(server.url, token, headers), kind, procedure, input);
 }
