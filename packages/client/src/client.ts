@@ -199,7 +199,7 @@ export class AccountingClient {
       pageSize: size,
       wrap: (raw) => raw,
       fetchPage: (page, pageSize) =>
-        this.call(name, (typeof criterion === 'string' ? {} : criterion) as ContractInput<typeof name>, { query: { page, size: pageSize }, ...asText }) as Promise<Page<T>>,
+        this.call(name, (typeof criterion === 'string' ? {} : criterion), { query: { page, size: pageSize }, ...asText }) as Promise<Page<T>>,
     });
   }
 
@@ -228,7 +228,7 @@ export class AccountingClient {
   /** `call`, also returning the status and headers of the 2xx answer. */
   async callWithResponse<N extends ContractName>(name: N, input: ContractInput<N>, options: CallOptions = {}): Promise<Answer<ContractOutput<N>>> {
     const contract = contracts[name];
-    const rest = toRestCall(contract, input as object, options.query);
+    const rest = toRestCall(contract, input, options.query);
     const headers: Record<string, string> = {};
     let body: string | undefined;
     if (options.rawBody !== undefined) body = options.rawBody;
@@ -326,7 +326,7 @@ export class AccountingClient {
       Object.defineProperty(providers, 'get', { value: lookup, enumerable: false });
       return attach({ ...raw, providers }, extras) as unknown as Project;
     }
-    return attach(raw, { ...extras, providers: () => ({ get: lookup }) }) as unknown as Project;
+    return attach(raw, { ...extras, providers: () => ({ get: lookup }) });
   }
 
   #provider(raw: ProviderData): Provider {
@@ -368,7 +368,7 @@ export class MetricCollection extends Collection<Metric, MetricData> {
       pageSize: size,
       wrap: toMetric,
       fetchPage: (page, s) =>
-        client.call(name, { page, size: s, ...scope, ...metricFilters(filters) } as ContractInput<MetricListName>) as Promise<Page<MetricData>>,
+        client.call(name, { page, size: s, ...scope, ...metricFilters(filters) }),
     });
   }
 
@@ -428,7 +428,7 @@ export class InstallationMetrics extends MetricCollection {
 
   update(id: string, patch: Partial<MetricInput>): Promise<Metric> {
     return this.client
-      .call('installation_metrics_update', { ...patch, installation_id: this.installationId, metric_id: id } as ContractInput<'installation_metrics_update'>)
+      .call('installation_metrics_update', { ...patch, installation_id: this.installationId, metric_id: id })
       .then(toMetric);
   }
 
@@ -650,7 +650,7 @@ export class TypeCatalogue<T extends object, C> extends Collection<T> {
   }
 
   update(id: string, patch: Partial<C>): Promise<T> {
-    return this.#client.call(`${this.field}_update`, { ...patch, id } as unknown as ContractInput<`${CataloguePrefix}_update`>) as Promise<T>;
+    return this.#client.call(`${this.field}_update`, { ...patch, id }) as Promise<T>;
   }
 
   delete(id: string): Promise<MessageBody> {
@@ -748,7 +748,7 @@ export class AdminApi {
   }
 
   setSetting(key: string, value: string): Promise<ContractOutput<'admin_setting_update'>> {
-    return this.client.call('admin_setting_update', { key, value } as ContractInput<'admin_setting_update'>);
+    return this.client.call('admin_setting_update', { key, value });
   }
 
   counts(range: { startDate: string | Date; endDate: string | Date }): Promise<ContractOutput<'admin_counts'>> {

@@ -38,7 +38,9 @@ export function toRestCall(contract: ProcedureContract, input: object | undefine
   const path = contract.path.replace(/\{(\w+)\}/g, (_, key: string) => {
     const value = fields[key];
     delete fields[key];
-    if (value === undefined || value === null || value === '') throw new TypeError(`${contract.name} needs a ${key}.`);
+    // Path parameters are ids: scalars only, so an object can never turn into `[object Object]`.
+    if (typeof value !== 'string' && typeof value !== 'number') throw new TypeError(`${contract.name} needs a ${key}.`);
+    if (value === '') throw new TypeError(`${contract.name} needs a ${key}.`);
     return encodeURIComponent(String(value));
   });
   const withBody = BODY_METHODS.has(contract.method);
