@@ -10,9 +10,8 @@ import { insecureDefaults, type Config } from './config.js';
 import { DEMO_VIEWER, seedDemoFederation, type DemoSummary } from './dev/demo-federation.js';
 import { DEV_ISSUER, devAdminClaims, loadDevKeys, mintDevToken, projectEntitlement, type DevKeys } from './dev/dev-issuer.js';
 import { seedDevAdmin } from './dev/seed.js';
-import { answerClientErrors } from './http/client-error.js';
 import { createLagMonitor, type LagMonitor } from './http/lag-monitor.js';
-import { createRequestListener, type Route } from './http/server.js';
+import { createHttpApp, type RawRoute } from './http/fastify-app.js';
 import { sendError, sendJson } from './http/send.js';
 import { createProviderSync, type ProviderSync } from './modules/providers/provider-sync.js';
 import { amsVerificationRoute } from './modules/ams/ams-verification-route.js';
@@ -77,18 +76,17 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     }
     const telemetry = createTelemetry({ logger, version: config.version, dataSource: database.dataSource });
     const services = createServices(config, database.dataSource, new TokenVerifier(trust), telemetry);
-    const extra: Record<string, Route> = {};
+    const extra: Record<string, RawRoute> = {};
     if (devKeys) extra['/dev/jwks.json'] = (_req, res) => sendJson(res, 200, devKeys.jwks);
     extra['/ams_verification_hash'] = amsVerificationRoute(config);
     Object.assign(extra, createApelRoutes(config, database.dataSource, (message) => logger.warn(message)));
     const load = createLagMonitor({ maxLagMs: config.limits.maxEventLoopLagMs });
     monitors.push(load);
-    const handle = createRequestListener(appRouter, services, extra, options.log, load);
     // Responses still being worked on; on shutdown each is told to close its connection when done.
     const inFlight = new Set<ServerResponse>();
     let stopping = false;
     let drained: (() => void) | undefined;
-    const listener: http.RequestListener = (req, res) => {
+    const track = (res: ServerResponse) => {
       inFlight.add(res);
       if (stopping) res.setHeader('Connection', 'close');
       res.once('close', () => {
@@ -97,7 +95,6 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
         // A keep-alive connection turns idle only after the response; server.close() alone would wait on it.
         if (stopping) setImmediate(() => server.closeIdleConnections());
       });
-      return handle(req, res);
     };
     const { limits } = config;
     // node:http checks both timeouts only every `connectionsCheckingInterval` (30 s by default), which
@@ -110,25 +107,33 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
       keepAliveTimeout: limits.keepAliveTimeoutMs,
       connectionsCheckingInterval: Math.min(5_000, Math.max(50, Math.floor(limits.headersTimeoutMs / 4))),
     };
-    const server = config.tls
-      ? https.createServer(
-          {
-            ...timeouts,
-            cert: readFileSync(config.tls.cert),
-            key: readFileSync(config.tls.key),
-            ...(config.tls.clientCa && { ca: readFileSync(config.tls.clientCa), requestCert: true, rejectUnauthorized: false }),
-          },
-          listener,
-        )
-      : http.createServer(timeouts, listener);
+    const tls = config.tls && {
+      cert: readFileSync(config.tls.cert),
+      key: readFileSync(config.tls.key),
+      ...(config.tls.clientCa && { ca: readFileSync(config.tls.clientCa), requestCert: true, rejectUnauthorized: false }),
+    };
+    // Fastify routes on our node server: its timeouts, TLS (APEL client certificates) and shutdown tracking.
+    const fastify = createHttpApp(appRouter, services, {
+      raw: extra,
+      log: options.log,
+      load,
+      serverFactory: (handler) => {
+        const listener: http.RequestListener = (req, res) => {
+          track(res);
+          handler(req, res);
+        };
+        return tls ? https.createServer({ ...timeouts, ...tls }, listener) : http.createServer(timeouts, listener);
+      },
+    });
+    const server = fastify.server as http.Server;
     // Older node versions take these only as properties; set both ways so either applies.
     server.keepAliveTimeout = limits.keepAliveTimeoutMs;
     server.headersTimeout = limits.headersTimeoutMs;
     server.requestTimeout = limits.apelRequestTimeoutMs;
     // Connections beyond the cap are closed on accept, before they cost a parser or a request.
     server.maxConnections = limits.maxConnections;
-    answerClientErrors(server);
     servers.push(server);
+    await fastify.ready();
     await listen(server, config.port, config.host);
     const { port } = server.address() as AddressInfo;
     let metricsUrl: string | undefined;

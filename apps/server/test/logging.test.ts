@@ -4,7 +4,7 @@ import { openDatabase, type Database } from '@acc/db';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { TokenVerifier } from '../src/auth/token-verifier.js';
 import { ConfigError, loadConfig } from '../src/config.js';
-import { createRequestListener } from '../src/http/server.js';
+import { createHttpApp } from '../src/http/fastify-app.js';
 import { appRouter } from '../src/router.js';
 import { createServices } from '../src/services.js';
 import { createTelemetry } from '../src/telemetry/index.js';
@@ -112,13 +112,16 @@ describe('error logging', () => {
     const logger = await createLogger({ level: 'info', format: 'json', destination: log.stream });
     const config = loadConfig({ ACC_OIDC_ISSUER: 'http://issuer.test' });
     const services = createServices(config, database.dataSource, new TokenVerifier(undefined), createTelemetry({ logger, version: config.version, defaultMetrics: false }));
-    const listener = createRequestListener(appRouter, services, {
-      // Stands in for any handler whose failure drags request data into the error object.
-      '/boom': (req) => {
-        throw Object.assign(new Error('boom'), { headers: req.headers, tls: { key: '-----BEGIN PRIVATE KEY-----' } });
+    const httpApp = createHttpApp(appRouter, services, {
+      raw: {
+        // Stands in for any handler whose failure drags request data into the error object.
+        '/boom': (req) => {
+          throw Object.assign(new Error('boom'), { headers: req.headers, tls: { key: '-----BEGIN PRIVATE KEY-----' } });
+        },
       },
     });
-    server = http.createServer(listener);
+    await httpApp.ready();
+    server = httpApp.server;
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   });

@@ -6,7 +6,7 @@ import type { Config } from '../config.js';
 import { isDatabaseUnavailable } from '../db-errors.js';
 import { AppError, DATABASE_UNAVAILABLE_MESSAGE, errorHeaders } from '../errors.js';
 import { readRaw } from '../http/body.js';
-import type { Route } from '../http/server.js';
+import type { RawRoute as Route } from '../http/fastify-app.js';
 import { ApelArgoBridge } from './argo-bridge.js';
 import { dnFromCertSubject, normaliseDn } from './dn.js';
 import { parseApelMessage } from './parser.js';

@@ -1,51 +1,18 @@
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
-import { forEachOpenApiProcedure, getPathRegExp, normalizePath } from 'trpc-to-openapi';
-import type { ProcedureContract } from '@acc/contracts';
 import { assertPreRule, type PreRule } from '../access/rules.js';
 import { AppError } from '../errors.js';
-import type { AppRouter } from '../router.js';
 import type { AppServices } from '../services.js';
 import type { Admission, BodyState, HttpExchange } from '../trpc/context.js';
 import { classifyJsonBody, consumesAsJson, declaredLength, declaresType, readBody, TOO_LARGE_MESSAGE, type ReadBody } from './body.js';
 import { jsonDepthExceeds, tooDeepMessage } from './json.js';
+import type { ProcedureEntry } from './procedure-table.js';
 
 const REST_BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
 
 /** More calls than this in one tRPC batch are refused (400) before anything is authenticated or read. */
 export const MAX_TRPC_BATCH = 10;
 
-interface Target {
-  contract: ProcedureContract;
-  rule: PreRule;
-}
-
-type Meta = { contract?: ProcedureContract; rule?: PreRule };
-
-/**
- * The procedures a request can reach, found as the transports find them: REST by method and path in
- * router order with trpc-to-openapi's own path patterns (so the first match is the bridge's), tRPC by
- * dotted name.
- */
-export function createProcedureTable(appRouter: AppRouter) {
-  const rest = new Map<string, { pattern: RegExp; target: Target }[]>();
-  const byName = new Map<string, Target>();
-  const procedures = appRouter._def.procedures as unknown as Parameters<typeof forEachOpenApiProcedure>[0];
-  forEachOpenApiProcedure<Meta>(procedures, ({ path, meta }) => {
-    if (!meta.contract || !meta.rule) return;
-    const target = { contract: meta.contract, rule: meta.rule };
-    byName.set(path, target);
-    const method = meta.openapi.method;
-    if (!rest.has(method)) rest.set(method, []);
-    rest.get(method)!.push({ pattern: getPathRegExp(normalizePath(meta.openapi.path)), target });
-  });
-  return {
-    rest: (method: string, pathname: string): Target | undefined => {
-      const path = normalizePath(pathname);
-      return rest.get(method)?.find((r) => r.pattern.test(path))?.target;
-    },
-    trpc: (name: string): Target | undefined => byName.get(name),
-  };
-}
+type Target = Pick<ProcedureEntry, 'contract' | 'rule'>;
 
 /** What the listener hands the transport: the body as it read it, or none when the procedure will refuse first. */
 export interface RestAdmitted {
@@ -87,8 +54,8 @@ export function leaveBodyUnread(req: IncomingMessage, res: ServerResponse): void
  * anonymous caller sends is buffered or parsed. Only then is the body read, within its limit and the
  * request timeout, and checked for nesting depth before anything parses it.
  */
-export function createAdmission(appRouter: AppRouter, app: AppServices) {
-  const table = createProcedureTable(appRouter);
+export function createAdmission(procedures: readonly ProcedureEntry[], app: AppServices) {
+  const byName = new Map(procedures.map((p) => [p.name, p]));
   const { maxBodyBytes } = app.config;
   const timeoutMs = app.config.limits.requestTimeoutMs;
 
@@ -113,12 +80,12 @@ export function createAdmission(appRouter: AppRouter, app: AppServices) {
     return true;
   };
 
-  const rest = async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<RestAdmitted | undefined> => {
-    const target = table.rest(req.method ?? 'GET', url.pathname);
+  /** `target`: the procedure the router matched; refusals (413, 408) come back as `refusal` for the caller to answer. */
+  const rest = async (req: IncomingMessage, res: ServerResponse, target: Target | undefined): Promise<RestAdmitted | { refusal: AppError }> => {
     const withBody = REST_BODY_METHODS.has(req.method ?? 'GET');
     const admission: Admission = {};
     const limit = limitOf([target]);
-    if ((declaredLength(req.headers) ?? 0) > limit) return tooLarge(req, res);
+    if ((declaredLength(req.headers) ?? 0) > limit) return refuse(req, res, new AppError(413, TOO_LARGE_MESSAGE));
     if (target && !(await credentialsPass(req, [target], admission))) {
       leaveBodyUnread(req, res);
       return { admission, ...(withBody && { body: { state: stateFromHeaders(req.headers) } }) };
@@ -151,8 +118,8 @@ export function createAdmission(appRouter: AppRouter, app: AppServices) {
       leaveBodyUnread(req, res);
       return { admission, state: headerState, text: '' };
     }
-    const targets = names.map((n) => table.trpc(n));
-    const known = targets.filter((t): t is Target => t !== undefined);
+    const targets = names.map((n) => byName.get(n));
+    const known = targets.filter((t) => t !== undefined);
     if (hasBody && (declaredLength(req.headers) ?? 0) > limitOf(targets)) {
       admission.refusal = new AppError(413, TOO_LARGE_MESSAGE);
       leaveBodyUnread(req, res);
@@ -190,17 +157,9 @@ export function createAdmission(appRouter: AppRouter, app: AppServices) {
   return { rest, trpc };
 }
 
-function refuse(req: IncomingMessage, res: ServerResponse, err: AppError): undefined {
+function refuse(req: IncomingMessage, res: ServerResponse, err: AppError): { refusal: AppError } {
   leaveBodyUnread(req, res);
-  // A body cut off half-way leaves the stream destroyed: answering is still possible on the socket.
-  if (!res.headersSent && !res.destroyed) {
-    const text = JSON.stringify({ code: err.status, message: err.message });
-    res.writeHead(err.status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) });
-    res.end(text);
-  }
-  return undefined;
+  return { refusal: err };
 }
-
-const tooLarge = (req: IncomingMessage, res: ServerResponse) => refuse(req, res, new AppError(413, TOO_LARGE_MESSAGE));
 
 export type RequestAdmission = ReturnType<typeof createAdmission>;

@@ -30,13 +30,16 @@ export function clientErrorResponse(code: string | undefined): string {
  * does, nothing is written once an in-flight response on this socket has sent its headers (that would
  * corrupt the answer the client is reading), and a reset connection is simply let go.
  */
+export function onClientError(err: NodeJS.ErrnoException, socket: Duplex): void {
+  const inFlight = (socket as Duplex & { _httpMessage?: { headersSent?: boolean } })._httpMessage;
+  if (err.code !== 'ECONNRESET' && socket.writable && !inFlight?.headersSent) {
+    socket.end(clientErrorResponse(err.code));
+    return;
+  }
+  socket.destroy();
+}
+
+/** For servers without Fastify (the metrics listener); Fastify takes `onClientError` as its `clientErrorHandler`. */
 export function answerClientErrors(server: Server | HttpsServer): void {
-  (server as Server).on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => {
-    const inFlight = (socket as Duplex & { _httpMessage?: { headersSent?: boolean } })._httpMessage;
-    if (err.code !== 'ECONNRESET' && socket.writable && !inFlight?.headersSent) {
-      socket.end(clientErrorResponse(err.code));
-      return;
-    }
-    socket.destroy();
-  });
+  (server as Server).on('clientError', onClientError);
 }

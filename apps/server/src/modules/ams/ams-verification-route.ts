@@ -1,5 +1,5 @@
 import type { Config } from '../../config.js';
-import type { Route } from '../../http/server.js';
+import type { RawRoute as Route } from '../../http/fastify-app.js';
 import { sendError } from '../../http/send.js';
 
 /** `GET /ams_verification_hash` (§4.15): AMS reads this to verify that the push endpoint is ours. */
