@@ -1,7 +1,10 @@
+import closeWithGrace from 'close-with-grace';
 import { startApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 
 const dev = process.argv.includes('--dev');
+/** How much longer than ACC_SHUTDOWN_TIMEOUT_MS closing (database included) may take before the process just exits. */
+const SHUTDOWN_BACKSTOP_MS = 10_000;
 
 const today = () => new Date().toISOString().slice(0, 10);
 const yearAgo = () => new Date(Date.now() - 365 * 86_400_000).toISOString().slice(0, 10);
@@ -37,26 +40,29 @@ try {
       console.log(`     VIEWER=<the viewer token>; curl -H "Authorization: Bearer $VIEWER" "${app.url}/accounting-system/projects/${app.viewer.projectId}/report?start=${yearAgo()}&end=${today()}"`);
     console.log('');
   }
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) {
+  // SIGTERM/SIGINT and fatal errors close the app gracefully (app.close cuts what is left after
+  // ACC_SHUTDOWN_TIMEOUT_MS); `delay` is only the backstop for a close that itself hangs.
+  closeWithGrace(
+    {
+      delay: config.shutdownTimeoutMs + SHUTDOWN_BACKSTOP_MS,
+      logger: { error: (message: unknown) => logger.error(message) },
       // A second Ctrl-C means "now": the operator has chosen to drop what is still in flight.
-      logger.warn({ signal }, 'second signal: exiting without waiting');
-      process.exit(1);
-    }
-    stopping = true;
-    logger.info({ signal, timeoutMs: config.shutdownTimeoutMs }, 'shutting down: no new connections, finishing in-flight requests');
-    try {
-      await app.close();
+      onSecondSignal: (signal) => logger.warn({ signal }, 'second signal: exiting without waiting'),
+      onSecondError: (err) => logger.error({ err }, 'second fatal error while shutting down: exiting'),
+      onTimeout: (delayMs) => logger.error({ delayMs }, 'shutdown did not finish: exiting'),
+    },
+    async ({ signal, err }) => {
+      if (err) logger.error({ err }, 'fatal error: shutting down');
+      logger.info({ signal, timeoutMs: config.shutdownTimeoutMs }, 'shutting down: no new connections, finishing in-flight requests');
+      try {
+        await app.close();
+      } catch (failure) {
+        logger.error({ err: failure }, 'shutdown failed');
+        throw failure;
+      }
       logger.info('stopped');
-      process.exit(0);
-    } catch (err) {
-      logger.error({ err }, 'shutdown failed');
-      process.exit(1);
-    }
-  };
-  process.on('SIGTERM', () => void stop('SIGTERM'));
-  process.on('SIGINT', () => void stop('SIGINT'));
+    },
+  );
 } catch (err) {
   console.error(err instanceof ConfigError ? err.message : err);
   process.exit(1);
