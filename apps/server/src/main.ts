@@ -6,6 +6,18 @@ const dev = process.argv.includes('--dev');
 /** How much longer than ACC_SHUTDOWN_TIMEOUT_MS closing (database included) may take before the process just exits. */
 const SHUTDOWN_BACKSTOP_MS = 10_000;
 
+/**
+ * Logging while shutting down must not stop the shutdown: when stdout is gone (a closed pipe is often why
+ * the process is stopping), pino throws, and close-with-grace would never reach its exit.
+ */
+const safely = (write: () => void) => {
+  try {
+    write();
+  } catch {
+    /* nowhere left to say it */
+  }
+};
+
 const today = () => new Date().toISOString().slice(0, 10);
 const yearAgo = () => new Date(Date.now() - 365 * 86_400_000).toISOString().slice(0, 10);
 
@@ -17,6 +29,9 @@ try {
     { url: app.url, version: config.version, database: app.database.backend, dev, ...(app.metricsUrl && { metricsUrl: app.metricsUrl }) },
     `acc ${config.version} listening on ${app.url} (${app.database.backend}${dev ? ', dev mode' : ''})`,
   );
+  // stdout's JSON lines are written asynchronously, the banner below synchronously: without waiting, a
+  // script reading the URL from the listening line first could see the token before it.
+  await new Promise<void>((resolve) => logger.flush(() => resolve()));
   if (app.adminToken) {
     // The admin token comes first and alone on its line: scripts and tests pick the first token line.
     console.log('\nDev mode: this server issues its own tokens. System-admin token (12 h):\n');
@@ -45,22 +60,22 @@ try {
   closeWithGrace(
     {
       delay: config.shutdownTimeoutMs + SHUTDOWN_BACKSTOP_MS,
-      logger: { error: (message: unknown) => logger.error(message) },
+      logger: { error: (message: unknown) => safely(() => logger.error(message)) },
       // A second Ctrl-C means "now": the operator has chosen to drop what is still in flight.
-      onSecondSignal: (signal) => logger.warn({ signal }, 'second signal: exiting without waiting'),
-      onSecondError: (err) => logger.error({ err }, 'second fatal error while shutting down: exiting'),
-      onTimeout: (delayMs) => logger.error({ delayMs }, 'shutdown did not finish: exiting'),
+      onSecondSignal: (signal) => safely(() => logger.warn({ signal }, 'second signal: exiting without waiting')),
+      onSecondError: (err) => safely(() => logger.error({ err }, 'second fatal error while shutting down: exiting')),
+      onTimeout: (delayMs) => safely(() => logger.error({ delayMs }, 'shutdown did not finish: exiting')),
     },
     async ({ signal, err }) => {
-      if (err) logger.error({ err }, 'fatal error: shutting down');
-      logger.info({ signal, timeoutMs: config.shutdownTimeoutMs }, 'shutting down: no new connections, finishing in-flight requests');
+      if (err) safely(() => logger.error({ err }, 'fatal error: shutting down'));
+      safely(() => logger.info({ signal, timeoutMs: config.shutdownTimeoutMs }, 'shutting down: no new connections, finishing in-flight requests'));
       try {
         await app.close();
       } catch (failure) {
-        logger.error({ err: failure }, 'shutdown failed');
+        safely(() => logger.error({ err: failure }, 'shutdown failed'));
         throw failure;
       }
-      logger.info('stopped');
+      safely(() => logger.info('stopped'));
     },
   );
 } catch (err) {
