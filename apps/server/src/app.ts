@@ -125,7 +125,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
         return tls ? https.createServer({ ...timeouts, ...tls }, listener) : http.createServer(timeouts, listener);
       },
     });
-    const server = fastify.server as http.Server;
+    const server = fastify.server;
     // Older node versions take these only as properties; set both ways so either applies.
     server.keepAliveTimeout = limits.keepAliveTimeoutMs;
     server.headersTimeout = limits.headersTimeoutMs;

@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
-import { assertPreRule, type PreRule } from '../access/rules.js';
+import { assertPreRule } from '../access/rules.js';
 import { AppError } from '../errors.js';
 import type { AppServices } from '../services.js';
 import type { Admission, BodyState, HttpExchange } from '../trpc/context.js';

@@ -64,9 +64,11 @@ export function createHttpApp(appRouter: AppRouter, app: AppServices, options: H
   const admittedRest = new WeakMap<FastifyRequest, RestAdmitted>();
   const admittedTrpc = new WeakMap<FastifyRequest, TrpcAdmitted>();
 
+  // Typed as Fastify's base logger so the instance is the plain FastifyInstance the route modules take.
+  const loggerInstance: FastifyBaseLogger = baseLogger;
   const fastify = Fastify({
     // Our logger, without Fastify's own request lines: the one line per exchange is written below.
-    loggerInstance: baseLogger as FastifyBaseLogger,
+    loggerInstance,
     logController: new LogController({ disableRequestLogging: true }),
     requestIdHeader: false,
     genReqId: (req) => {
@@ -80,7 +82,9 @@ export function createHttpApp(appRouter: AppRouter, app: AppServices, options: H
     // The spec's envelope for what node's parser refuses (oversized headers, malformed HTTP).
     clientErrorHandler: onClientError,
     // A path whose percent-encoding does not decode is the client's error, answered in the envelope.
-    frameworkErrors: (err, _request, reply) => envelope(reply, err.statusCode && err.statusCode < 500 ? err.statusCode : 400, 'The request path is not valid.'),
+    frameworkErrors: (err, _request, reply) => {
+      void envelope(reply, err.statusCode && err.statusCode < 500 ? err.statusCode : 400, 'The request path is not valid.');
+    },
     ...(options.serverFactory && { serverFactory: options.serverFactory }),
   });
 

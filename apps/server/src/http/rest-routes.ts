@@ -21,13 +21,17 @@ export interface RouteConfig {
 }
 
 declare module 'fastify' {
-  interface FastifyContextConfig extends Partial<RouteConfig> {}
+  interface FastifyContextConfig {
+    routeName?: string;
+    kind?: RouteConfig['kind'];
+    procedure?: ProcedureEntry;
+  }
 }
 
 /** Zod's kind of a schema, under optional/default/nullable wrappers. */
 const kindOf = (schema: z.ZodType): string => {
   let def = schema.def as { type: string; innerType?: z.ZodType };
-  while ((def.type === 'optional' || def.type === 'default' || def.type === 'nullable') && def.innerType) def = def.innerType.def as typeof def;
+  while ((def.type === 'optional' || def.type === 'default' || def.type === 'nullable') && def.innerType) def = def.innerType.def;
   return def.type;
 };
 
@@ -50,7 +54,7 @@ function restInput(entry: ProcedureEntry, url: URL, params: Record<string, strin
     const shape = kind === 'object' ? ((entry.contract.input as z.ZodObject).shape as Record<string, z.ZodType>) : {};
     for (const key of new Set(url.searchParams.keys())) {
       const values = url.searchParams.getAll(key);
-      base[key] = values.length > 1 || (Object.hasOwn(shape, key) && kindOf(shape[key]!) === 'array') ? values : values[0];
+      base[key] = values.length > 1 || (Object.hasOwn(shape, key) && kindOf(shape[key]) === 'array') ? values : values[0];
     }
   }
   return { ...base, ...params };
@@ -98,7 +102,7 @@ export function registerRestRoutes(
             path: entry.name,
             type: entry.type,
             ctx,
-            getRawInput: async () => input,
+            getRawInput: () => Promise.resolve(input),
             signal: undefined,
             batchIndex: 0,
           });
