@@ -30,7 +30,6 @@ export class AppError extends TRPCError {
     /** Only bulk push and project registration add an `errors` list (spec §1.2). */
     readonly errors?: string[],
   ) {
-    // The name stays "TRPCError": the REST bridge recognises errors by name, not class.
     super({ code: codeFor[status] ?? 'INTERNAL_SERVER_ERROR', message });
   }
 }

@@ -106,7 +106,7 @@ export function classifyJsonBody(text: string, contentType: string | undefined):
 
 /**
  * Reads a JSON body up front and classifies it, so the procedure can report problems in the spec's order
- * (415 and access before 400) instead of the bridge failing first.
+ * (415 and access before 400) instead of a transport failing first.
  */
 export async function readJsonBody(req: IncomingMessage, limits: BodyLimits): Promise<ReadBody> {
   return classifyJsonBody((await readBody(req, limits, declaredLength(req.headers))).toString('utf8'), req.headers['content-type']);

@@ -5,7 +5,7 @@ export const tooDeepMessage = (max = MAX_JSON_DEPTH) => `The request body is nes
 
 /**
  * Whether JSON text opens more than `max` arrays/objects inside one another, by one linear pass that
- * counts brackets outside strings. `JSON.parse` (and every walker after it: zod, the bridges) recurses
+ * counts brackets outside strings. `JSON.parse` (and every walker after it: zod, the transports) recurses
  * per level, so ~5,000 levels would overflow the stack; this check needs no recursion and no parse, and
  * is only a bound: malformed text is left for `JSON.parse` to report.
  */

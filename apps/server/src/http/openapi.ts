@@ -1,6 +1,7 @@
 import { generateOpenApiDocument, type OpenAPIObject } from 'trpc-to-openapi';
 import { REST_BASE, type ProcedureContract } from '@acc/contracts';
 import type { AppRouter } from '../router.js';
+import { procedureTable } from './procedure-table.js';
 
 const errorText: Record<number, string> = {
   400: 'Invalid request',
@@ -21,7 +22,7 @@ type Operation = {
   [k: string]: unknown;
 };
 
-/** The bridge documents every input of a body method as body; declared query fields travel in the URL. */
+/** The generator documents every input of a body method as body; declared query fields travel in the URL. */
 function moveBodyFieldsToQuery(op: Operation, names: string[]) {
   const schema = op.requestBody?.content?.['application/json']?.schema;
   for (const name of names) {
@@ -36,7 +37,7 @@ function moveBodyFieldsToQuery(op: Operation, names: string[]) {
 type JsonBody = { content?: Record<string, { schema?: unknown }> };
 
 /**
- * The REST bridge hands a JSON array body to its procedure as `{ items: [...] }` (bulk metric push);
+ * The REST routes hand a JSON array body to its procedure as `{ items: [...] }` (bulk metric push);
  * clients send the array itself, so that is what the document shows.
  */
 function showArrayBody(op: Operation): void {
@@ -46,8 +47,9 @@ function showArrayBody(op: Operation): void {
 }
 
 /**
- * The bridge's generated document, corrected to what the server really answers: the contract's success
- * status (201 with `Location`), and the spec's `{code, message}` envelope for every error.
+ * trpc-to-openapi's generated document (it no longer serves REST), corrected to what the server really
+ * answers: the contract's success status (201 with `Location`), and the spec's `{code, message}` envelope
+ * for every error.
  */
 export function buildOpenApiDocument(appRouter: AppRouter, opts: { version: string; publicUrl: string }): OpenAPIObject {
   const doc = generateOpenApiDocument(appRouter, {
@@ -58,10 +60,7 @@ export function buildOpenApiDocument(appRouter: AppRouter, opts: { version: stri
     securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
   });
   const contracts = new Map<string, ProcedureContract>();
-  for (const proc of Object.values(appRouter._def.procedures) as unknown as { _def: { meta?: { contract?: ProcedureContract } } }[]) {
-    const c = proc._def.meta?.contract;
-    if (c) contracts.set(`${c.method.toLowerCase()} ${REST_BASE}${c.path}`, c);
-  }
+  for (const { contract: c } of procedureTable(appRouter)) contracts.set(`${c.method.toLowerCase()} ${REST_BASE}${c.path}`, c);
   const errorRef = { $ref: '#/components/schemas/Error' };
   doc.components = {
     ...doc.components,

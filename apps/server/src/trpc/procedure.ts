@@ -97,7 +97,7 @@ export function procedureFor<I extends z.ZodType, O extends z.ZodType, R extends
         if (defaultsWhenAbsent && (await getRawInput()) === undefined) return next({ getRawInput: () => Promise.resolve({}) });
         return next();
       }
-      // The bridge hands a body method only its body; declared query fields join it here, on REST only.
+      // The REST route hands a body method only its body; declared query fields join it here, on REST only.
       if (!contract.query?.length || !BODY_METHODS.has(contract.method)) return next();
       const names = new Set(contract.query);
       const raw = Object.entries(((await getRawInput()) ?? {}) as Record<string, unknown>).filter(([k]) => !names.has(k));
