@@ -37,6 +37,11 @@ export default defineConfig(
     },
   },
   {
+    // Plain-JavaScript launchers run on node.
+    files: ['**/*.js'],
+    languageOptions: { globals: { process: 'readonly' } },
+  },
+  {
     // Tests read untyped JSON bodies (`await res.json()` is `any`, their `body: any`) and assert on them
     // field by field; typing every answer would restate the contracts the tests exist to check.
     files: ['**/test/**/*.ts', '**/*.test.ts'],

@@ -38,7 +38,7 @@ function readConfigFile(): ConfigFile {
   try {
     const parsed: unknown = JSON.parse(text);
     if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('expected a JSON object');
-    return parsed as ConfigFile;
+    return parsed;
   } catch (e) {
     throw new CliError(`Error while reading config file ${path}: ${(e as Error).message}`);
   }

@@ -55,7 +55,7 @@ describe('listing commands', () => {
     expect(json.stdout).toBe(`${JSON.stringify(parsed, null, 2)}\n`);
 
     const table = lines((await acc('projects', 'list', '--output', 'table')).stdout);
-    expect(table[0]).toMatch(/^id {9}acronym {6}title {14}start_date  end_date {4}call_identifier$/);
+    expect(table[0]).toMatch(/^id {9}acronym {6}title {14}start_date {2}end_date {4}call_identifier$/);
     expect(table[1]).toMatch(/^777536 +EOSC-Beyond +EOSC Beyond +2024-01-01 +2026-12-31 +HORIZON-INFRA-2023$/);
 
     const csv = (await acc('projects', 'list', '--output', 'csv')).stdout;

@@ -9,7 +9,7 @@ type Lazy<X> = { [K in keyof X]: () => X[K] };
 
 export function attach<D extends object, X extends object>(data: D, extras: Lazy<X>): Item<D, X> {
   const item = { ...data } as Item<D, X>;
-  for (const [key, get] of Object.entries(extras) as [string, () => unknown][]) {
+  for (const [key, get] of Object.entries<() => unknown>(extras)) {
     Object.defineProperty(item, key, { get, enumerable: false, configurable: true });
   }
   Object.defineProperty(item, 'toJSON', { value: () => ({ ...item }), enumerable: false, configurable: true });

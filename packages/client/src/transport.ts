@@ -54,6 +54,8 @@ export const isRetryable = (init: SendInit) => SAFE_METHODS.has(init.method.toUp
 
 const sleep = (ms: number, signal?: AbortSignal) =>
   new Promise<void>((resolve, reject) => {
+    // The signal's own reason (an AbortError or the caller's), as fetch would reject with.
+    // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
     if (signal?.aborted) return reject(signal.reason);
     const timer = setTimeout(() => {
       signal?.removeEventListener('abort', onAbort);
@@ -61,6 +63,7 @@ const sleep = (ms: number, signal?: AbortSignal) =>
     }, ms);
     const onAbort = () => {
       clearTimeout(timer);
+      // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
       reject(signal?.reason);
     };
     signal?.addEventListener('abort', onAbort, { once: true });

@@ -104,7 +104,7 @@ describe('against a misbehaving server', () => {
   });
 
   it('a 2xx with an empty body is {}, a 2xx with a non-JSON body is an error', async () => {
-    await start((req, res) => (req.url!.includes('empty') ? res.writeHead(200).end() : res.writeHead(200).end('not json')));
+    await start((req, res) => (req.url.includes('empty') ? res.writeHead(200).end() : res.writeHead(200).end('not json')));
     expect(await client().request('GET', '/empty')).toEqual({});
     const err = (await caught(client().request('GET', '/text', { name: 'text' }))) as AccServiceError;
     expect(err).toBeInstanceOf(AccServiceError);
@@ -286,7 +286,7 @@ describe('an injected fetch', () => {
       endpoint: 'acc.example.org',
       token: 't',
       fetch: async (input) => {
-        const url = String(input);
+        const url = input instanceof Request ? input.url : input.toString();
         urls.push(url);
         return new Response(JSON.stringify(url.includes('/admin/version') ? { version: '9.9' } : page), { status: 200 });
       },

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ent } from '../../../apps/server/test/support/issuer.js';
 import { startTestServer, type TestServer } from '../../../apps/server/test/support/server.js';
-import { AccountingClient, AccServiceError } from '../src/index.js';
+import { AccountingClient, type AccServiceError } from '../src/index.js';
 import { startRecordingProxy, type RecordingProxy } from './support/recording-proxy.js';
 import { seedWorld, type World } from './support/world.js';
 

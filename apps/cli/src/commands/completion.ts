@@ -33,19 +33,19 @@ function bashScript(nodes: Node[], choices: Map<string, string[]>): string {
 _acc_completion() {
   local cur="\${COMP_WORDS[COMP_CWORD]}" path="" next i
   for ((i = 1; i < COMP_CWORD; i++)); do
-    next="\${path:+\$path }\${COMP_WORDS[i]}"
-    case "\$next" in
-      ${known}) path="\$next" ;;
+    next="\${path:+$path }\${COMP_WORDS[i]}"
+    case "$next" in
+      ${known}) path="$next" ;;
     esac
   done
   local words=""
   case "\${COMP_WORDS[COMP_CWORD-1]}" in
-${[...choices].map(([flag, values]) => `    ${flag}) COMPREPLY=( \$(compgen -W "${values.join(' ')}" -- "\$cur") ); return ;;`).join('\n')}
+${[...choices].map(([flag, values]) => `    ${flag}) COMPREPLY=( $(compgen -W "${values.join(' ')}" -- "$cur") ); return ;;`).join('\n')}
   esac
-  case "\$path" in
+  case "$path" in
 ${cases}
   esac
-  COMPREPLY=( \$(compgen -W "\$words" -- "\$cur") )
+  COMPREPLY=( $(compgen -W "$words" -- "$cur") )
 }
 complete -o default -F _acc_completion acc
 `;
@@ -60,20 +60,20 @@ _acc() {
   local cmdpath="" next i
   local -a opts
   for ((i = 2; i < CURRENT; i++)); do
-    next="\${cmdpath:+\$cmdpath }\${words[i]}"
-    case "\$next" in
-      ${known}) cmdpath="\$next" ;;
+    next="\${cmdpath:+$cmdpath }\${words[i]}"
+    case "$next" in
+      ${known}) cmdpath="$next" ;;
     esac
   done
   case "\${words[CURRENT-1]}" in
 ${[...choices].map(([flag, values]) => `    ${flag}) compadd -- ${values.join(' ')}; return ;;`).join('\n')}
   esac
-  case "\$cmdpath" in
+  case "$cmdpath" in
 ${cases}
   esac
   compadd -- "\${opts[@]}"
 }
-if (( \$+functions[compdef] )); then compdef _acc acc; fi
+if (( $+functions[compdef] )); then compdef _acc acc; fi
 `;
 }
 
