@@ -180,7 +180,7 @@ describe.each(backends)('OIDC tenants on %s', (backend) => {
 
     it('serves the same procedures over tRPC', async () => {
       const trpc = trpcClient(s.url, admin);
-      const created = await trpc.oidcTenants.create.mutate(tenantBody() as never);
+      const created = await trpc.oidcTenants.create.mutate(tenantBody());
       expect(created).toMatchObject({ tenant_id: 'tenant-a' });
       expect(created).not.toHaveProperty('secret');
       expect(await trpcFailure(trpc.oidcTenants.get.query({ id: 'nope' }))).toEqual({
