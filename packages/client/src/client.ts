@@ -1,4 +1,4 @@
-import { contracts, type ContractInput, type ContractName, type ContractOutput } from '@acc/contracts';
+import { contracts, PAGE_SIZE, type ContractInput, type ContractName, type ContractOutput } from '@acc/contracts';
 import { Collection, type CollectionSource, type Page, type PageFetcher } from './collection.js';
 import { createDebugLog, type DebugOption } from './debug.js';
 import { normaliseEndpoint } from './endpoint.js';
@@ -149,7 +149,7 @@ export class AccountingClient {
     this.endpoint = normaliseEndpoint(endpoint);
     this.#token = options.token?.trim() || undefined;
     this.#getToken = options.getToken;
-    this.#pageSize = checkPageSize(options.pageSize, 100);
+    this.#pageSize = checkPageSize(options.pageSize, PAGE_SIZE.max);
     const retries = options.retries ?? 2;
     if (!Number.isInteger(retries) || retries < 0) throw new RangeError('retries must be a non-negative integer.');
     const timeoutMs = options.timeoutMs ?? 30_000;
@@ -191,7 +191,7 @@ export class AccountingClient {
 
   /** `POST /<collection>/search` (§6) as a lazily paged collection; `pageSize` may go up to 1000 for metrics. */
   search<T = Record<string, unknown>>(collection: SearchCollection, criterion: SearchCriterion | string, options: { pageSize?: number } = {}): Collection<T> {
-    const size = checkPageSize(options.pageSize ?? this.#pageSize, collection === 'metrics' ? 1000 : 100);
+    const size = checkPageSize(options.pageSize ?? this.#pageSize, collection === 'metrics' ? PAGE_SIZE.maxSearch : PAGE_SIZE.max);
     const name = searchContracts[collection];
     // Text is sent as it is, so a malformed criterion gets the server's own §6 message.
     const asText = typeof criterion === 'string' ? { rawBody: criterion } : {};
@@ -363,7 +363,7 @@ export class MetricCollection extends Collection<Metric, MetricData> {
     protected readonly filters: MetricFilter,
     pageSize: number | undefined,
   ) {
-    const size = checkPageSize(filters.pageSize ?? pageSize, 100);
+    const size = checkPageSize(filters.pageSize ?? pageSize, PAGE_SIZE.max);
     super({
       pageSize: size,
       wrap: toMetric,

@@ -1,14 +1,8 @@
+import type { Page as ContractPage } from '@acc/contracts';
 import { AccServiceError } from './errors.js';
 
-/** The §1.4 envelope as the client reads it; `links` is not needed to page. */
-export interface Page<T> {
-  size_of_page: number;
-  number_of_page: number;
-  total_elements: number;
-  total_pages: number;
-  content: T[];
-  links?: { href: string; rel: string }[];
-}
+/** The §1.4 envelope of the contracts; `links` may be missing, since paging needs only the counts. */
+export type Page<T> = Omit<ContractPage<T>, 'links'> & Partial<Pick<ContractPage<T>, 'links'>>;
 
 export type PageFetcher<R> = (page: number, size: number | undefined) => Promise<Page<R>>;
 
