@@ -41,7 +41,11 @@ export async function createPki(): Promise<BenchPki> {
   const caKeys = (await webcrypto.subtle.generateKey(EC, true, ['sign', 'verify'])) as CryptoKeyPair;
   const ca = await x509.X509CertificateGenerator.createSelfSigned({
     serialNumber: '01',
-    name: nameOf([['C', 'XX'], ['O', 'acc bench'], ['CN', 'acc bench CA']]),
+    name: nameOf([
+      ['C', 'XX'],
+      ['O', 'acc bench'],
+      ['CN', 'acc bench CA'],
+    ]),
     keys: caKeys,
     signingAlgorithm: SIGN,
     ...validity,
@@ -66,7 +70,14 @@ export async function createPki(): Promise<BenchPki> {
         new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyAgreement, true),
         new x509.ExtendedKeyUsageExtension([usage === 'server' ? x509.ExtendedKeyUsage.serverAuth : x509.ExtendedKeyUsage.clientAuth]),
         await x509.AuthorityKeyIdentifierExtension.create(ca),
-        ...(usage === 'server' ? [new x509.SubjectAlternativeNameExtension([{ type: 'ip', value: '127.0.0.1' }, { type: 'dns', value: 'localhost' }])] : []),
+        ...(usage === 'server'
+          ? [
+              new x509.SubjectAlternativeNameExtension([
+                { type: 'ip', value: '127.0.0.1' },
+                { type: 'dns', value: 'localhost' },
+              ]),
+            ]
+          : []),
       ],
     });
     return { cert: cert.toString('pem'), key: await keyPem(keys.privateKey) };

@@ -84,7 +84,8 @@ export function markdown(r: Results): string {
   }
   const notes: string[] = [];
   for (const [backend, phases] of Object.entries(r.phases))
-    for (const [phase, o] of Object.entries(phases)) if (o.status !== 'ok') notes.push(`- ${backend}, ${phase}: **${o.status}**${o.note ? ` — ${o.note}` : ''}`);
+    for (const [phase, o] of Object.entries(phases))
+      if (o.status !== 'ok') notes.push(`- ${backend}, ${phase}: **${o.status}**${o.note ? ` — ${o.note}` : ''}`);
   if (notes.length) out.push('', 'Phases not measured:', '', ...notes);
   out.push(
     '',

@@ -349,9 +349,19 @@ export async function apelPhase(ctx: PhaseContext): Promise<PhaseOutcome> {
     const none = !available.post && !available.summary;
     return {
       status: none ? 'not available' : 'ok',
-      note: !available.post || !available.summary ? `not available: ${!available.post ? 'POST ' : ''}${!available.summary ? 'summary GET' : ''}` : undefined,
+      note:
+        !available.post || !available.summary
+          ? `not available: ${!available.post ? 'POST ' : ''}${!available.summary ? 'summary GET' : ''}`
+          : undefined,
       memory: runner.memory,
-      raw: { postMs: post, floorPostMs: floorPost, summaryMs: summary, floorSummaryMs: floorSummary, summaryCount: accPage?.count, messageBytes: messages[0]?.text.length },
+      raw: {
+        postMs: post,
+        floorPostMs: floorPost,
+        summaryMs: summary,
+        floorSummaryMs: floorSummary,
+        summaryCount: accPage?.count,
+        messageBytes: messages[0]?.text.length,
+      },
     };
   } finally {
     await iam.close();

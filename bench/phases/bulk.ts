@@ -156,6 +156,8 @@ export async function bulkPushPhase(ctx: PhaseContext): Promise<PhaseOutcome> {
     status,
     note: unavailable.size > 0 ? `not available: ${[...unavailable].join(', ')}` : undefined,
     memory: runner.memory,
-    raw: Object.fromEntries(Object.entries(times).map(([m, t]) => [m, { medianMs: median(t), runsMs: t, metricsPerSecond: rate(m as Method), cpu: cpu[m as Method] }])),
+    raw: Object.fromEntries(
+      Object.entries(times).map(([m, t]) => [m, { medianMs: median(t), runsMs: t, metricsPerSecond: rate(m as Method), cpu: cpu[m as Method] }]),
+    ),
   };
 }

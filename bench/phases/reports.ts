@@ -112,7 +112,9 @@ interface InstallationReportJson {
 }
 
 const totalsOfInstallation = (r: InstallationReportJson): PeriodTotal[] =>
-  r.data.flatMap((d) => d.periods.map((p) => ({ inst: r.installation_id, def: d.metric_definition_id, from: new Date(p.from).toISOString(), total: p.total_value })));
+  r.data.flatMap((d) =>
+    d.periods.map((p) => ({ inst: r.installation_id, def: d.metric_definition_id, from: new Date(p.from).toISOString(), total: p.total_value })),
+  );
 
 /** Whether acc's periods and totals equal the floor's (doubles summed in another order: relative 1e-9). */
 function sameTotals(acc: PeriodTotal[], floor: PeriodTotal[]): string | undefined {
@@ -180,14 +182,19 @@ export async function reportsPhase(ctx: PhaseContext): Promise<PhaseOutcome> {
             const set = sets.get(n)!;
             const param = kind === 'installation' ? set.installation.installationId : set.project;
             const { ms, value } = await timed(() =>
-              runner.sql().query<{ inst: string; def: string; f: Date; total: string | number }>(kind === 'installation' ? INSTALLATION_FLOOR : PROJECT_FLOOR, [
-                param,
-                `${START}T00:00:00Z`,
-                `${END}T00:00:00Z`,
-              ]),
+              runner
+                .sql()
+                .query<{ inst: string; def: string; f: Date; total: string | number }>(kind === 'installation' ? INSTALLATION_FLOOR : PROJECT_FLOOR, [
+                  param,
+                  `${START}T00:00:00Z`,
+                  `${END}T00:00:00Z`,
+                ]),
             );
             if (run > 0) times.get(key)!.floor.push(ms);
-            lastFloor.set(key, value.map((r) => ({ inst: r.inst, def: r.def, from: new Date(r.f).toISOString(), total: Number(r.total) })));
+            lastFloor.set(
+              key,
+              value.map((r) => ({ inst: r.inst, def: r.def, from: new Date(r.f).toISOString(), total: Number(r.total) })),
+            );
           },
         });
         steps.push({

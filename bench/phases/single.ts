@@ -37,7 +37,9 @@ export async function singlePushPhase(ctx: PhaseContext): Promise<PhaseOutcome> 
     const url = `${server.url}${path}`;
     const headers: Record<string, string> = { 'Content-Type': 'application/json', ...(token && { Authorization: `Bearer ${token}` }) };
     if (cfg.singleWarmupSeconds > 0) await load(url, { connections, seconds: cfg.singleWarmupSeconds, method: 'POST', headers, body });
-    const { cpu, value: r } = await cpuDuring(db, server.pid, () => load(url, { connections, seconds: cfg.singleSeconds, method: 'POST', headers, body }));
+    const { cpu, value: r } = await cpuDuring(db, server.pid, () =>
+      load(url, { connections, seconds: cfg.singleSeconds, method: 'POST', headers, body }),
+    );
     if (r.non2xx > 0 || r.errors > 0) throw new Error(`${url} at c=${connections}: ${r.non2xx} non-2xx answers, ${r.errors} errors`);
     const answered = r.rps * r.seconds;
     return {
@@ -77,7 +79,11 @@ export async function singlePushPhase(ctx: PhaseContext): Promise<PhaseOutcome> 
         // A few sequential pushes first: the timed warm-up then starts on a server past its first requests.
         for (let i = 0; i < 10; i++)
           expectStatus(
-            await httpRequest(`${acc.url}${path}`, { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` }, body }),
+            await httpRequest(`${acc.url}${path}`, {
+              method: 'POST',
+              headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
+              body,
+            }),
             201,
             'single push warm-up',
           );
@@ -93,7 +99,10 @@ export async function singlePushPhase(ctx: PhaseContext): Promise<PhaseOutcome> 
     const a = (f: (r: Measured) => number | null) => (acc ? f(acc) : null);
     const fl = (f: (r: Measured) => number | null) => (floor ? f(floor) : null);
     const target = c === Math.max(...cfg.concurrencies);
-    const rpsRatio = ratioOf(a((r) => r.rps), fl((r) => r.rps));
+    const rpsRatio = ratioOf(
+      a((r) => r.rps),
+      fl((r) => r.rps),
+    );
     ctx.rows.push({
       backend: db.backend,
       phase: PHASE,
@@ -114,7 +123,10 @@ export async function singlePushPhase(ctx: PhaseContext): Promise<PhaseOutcome> 
         acc: a((r) => r[p]),
         floor: fl((r) => r[p]),
         floorName: 'node:http + pg INSERT',
-        ratio: ratioOf(a((r) => r[p]), fl((r) => r[p])),
+        ratio: ratioOf(
+          a((r) => r[p]),
+          fl((r) => r[p]),
+        ),
       });
   }
   // CPU per request at the highest concurrency: where the work goes, little inflated by a busy machine.
@@ -131,7 +143,10 @@ export async function singlePushPhase(ctx: PhaseContext): Promise<PhaseOutcome> 
       ratio: ratioOf(top.acc ? f(top.acc) : null, top.floor ? f(top.floor) : null),
     });
   const c = Math.max(...cfg.concurrencies);
-  cpuRow(`server process CPU per request, concurrency ${c}${db.backend === 'pglite' ? ' (PGlite runs inside it)' : ''}`, (r) => r.serverCpuMsPerRequest);
+  cpuRow(
+    `server process CPU per request, concurrency ${c}${db.backend === 'pglite' ? ' (PGlite runs inside it)' : ''}`,
+    (r) => r.serverCpuMsPerRequest,
+  );
   if (db.backend === 'postgres') cpuRow(`PostgreSQL backend CPU per request, concurrency ${c}`, (r) => r.databaseCpuMsPerRequest);
   return {
     status: available ? 'ok' : 'not available',

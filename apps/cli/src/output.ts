@@ -23,7 +23,14 @@ const cut = (s: string) => (s.length > TABLE_CELL_MAX ? `${s.slice(0, TABLE_CELL
 export function formatTable(header: string[], rows: string[][], limit = true): string {
   const shown = [header, ...rows].map((r) => r.map((c) => (limit ? cut(c.replace(/\s+/g, ' ')) : c)));
   const widths = header.map((_, i) => Math.max(...shown.map((r) => [...(r[i] ?? '')].length)));
-  return shown.map((r) => r.map((c, i) => c + ' '.repeat(widths[i] - [...c].length)).join('  ').trimEnd()).join('\n');
+  return shown
+    .map((r) =>
+      r
+        .map((c, i) => c + ' '.repeat(widths[i] - [...c].length))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
 }
 
 /**
@@ -60,7 +67,12 @@ export async function printList<T extends object>(
     const rows: string[][] = [];
     for await (const item of items) rows.push(spec.columns.map((c) => cell(c.get(item))));
     count = rows.length;
-    out(formatTable(spec.columns.map((c) => c.name), rows));
+    out(
+      formatTable(
+        spec.columns.map((c) => c.name),
+        rows,
+      ),
+    );
   } else {
     let first = true;
     for await (const item of items) {
@@ -78,6 +90,12 @@ export async function printList<T extends object>(
 export function printOne<T extends object>(item: T, format: Format, spec: { columns: Column<T>[]; text: (item: T) => string }): void {
   if (format === 'json') out(JSON.stringify(item, null, 2));
   else if (format === 'csv') out(`${csvLine(spec.columns.map((c) => c.name))}\n${csvLine(spec.columns.map((c) => c.get(item)))}`);
-  else if (format === 'table') out(formatTable(spec.columns.map((c) => c.name), [spec.columns.map((c) => cell(c.get(item)))]));
+  else if (format === 'table')
+    out(
+      formatTable(
+        spec.columns.map((c) => c.name),
+        [spec.columns.map((c) => cell(c.get(item)))],
+      ),
+    );
   else out(spec.text(item));
 }

@@ -41,7 +41,11 @@ export function createProgram(): Command {
     .option('-f', 'treat the JWT authentication token argument as a path to a file holding the token')
     .option('--timeout <s>', 'timeout of each request attempt, in seconds (default: 30)', seconds)
     .option('--retries <n>', 'retries after a failed attempt (default: 2)', integer(0, 10))
-    .option('--page-size <n>', `items per page requested from the server (1..${PAGE_SIZE.max}; search: 1..${PAGE_SIZE.maxSearch})`, integer(1, PAGE_SIZE.maxSearch))
+    .option(
+      '--page-size <n>',
+      `items per page requested from the server (1..${PAGE_SIZE.max}; search: 1..${PAGE_SIZE.maxSearch})`,
+      integer(1, PAGE_SIZE.maxSearch),
+    )
     .addOption(new Option('--output <format>', 'output format').choices(FORMATS).default('text'))
     .addHelpText('after', `\nacc --version (or -V) prints the version of this CLI; \`acc version\` also asks the server.`);
 

@@ -103,7 +103,8 @@ describe('acc apel send retries', () => {
       req.resume();
       req.on('end', () => {
         n++;
-        if (n === 1) res.writeHead(503, { 'Content-Type': 'application/json' }).end(JSON.stringify('Data could not be saved to disk, please try again.'));
+        if (n === 1)
+          res.writeHead(503, { 'Content-Type': 'application/json' }).end(JSON.stringify('Data could not be saved to disk, please try again.'));
         else res.writeHead(202, { 'Content-Type': 'application/json' }).end(JSON.stringify('Data successfully saved for future loading.'));
       });
     });

@@ -105,7 +105,12 @@ describe('metrics', () => {
     const inst = await acc('metrics', 'list', '--installation', w.kns);
     expect(inst).toMatchObject({ code: 0, stderr: '' });
     expect(lines(inst.stdout)).toEqual(['500 aggregated', '250 aggregated', '12.5 summarised']);
-    expect(lines((await acc('metrics', 'list', '--project', '777536')).stdout)).toEqual(['500 aggregated', '250 aggregated', '12.5 summarised', '7 aggregated']);
+    expect(lines((await acc('metrics', 'list', '--project', '777536')).stdout)).toEqual([
+      '500 aggregated',
+      '250 aggregated',
+      '12.5 summarised',
+      '7 aggregated',
+    ]);
     expect(lines((await acc('metrics', 'list', '--project', '777536', '--provider', w.cyfronet)).stdout)).toEqual(['7 aggregated']);
   });
 
@@ -134,11 +139,15 @@ describe('metrics', () => {
   it('names the failing scope on errors', async () => {
     const inst = await acc('metrics', 'list', '--installation', 'nope');
     expect(inst.code).toBe(1);
-    expect(inst.stderr).toBe('Installation not found: While trying the [installation_metrics_list]: There is no Installation with the following id: nope\n');
+    expect(inst.stderr).toBe(
+      'Installation not found: While trying the [installation_metrics_list]: There is no Installation with the following id: nope\n',
+    );
     const proj = await acc('metrics', 'list', '--project', 'nope');
     expect(proj.stderr).toBe('Project not found: While trying the [project_metrics_list]: There is no Project with the following id: nope\n');
     const prov = await acc('metrics', 'list', '--project', '777536', '--provider', 'nope');
-    expect(prov.stderr).toBe('Error while iterating providers: While trying the [project_provider_metric_list]: There is no Provider with the following id: nope\n');
+    expect(prov.stderr).toBe(
+      'Error while iterating providers: While trying the [project_provider_metric_list]: There is no Provider with the following id: nope\n',
+    );
   });
 
   it('refuses ambiguous scopes as usage errors (exit 2)', async () => {
@@ -150,16 +159,53 @@ describe('metrics', () => {
   });
 
   it('pushes a metric with a numeric value and prints its id', async () => {
-    const r = await acc('metrics', 'push', '--installation', w.cyf, '--metricdefid', w.cpu, '--tstart', '2024-04-01T00:00:00Z', '--tend', '2024-04-02T00:00:00Z', '--value', '42.5', '--gid', 'grp', '--uid', 'usr');
+    const r = await acc(
+      'metrics',
+      'push',
+      '--installation',
+      w.cyf,
+      '--metricdefid',
+      w.cpu,
+      '--tstart',
+      '2024-04-01T00:00:00Z',
+      '--tend',
+      '2024-04-02T00:00:00Z',
+      '--value',
+      '42.5',
+      '--gid',
+      'grp',
+      '--uid',
+      'usr',
+    );
     expect(r).toMatchObject({ code: 0, stderr: '' });
     expect(r.stdout).toMatch(/^[0-9a-f]{24}\n$/);
-    const listed = JSON.parse((await acc('metrics', 'list', '--installation', w.cyf, '--output', 'json')).stdout) as { id: string; value: unknown; group_id?: string; user_id?: string }[];
+    const listed = JSON.parse((await acc('metrics', 'list', '--installation', w.cyf, '--output', 'json')).stdout) as {
+      id: string;
+      value: unknown;
+      group_id?: string;
+      user_id?: string;
+    }[];
     expect(listed.at(-1)).toMatchObject({ id: r.stdout.trim(), value: 42.5, group_id: 'grp', user_id: 'usr' });
   });
 
   it('push --output csv and table print the stored metric as one row', async () => {
     const push = (day: string, output: string) =>
-      acc('metrics', 'push', '--installation', w.cyf, '--metricdefid', w.cpu, '--tstart', `2024-05-${day}T00:00:00Z`, '--tend', `2024-05-${day}T12:00:00Z`, '--value', '3', '--output', output);
+      acc(
+        'metrics',
+        'push',
+        '--installation',
+        w.cyf,
+        '--metricdefid',
+        w.cpu,
+        '--tstart',
+        `2024-05-${day}T00:00:00Z`,
+        '--tend',
+        `2024-05-${day}T12:00:00Z`,
+        '--value',
+        '3',
+        '--output',
+        output,
+      );
     const csv = lines((await push('01', 'csv')).stdout);
     expect(csv).toHaveLength(2);
     expect(csv[0]).toBe('id,metric_definition_id,metric_name,metric_type,value,time_period_start,time_period_end,group_id,user_id');
@@ -170,7 +216,24 @@ describe('metrics', () => {
   });
 
   it('push --output json prints the created metric with its id', async () => {
-    const r = await acc('metrics', 'push', '--installation', w.cyf, '--metricdefid', w.cpu, '--tstart', '2024-04-03T00:00:00Z', '--tend', '2024-04-04T00:00:00Z', '--value', '1e2', '--output', 'json', '--idempotency-key', 'push-once');
+    const r = await acc(
+      'metrics',
+      'push',
+      '--installation',
+      w.cyf,
+      '--metricdefid',
+      w.cpu,
+      '--tstart',
+      '2024-04-03T00:00:00Z',
+      '--tend',
+      '2024-04-04T00:00:00Z',
+      '--value',
+      '1e2',
+      '--output',
+      'json',
+      '--idempotency-key',
+      'push-once',
+    );
     const created = JSON.parse(r.stdout) as { id: string; metric_id: string; value: number };
     expect(created.value).toBe(100);
     expect(created.id).toBe(created.metric_id);
@@ -183,7 +246,20 @@ describe('metrics', () => {
     const missing = await acc('metrics', 'push', '--installation', w.cyf);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/^error: required option '--metricdefid <id>' not specified/);
-    const refused = await acc('metrics', 'push', '--installation', w.cyf, '--metricdefid', w.cpu, '--tstart', '2024-04-01', '--tend', '2024-04-02T00:00:00Z', '--value', '1');
+    const refused = await acc(
+      'metrics',
+      'push',
+      '--installation',
+      w.cyf,
+      '--metricdefid',
+      w.cpu,
+      '--tstart',
+      '2024-04-01',
+      '--tend',
+      '2024-04-02T00:00:00Z',
+      '--value',
+      '1',
+    );
     expect(refused.code).toBe(1);
     expect(refused.stderr).toBe(
       'Error while assigning metric to installation: While trying the [installation_metrics_add]: time_period_start must be a valid zulu timestamp. found: 2024-04-01\n',
@@ -199,7 +275,25 @@ describe('metrics import', () => {
     time_period_end: `2023-01-${String(day).padStart(2, '0')}T12:00:00Z`,
     value,
   });
-  const count = async () => JSON.parse((await acc('metrics', 'list', '--installation', w.kns, '--metricdefid', w.storage, '--start', '2023-01-01', '--end', '2023-02-01', '--output', 'json')).stdout).length as number;
+  const count = async () =>
+    JSON.parse(
+      (
+        await acc(
+          'metrics',
+          'list',
+          '--installation',
+          w.kns,
+          '--metricdefid',
+          w.storage,
+          '--start',
+          '2023-01-01',
+          '--end',
+          '2023-02-01',
+          '--output',
+          'json',
+        )
+      ).stdout,
+    ).length as number;
 
   it('imports a CSV in bulk chunks, quoting and all', async () => {
     const file = join(dir, 'metrics.csv');
@@ -207,13 +301,34 @@ describe('metrics import', () => {
     writeFileSync(
       file,
       'metric_definition_id,time_period_start,time_period_end,value,group_id\r\n' +
-        rows.map((r, i) => `${r.metric_definition_id},${r.time_period_start},${r.time_period_end},${r.value},${i === 0 ? '"group, with ""quotes"""' : ''}`).join('\r\n') +
+        rows
+          .map(
+            (r, i) => `${r.metric_definition_id},${r.time_period_start},${r.time_period_end},${r.value},${i === 0 ? '"group, with ""quotes"""' : ''}`,
+          )
+          .join('\r\n') +
         '\r\n',
     );
     const r = await acc('metrics', 'import', file, '--installation', w.kns, '--chunk-size', '2');
     expect(r).toMatchObject({ code: 0, stderr: '' });
     expect(r.stdout).toBe(`Sent 5 metric(s) from metrics.csv to installation ${w.kns} in 3 request(s): 5 new, 0 already there.\n`);
-    const listed = JSON.parse((await acc('metrics', 'list', '--installation', w.kns, '--metricdefid', w.storage, '--start', '2023-01-01', '--end', '2023-02-01', '--output', 'json')).stdout) as { value: number; group_id?: string }[];
+    const listed = JSON.parse(
+      (
+        await acc(
+          'metrics',
+          'list',
+          '--installation',
+          w.kns,
+          '--metricdefid',
+          w.storage,
+          '--start',
+          '2023-01-01',
+          '--end',
+          '2023-02-01',
+          '--output',
+          'json',
+        )
+      ).stdout,
+    ) as { value: number; group_id?: string }[];
     expect(listed.map((m) => m.value)).toEqual([1.5, 3, 4.5, 6, 7.5]);
     expect(listed[0].group_id).toBe('group, with "quotes"');
 
@@ -288,26 +403,63 @@ describe('metrics import', () => {
       `Error in ${file} header: missing column(s) time_period_end; found definition, time_period_start, value, comment; ` +
         'expected time_period_start, time_period_end, value (optional: metric_definition_id, group_id, user_id)\n',
     );
-    const stored = await acc('metrics', 'list', '--installation', w.kns, '--metricdefid', w.storage, '--start', '2023-03-01', '--end', '2023-03-02', '--output', 'json');
+    const stored = await acc(
+      'metrics',
+      'list',
+      '--installation',
+      w.kns,
+      '--metricdefid',
+      w.storage,
+      '--start',
+      '2023-03-01',
+      '--end',
+      '2023-03-02',
+      '--output',
+      'json',
+    );
     expect(stored.stdout).toBe('[]\n');
     const empty = join(dir, 'empty.csv');
     writeFileSync(empty, '\n');
-    expect((await acc('metrics', 'import', empty, '--installation', w.kns)).stderr).toMatch(/^Error in .*empty\.csv header: missing column\(s\) metric_definition_id, time_period_start, time_period_end, value; found no columns; /);
+    expect((await acc('metrics', 'import', empty, '--installation', w.kns)).stderr).toMatch(
+      /^Error in .*empty\.csv header: missing column\(s\) metric_definition_id, time_period_start, time_period_end, value; found no columns; /,
+    );
   });
 });
 
 describe('metric definitions, capacities, reports, search, version', () => {
   it('metric-definitions create, list and get', async () => {
-    const created = await acc('metric-definitions', 'create', '--name', 'ram', '--unit-type', 'TB', '--metric-type', 'summarised', '--description', 'RAM');
+    const created = await acc(
+      'metric-definitions',
+      'create',
+      '--name',
+      'ram',
+      '--unit-type',
+      'TB',
+      '--metric-type',
+      'summarised',
+      '--description',
+      'RAM',
+    );
     expect(created.code).toBe(0);
     const id = /^ram \(ID: ([0-9a-f]{24})\)\n$/.exec(created.stdout)![1];
-    expect(lines((await acc('metric-definitions', 'list')).stdout)).toEqual([`cpu_hours (ID: ${w.cpu})`, `storage (ID: ${w.storage})`, `ram (ID: ${id})`]);
-    expect(JSON.parse((await acc('metric-definitions', 'get', id, '--output', 'json')).stdout)).toMatchObject({ metric_definition_id: id, metric_description: 'RAM' });
+    expect(lines((await acc('metric-definitions', 'list')).stdout)).toEqual([
+      `cpu_hours (ID: ${w.cpu})`,
+      `storage (ID: ${w.storage})`,
+      `ram (ID: ${id})`,
+    ]);
+    expect(JSON.parse((await acc('metric-definitions', 'get', id, '--output', 'json')).stdout)).toMatchObject({
+      metric_definition_id: id,
+      metric_description: 'RAM',
+    });
     const dup = await acc('metric-definitions', 'create', '--name', 'RAM', '--unit-type', 'tb', '--metric-type', 'summarised');
     expect(dup.code).toBe(1);
-    expect(dup.stderr).toBe(`Error while creating metric definition: While trying the [metric_definition_add]: There is a Metric Definition with unit type tb and name RAM. Its id is ${id}\n`);
+    expect(dup.stderr).toBe(
+      `Error while creating metric definition: While trying the [metric_definition_add]: There is a Metric Definition with unit type tb and name RAM. Its id is ${id}\n`,
+    );
     const missing = await acc('metric-definitions', 'get', 'nope');
-    expect(missing.stderr).toBe('Metric definition not found: While trying the [metric_definition_entry]: There is no Metric Definition with the following id: nope\n');
+    expect(missing.stderr).toBe(
+      'Metric definition not found: While trying the [metric_definition_entry]: There is no Metric Definition with the following id: nope\n',
+    );
   });
 
   it('capacities add and list', async () => {
@@ -334,13 +486,20 @@ describe('metric definitions, capacities, reports, search, version', () => {
     expect(project).toContain('Project totals:');
     // Other tests push more metrics into this window, so only the shape is fixed here.
     expect(project.at(-2)).toMatch(/^ {2}cpu_hours +CPU Time +\d+(\.\d+)?$/);
-    const csv = lines((await acc('report', 'provider', w.grnet, '--project', '777536', '--start', '2024-01-01', '--end', '2024-12-31', '--output', 'csv')).stdout);
-    expect(csv[0]).toBe('project,provider,installation_id,installation,metric_definition_id,metric_name,unit_type,from,to,total_value,capacity_value,usage_percentage');
+    const csv = lines(
+      (await acc('report', 'provider', w.grnet, '--project', '777536', '--start', '2024-01-01', '--end', '2024-12-31', '--output', 'csv')).stdout,
+    );
+    expect(csv[0]).toBe(
+      'project,provider,installation_id,installation,metric_definition_id,metric_name,unit_type,from,to,total_value,capacity_value,usage_percentage',
+    );
     expect(csv).toContain(`777536,${w.grnet},${w.kns},GRNET-KNS-1,${w.cpu},cpu_hours,CPU Time,2024-01-01T00:00:00Z,2024-12-31T00:00:00Z,750,1000,75`);
     const generic = await acc('report', 'provider', w.grnet, '--start', '2024-01-01', '--end', '2024-12-31', '--output', 'json');
     expect(JSON.parse(generic.stdout).reports).toHaveLength(1);
     const bad = await acc('report', 'project', '777536', '--start', '2024-12-31', '--end', '2024-01-01');
-    expect(bad).toMatchObject({ code: 1, stderr: 'Error while fetching the report: While trying the [project_report]: Start date must be before or equal to end date.\n' });
+    expect(bad).toMatchObject({
+      code: 1,
+      stderr: 'Error while fetching the report: While trying the [project_report]: Start date must be before or equal to end date.\n',
+    });
     expect((await acc('report', 'project', '777536', '--start', '2024-01-01')).code).toBe(2);
   });
 
@@ -349,11 +508,22 @@ describe('metric definitions, capacities, reports, search, version', () => {
     const r = await acc('search', 'installations', '--query', q);
     expect(r.code).toBe(0);
     expect(lines(r.stdout).map((l) => JSON.parse(l).installation)).toEqual(['CYF-CLOUD']);
-    const metrics = await acc('search', 'metrics', '--query', JSON.stringify({ type: 'query', field: 'value', values: 500, operand: 'eq' }), '--page-size', '1000', '--output', 'csv');
+    const metrics = await acc(
+      'search',
+      'metrics',
+      '--query',
+      JSON.stringify({ type: 'query', field: 'value', values: 500, operand: 'eq' }),
+      '--page-size',
+      '1000',
+      '--output',
+      'csv',
+    );
     expect(lines(metrics.stdout)).toHaveLength(2);
     const bad = await acc('search', 'installations', '--query', JSON.stringify({ type: 'query', field: 'nope', values: 'x' }));
     expect(bad.code).toBe(1);
-    expect(bad.stderr).toMatch(/^Error while searching installations: While trying the \[installation_search\]: Invalid search query: unknown field 'nope'\. Allowed fields: /);
+    expect(bad.stderr).toMatch(
+      /^Error while searching installations: While trying the \[installation_search\]: Invalid search query: unknown field 'nope'\. Allowed fields: /,
+    );
     expect((await acc('search', 'installations', '--query', '{nope')).code).toBe(2);
     expect((await acc('search', 'things', '--query', '{}')).code).toBe(2);
     expect((await acc('search', 'providers', '--query', q, '--page-size', '500')).code).toBe(2);

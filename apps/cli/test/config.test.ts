@@ -89,7 +89,9 @@ describe('configuration precedence', () => {
   it('commands that need no server work without one', async () => {
     const help = await runAcc(['--help']);
     expect(help).toMatchObject({ code: 0, stderr: '' });
-    expect(help.stdout.replace(/\s+/g, ' ')).toContain('--host <fqdn> FQDN of Argo Accounting Service (or ACC_URL, ~/.config/acc/config.json; no default)');
+    expect(help.stdout.replace(/\s+/g, ' ')).toContain(
+      '--host <fqdn> FQDN of Argo Accounting Service (or ACC_URL, ~/.config/acc/config.json; no default)',
+    );
     expect(help.stdout).not.toContain('api.devel.acc.argo.grnet.gr');
     expect(await runAcc(['--version'])).toEqual({ code: 0, stdout: '0.1.0\n', stderr: '' });
     expect(await runAcc(['-V'])).toEqual({ code: 0, stdout: '0.1.0\n', stderr: '' });
@@ -130,13 +132,31 @@ describe('output details', () => {
 
   it('sends the pushed value as a JSON number', async () => {
     const r = await runAcc(
-      ['metrics', 'push', '--installation', w.kns, '--metricdefid', w.cpu, '--tstart', '2024-06-01T00:00:00Z', '--tend', '2024-06-02T00:00:00Z', '--value', '10.80'],
+      [
+        'metrics',
+        'push',
+        '--installation',
+        w.kns,
+        '--metricdefid',
+        w.cpu,
+        '--tstart',
+        '2024-06-01T00:00:00Z',
+        '--tend',
+        '2024-06-02T00:00:00Z',
+        '--value',
+        '10.80',
+      ],
       { env: env() },
     );
     expect(r).toMatchObject({ code: 0, stderr: '' });
     expect(r.stdout).toMatch(/^[0-9a-f]{24}\n$/);
     const push = fake.requests.filter((q) => q.method === 'POST' && q.path.endsWith('/metrics')).at(-1)!;
-    expect(JSON.parse(push.body)).toEqual({ metric_definition_id: w.cpu, time_period_start: '2024-06-01T00:00:00Z', time_period_end: '2024-06-02T00:00:00Z', value: 10.8 });
+    expect(JSON.parse(push.body)).toEqual({
+      metric_definition_id: w.cpu,
+      time_period_start: '2024-06-01T00:00:00Z',
+      time_period_end: '2024-06-02T00:00:00Z',
+      value: 10.8,
+    });
     expect(push.body).toContain('"value":10.8');
     expect(push.headers['content-type']).toBe('application/json');
     expect(push.headers['idempotency-key']).toBeTruthy();
@@ -183,7 +203,14 @@ describe('a closed stdout', () => {
     const metric = (value: number) => ({ metric_id: `m${value}`, value, metric_definition: { metric_type: 'aggregated' } });
     const server = await startScriptedServer((req, res) => {
       const page = new URL(req.url, 'http://x').searchParams.get('page');
-      const answer = () => json(res, 200, { content: [1, 2, 3].map((n) => metric(Number(page) * 10 + n)), number_of_page: Number(page), total_pages: 2, size_of_page: 3, total_elements: 6 });
+      const answer = () =>
+        json(res, 200, {
+          content: [1, 2, 3].map((n) => metric(Number(page) * 10 + n)),
+          number_of_page: Number(page),
+          total_pages: 2,
+          size_of_page: 3,
+          total_elements: 6,
+        });
       if (page === '1') answer();
       else void gone.then(answer);
     });
@@ -263,7 +290,10 @@ describe('shell completion', () => {
   const bashComplete = (words: string[]) =>
     execFileSync(
       'bash',
-      ['-c', `source <("${process.execPath}" "${ACC_JS}" completion bash); COMP_WORDS=(${words.map((w) => `'${w}'`).join(' ')}); COMP_CWORD=${words.length - 1}; _acc_completion; echo "\${COMPREPLY[*]}"`],
+      [
+        '-c',
+        `source <("${process.execPath}" "${ACC_JS}" completion bash); COMP_WORDS=(${words.map((w) => `'${w}'`).join(' ')}); COMP_CWORD=${words.length - 1}; _acc_completion; echo "\${COMPREPLY[*]}"`,
+      ],
       { encoding: 'utf8' },
     ).trim();
 

@@ -40,7 +40,7 @@ describe('reading CSV (csv-parse)', () => {
     ]);
   });
 
-  it('rejects an unterminated quoted field with csv-parse\'s message', async () => {
+  it("rejects an unterminated quoted field with csv-parse's message", async () => {
     const failure = await parse(['a,b\n1,"open\n\n']).then(
       () => undefined,
       (e: unknown) => e,
@@ -52,7 +52,9 @@ describe('reading CSV (csv-parse)', () => {
 
 describe('writing CSV (csv-stringify)', () => {
   it('quotes only what RFC 4180 needs, lone carriage returns included', () => {
-    expect(csvLine(['plain', 'a,b', 'say "hi"', 'two\nlines', 'cr\ronly', ' padded '])).toBe('plain,"a,b","say ""hi""","two\nlines","cr\ronly", padded ');
+    expect(csvLine(['plain', 'a,b', 'say "hi"', 'two\nlines', 'cr\ronly', ' padded '])).toBe(
+      'plain,"a,b","say ""hi""","two\nlines","cr\ronly", padded ',
+    );
   });
 
   it('writes absent values as empty cells and everything else as its text', () => {

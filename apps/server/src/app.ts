@@ -79,7 +79,10 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     const extra: Record<string, RawRoute> = {};
     if (devKeys) extra['/dev/jwks.json'] = (_req, res) => sendJson(res, 200, devKeys.jwks);
     extra['/ams_verification_hash'] = amsVerificationRoute(config);
-    Object.assign(extra, createApelRoutes(config, database.dataSource, (message) => logger.warn(message)));
+    Object.assign(
+      extra,
+      createApelRoutes(config, database.dataSource, (message) => logger.warn(message)),
+    );
     const load = createLagMonitor({ maxLagMs: config.limits.maxEventLoopLagMs });
     monitors.push(load);
     // Responses still being worked on; on shutdown each is told to close its connection when done.
@@ -217,7 +220,10 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
 }
 
 async function demoViewerExists(database: Database): Promise<boolean> {
-  const rows: unknown[] = await database.dataSource.query('SELECT 1 FROM actors WHERE oidc_id = $1 AND issuer = $2', [DEMO_VIEWER.oidcId, DEV_ISSUER]);
+  const rows: unknown[] = await database.dataSource.query('SELECT 1 FROM actors WHERE oidc_id = $1 AND issuer = $2', [
+    DEMO_VIEWER.oidcId,
+    DEV_ISSUER,
+  ]);
   return rows.length > 0;
 }
 

@@ -40,11 +40,17 @@ describe('loadConfig', () => {
       'ACC_METRICS_TOKEN is not set: anyone who can reach /metrics can read it.',
       'ACC_AMS_AUTHORIZATION accepts the documented default value(s) create_provider, create_installation: anyone can push to /accounting-system/ams-listener.',
     ]);
-    const partly = loadConfig({ ACC_OIDC_ISSUER: 'https://idp', ACC_METRICS_TOKEN: 's3cret', ACC_AMS_AUTHORIZATION: 'a-long-random-value, create_installation' });
+    const partly = loadConfig({
+      ACC_OIDC_ISSUER: 'https://idp',
+      ACC_METRICS_TOKEN: 's3cret',
+      ACC_AMS_AUTHORIZATION: 'a-long-random-value, create_installation',
+    });
     expect(insecureDefaults(partly)).toEqual([
       'ACC_AMS_AUTHORIZATION accepts the documented default value(s) create_installation: anyone can push to /accounting-system/ams-listener.',
     ]);
-    expect(insecureDefaults(loadConfig({ ACC_OIDC_ISSUER: 'https://idp', ACC_METRICS_TOKEN: 's3cret', ACC_AMS_AUTHORIZATION: 'a-long-random-value' }))).toEqual([]);
+    expect(
+      insecureDefaults(loadConfig({ ACC_OIDC_ISSUER: 'https://idp', ACC_METRICS_TOKEN: 's3cret', ACC_AMS_AUTHORIZATION: 'a-long-random-value' })),
+    ).toEqual([]);
     expect(insecureDefaults(loadConfig({}, { dev: true }))).toEqual([]);
   });
 });

@@ -46,7 +46,11 @@ const EnvSchema = z.object({
   ACC_TLS_KEY: optional,
   ACC_TLS_CLIENT_CA: optional,
   // The body limit of every JSON endpoint whose contract declares no larger one (bulk push: 8 MiB).
-  ACC_MAX_BODY_BYTES: z.coerce.number().int().positive().default(1024 * 1024),
+  ACC_MAX_BODY_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(1024 * 1024),
   ACC_HEADERS_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
   ACC_REQUEST_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
   ACC_APEL_REQUEST_TIMEOUT_MS: z.coerce.number().int().positive().default(300_000),
@@ -73,7 +77,11 @@ const EnvSchema = z.object({
   ACC_APEL_INTROSPECTION_CLIENT_SECRET: optional,
   ACC_APEL_ALLOWED_FOR_GET: jsonStringList(),
   ACC_APEL_ALLOW_HTTP_ISSUERS: z.stringbool().default(false),
-  ACC_APEL_MAX_BODY_BYTES: z.coerce.number().int().positive().default(64 * 1024 * 1024),
+  ACC_APEL_MAX_BODY_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(64 * 1024 * 1024),
   ACC_APEL_SITE_MAP: jsonEnv(z.record(z.string(), z.string().min(1)), '{}'),
   ACC_TRUSTED_DN_HEADER: optional,
   ACC_TRUSTED_PROXIES: z.string().default(''),
@@ -182,7 +190,9 @@ export function insecureDefaults(config: Config): string[] {
   if (!config.metrics.token) warnings.push('ACC_METRICS_TOKEN is not set: anyone who can reach /metrics can read it.');
   const publicValues = config.ams.authorization.filter((v) => (DEFAULT_AMS_AUTHORIZATION as readonly string[]).includes(v));
   if (publicValues.length > 0)
-    warnings.push(`ACC_AMS_AUTHORIZATION accepts the documented default value(s) ${publicValues.join(', ')}: anyone can push to /accounting-system/ams-listener.`);
+    warnings.push(
+      `ACC_AMS_AUTHORIZATION accepts the documented default value(s) ${publicValues.join(', ')}: anyone can push to /accounting-system/ams-listener.`,
+    );
   return warnings;
 }
 
@@ -197,9 +207,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: { dev?: boolean } = 
   const e = parsed.data;
   const dev = options.dev ?? false;
   if (!dev && !e.ACC_OIDC_ISSUER) {
-    throw new ConfigError(
-      'No token issuer configured: set ACC_OIDC_ISSUER (and ACC_OIDC_JWKS_URI), or run `npm start` for dev mode.',
-    );
+    throw new ConfigError('No token issuer configured: set ACC_OIDC_ISSUER (and ACC_OIDC_JWKS_URI), or run `npm start` for dev mode.');
   }
   if ((e.ACC_TLS_CERT && !e.ACC_TLS_KEY) || (!e.ACC_TLS_CERT && e.ACC_TLS_KEY)) {
     throw new ConfigError('ACC_TLS_CERT and ACC_TLS_KEY must be set together.');
@@ -214,7 +222,9 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: { dev?: boolean } = 
   if (e.ACC_HEADERS_TIMEOUT_MS > e.ACC_REQUEST_TIMEOUT_MS) {
     throw new ConfigError('Invalid configuration: ACC_HEADERS_TIMEOUT_MS must not exceed ACC_REQUEST_TIMEOUT_MS.');
   }
-  const corsOrigins = e.ACC_CORS_ORIGINS.split(',').map((o) => o.trim().replace(/\/+$/, '')).filter(Boolean);
+  const corsOrigins = e.ACC_CORS_ORIGINS.split(',')
+    .map((o) => o.trim().replace(/\/+$/, ''))
+    .filter(Boolean);
   for (const origin of corsOrigins) {
     if (origin !== '*' && !isOrigin(origin)) {
       throw new ConfigError(`Invalid configuration: ACC_CORS_ORIGINS: "${origin}" is not an origin like https://example.org`);
@@ -279,7 +289,9 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: { dev?: boolean } = 
     trustedDn: e.ACC_TRUSTED_DN_HEADER
       ? {
           header: e.ACC_TRUSTED_DN_HEADER.toLowerCase(),
-          proxies: e.ACC_TRUSTED_PROXIES.split(',').map((a) => a.trim()).filter(Boolean),
+          proxies: e.ACC_TRUSTED_PROXIES.split(',')
+            .map((a) => a.trim())
+            .filter(Boolean),
         }
       : undefined,
     log: { level: e.ACC_LOG_LEVEL, format: e.ACC_LOG_FORMAT ?? (dev ? 'pretty' : 'json') },
@@ -287,7 +299,9 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: { dev?: boolean } = 
     shutdownTimeoutMs: e.ACC_SHUTDOWN_TIMEOUT_MS,
     cors: { origins: corsOrigins.map((o) => o.toLowerCase()) },
     ams: {
-      authorization: e.ACC_AMS_AUTHORIZATION.split(',').map((v) => v.trim()).filter(Boolean),
+      authorization: e.ACC_AMS_AUTHORIZATION.split(',')
+        .map((v) => v.trim())
+        .filter(Boolean),
       project: e.ACC_AMS_PROJECT,
       verificationHash: e.ACC_AMS_VERIFICATION_HASH,
     },

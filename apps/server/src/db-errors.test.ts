@@ -22,8 +22,16 @@ describe('isDatabaseUnavailable', () => {
     ['closed client', new Error('Client has encountered a connection error and is not queryable')],
     ['wrapped by TypeORM', wrapped(pgError('57P01'))],
     ['as a cause', new Error('outer', { cause: new Error('Query read timeout') })],
-    ['a query runner released under the request', Object.assign(new Error('Query runner already released.'), { name: 'QueryRunnerAlreadyReleasedError' })],
-    ['a connection released under the request', Object.assign(new Error('Database connection provided by a query runner was already released'), { name: 'QueryRunnerProviderAlreadyReleasedError' })],
+    [
+      'a query runner released under the request',
+      Object.assign(new Error('Query runner already released.'), { name: 'QueryRunnerAlreadyReleasedError' }),
+    ],
+    [
+      'a connection released under the request',
+      Object.assign(new Error('Database connection provided by a query runner was already released'), {
+        name: 'QueryRunnerProviderAlreadyReleasedError',
+      }),
+    ],
     ['inside an AggregateError', new AggregateError([pgError('ECONNREFUSED')], 'connect failed')],
   ])('%s is an outage', (_name, err) => {
     expect(isDatabaseUnavailable(err)).toBe(true);

@@ -22,12 +22,7 @@ const UNAVAILABLE_ERRNOS = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIM
  * What pg and pg-pool throw without a code: the server went away mid-query, the pool could not hand out
  * a connection in time (connectionTimeoutMillis), or a query got no answer within query_timeout.
  */
-const UNAVAILABLE_MESSAGES = [
-  /^Connection terminated/,
-  /^timeout exceeded when trying to connect$/,
-  /^Query read timeout$/,
-  /is not queryable$/,
-];
+const UNAVAILABLE_MESSAGES = [/^Connection terminated/, /^timeout exceeded when trying to connect$/, /^Query read timeout$/, /is not queryable$/];
 
 /**
  * True when a query failed because the database is unreachable, shutting down, overloaded or too slow:

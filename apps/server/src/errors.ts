@@ -36,8 +36,7 @@ export class AppError extends TRPCError {
 
 export const badRequest = (message: string, errors?: string[]) => new AppError(400, message, errors);
 export const unauthorized = (message: string) => new AppError(401, message);
-export const forbidden = (message = 'The authenticated client is not permitted to perform the requested operation.') =>
-  new AppError(403, message);
+export const forbidden = (message = 'The authenticated client is not permitted to perform the requested operation.') => new AppError(403, message);
 export const notFound = (message: string) => new AppError(404, message);
 export const conflict = (message: string) => new AppError(409, message);
 

@@ -52,7 +52,9 @@ try {
     }
     console.log(`\nTry: TOKEN=$(npm run -s dev:token); curl -H "Authorization: Bearer $TOKEN" ${app.url}/accounting-system/unit-types`);
     if (app.viewer)
-      console.log(`     VIEWER=<the viewer token>; curl -H "Authorization: Bearer $VIEWER" "${app.url}/accounting-system/projects/${app.viewer.projectId}/report?start=${yearAgo()}&end=${today()}"`);
+      console.log(
+        `     VIEWER=<the viewer token>; curl -H "Authorization: Bearer $VIEWER" "${app.url}/accounting-system/projects/${app.viewer.projectId}/report?start=${yearAgo()}&end=${today()}"`,
+      );
     console.log('');
   }
   // SIGTERM/SIGINT and fatal errors close the app gracefully (app.close cuts what is left after

@@ -123,7 +123,16 @@ const ALLOWED = {
   'PRV[admin,viewer] P.other': ['sysAdmin', 'sysViewer', 'prjAdmin', 'prjViewer', 'tenantAdmin'],
   'INS[admin] instP': ['sysAdmin', 'prjAdmin', 'prvAdmin', 'insAdmin', 'repAdmin', 'tenantAdmin'],
   'INS[admin,viewer] instP': [
-    'sysAdmin', 'sysViewer', 'prjAdmin', 'prjViewer', 'prvAdmin', 'prvViewer', 'insAdmin', 'insViewer', 'repAdmin', 'tenantAdmin',
+    'sysAdmin',
+    'sysViewer',
+    'prjAdmin',
+    'prjViewer',
+    'prvAdmin',
+    'prvViewer',
+    'insAdmin',
+    'insViewer',
+    'repAdmin',
+    'tenantAdmin',
   ],
   'INS[admin] instQ': ['sysAdmin', 'repAdmin', 'otherPrjAdmin', 'tenantAdmin'],
   'INS[admin,viewer] instQ': ['sysAdmin', 'sysViewer', 'repAdmin', 'otherPrjAdmin', 'tenantAdmin'],
@@ -173,7 +182,8 @@ interface Yield {
 /** The ids of a Page's items. */
 const listed = (...expected: string[]): Yield => ({ ids: (b) => b.content.map((x: { id: string }) => x.id), expected });
 /** The installations a report of any shape (§5) is made of. */
-const installationsIn = (r: any): string[] => (r.installation_id ? [r.installation_id] : [...(r.data ?? []), ...(r.reports ?? [])].flatMap(installationsIn));
+const installationsIn = (r: any): string[] =>
+  r.installation_id ? [r.installation_id] : [...(r.data ?? []), ...(r.reports ?? [])].flatMap(installationsIn);
 const reported = (...expected: string[]): Yield => ({ ids: installationsIn, expected });
 
 const REPORT = { start: '2024-01-01', end: '2024-12-31' };
@@ -216,11 +226,23 @@ const ROWS: Row[] = [
   { method: 'GET', path: '/clients/general-permissions', rule: 'AUTH' },
 
   // §4.2 Metric definitions
-  { method: 'POST', path: '/metric-definitions', rule: 'RES[admin]', ok: 201, body: (n) => ({ metric_name: `acl-${n}`, unit_type: 'TB', metric_type: 'aggregated' }) },
+  {
+    method: 'POST',
+    path: '/metric-definitions',
+    rule: 'RES[admin]',
+    ok: 201,
+    body: (n) => ({ metric_name: `acl-${n}`, unit_type: 'TB', metric_type: 'aggregated' }),
+  },
   { method: 'GET', path: '/metric-definitions', rule: 'RES[admin,viewer]' },
   { method: 'POST', path: '/metric-definitions/search', rule: 'RES[admin,viewer]', body: search('metric_name', 'acl-used') },
   { method: 'GET', path: '/metric-definitions/{id}', params: { id: W.def }, rule: 'RES[admin,viewer]' },
-  { method: 'PATCH', path: '/metric-definitions/{id}', params: { id: W.defFree }, rule: 'RES[admin]', body: () => ({ metric_description: 'changed' }) },
+  {
+    method: 'PATCH',
+    path: '/metric-definitions/{id}',
+    params: { id: W.defFree },
+    rule: 'RES[admin]',
+    body: () => ({ metric_description: 'changed' }),
+  },
   { method: 'DELETE', path: '/metric-definitions/{id}', params: { id: W.defFree }, rule: 'RES[admin]' },
   { method: 'GET', path: '/metric-definitions/{id}', params: { id: W.unknown }, rule: 'RES[admin,viewer]', passing: 404, note: 'unknown id' },
 
@@ -245,11 +267,46 @@ const ROWS: Row[] = [
   { method: 'GET', path: '/providers/{id}', params: { id: W.prov }, rule: 'RES[admin,viewer]' },
   { method: 'PATCH', path: '/providers/{id}', params: { id: W.loose }, rule: 'RES[admin]', body: () => ({ website: 'https://changed.example' }) },
   { method: 'DELETE', path: '/providers/{id}', params: { id: W.loose }, rule: 'RES[admin]' },
-  { method: 'GET', path: '/providers/{provider_id}/report', params: { provider_id: W.prov }, query: REPORT, rule: 'PREP prov', yields: reported(W.instP, W.instQ) },
-  { method: 'GET', path: '/providers/report/external', query: { externalId: ext(W.prov), ...REPORT }, rule: 'PREP prov', yields: reported(W.instP, W.instQ) },
-  { method: 'GET', path: '/providers/report/external', query: { externalId: 'nope', ...REPORT }, rule: 'PREP prov', missing: true, note: 'unknown external id' },
-  { method: 'GET', path: '/providers/{provider_id}/report', params: { provider_id: W.other }, query: REPORT, rule: 'PREP other', note: "a provider the representative does not represent" },
-  { method: 'GET', path: '/providers/{provider_id}/report', params: { provider_id: W.unknown }, query: REPORT, rule: 'PREP prov', missing: true, note: 'unknown provider' },
+  {
+    method: 'GET',
+    path: '/providers/{provider_id}/report',
+    params: { provider_id: W.prov },
+    query: REPORT,
+    rule: 'PREP prov',
+    yields: reported(W.instP, W.instQ),
+  },
+  {
+    method: 'GET',
+    path: '/providers/report/external',
+    query: { externalId: ext(W.prov), ...REPORT },
+    rule: 'PREP prov',
+    yields: reported(W.instP, W.instQ),
+  },
+  {
+    method: 'GET',
+    path: '/providers/report/external',
+    query: { externalId: 'nope', ...REPORT },
+    rule: 'PREP prov',
+    missing: true,
+    note: 'unknown external id',
+  },
+  {
+    method: 'GET',
+    path: '/providers/{provider_id}/report',
+    params: { provider_id: W.other },
+    query: REPORT,
+    rule: 'PREP other',
+    note: 'a provider the representative does not represent',
+  },
+  {
+    method: 'GET',
+    path: '/providers/{provider_id}/report',
+    params: { provider_id: W.unknown },
+    query: REPORT,
+    rule: 'PREP prov',
+    missing: true,
+    note: 'unknown provider',
+  },
 
   // §4.5 Projects: registration (SYS)
   { method: 'POST', path: '/admin/register-projects', rule: 'SYS', body: () => ({ projects: [W.P] }) },
@@ -282,7 +339,13 @@ const ROWS: Row[] = [
   },
   { method: 'POST', path: '/projects/{id}/dissociate/provider/{provider_id}', params: { id: W.P, provider_id: W.spare }, rule: 'PRJ[admin] P' },
   { method: 'GET', path: '/projects/{project_id}/installations', params: prj, rule: 'PRJ[admin,viewer] P', yields: listed(W.instP, W.instP2) },
-  { method: 'GET', path: '/projects/{project_id}/providers/{provider_id}/installations', params: prjProv, rule: 'PRV[admin,viewer] P.prov', yields: listed(W.instP) },
+  {
+    method: 'GET',
+    path: '/projects/{project_id}/providers/{provider_id}/installations',
+    params: prjProv,
+    rule: 'PRV[admin,viewer] P.prov',
+    yields: listed(W.instP),
+  },
   {
     method: 'GET',
     path: '/projects/{project_id}/providers/{provider_id}/installations',
@@ -329,7 +392,14 @@ const ROWS: Row[] = [
   { method: 'GET', path: '/installations/all', rule: 'AUTH' },
   { method: 'POST', path: '/installations/search', rule: 'SYS', body: search('organisation', W.prov) },
   { method: 'GET', path: '/installations/external', query: { externalId: ext(W.instP) }, rule: 'INS[admin,viewer] instP' },
-  { method: 'GET', path: '/installations/external', query: { externalId: 'nope' }, rule: 'INS[admin,viewer] instP', missing: true, note: 'unknown external id' },
+  {
+    method: 'GET',
+    path: '/installations/external',
+    query: { externalId: 'nope' },
+    rule: 'INS[admin,viewer] instP',
+    missing: true,
+    note: 'unknown external id',
+  },
   {
     method: 'PATCH',
     path: '/installations/external',
@@ -338,12 +408,38 @@ const ROWS: Row[] = [
     prepare: withoutMetrics(W.instP),
     body: () => ({ infrastructure: 'changed' }),
   },
-  { method: 'DELETE', path: '/installations/external', query: { externalId: ext(W.instP) }, rule: 'INS[admin] instP', prepare: withoutMetrics(W.instP) },
+  {
+    method: 'DELETE',
+    path: '/installations/external',
+    query: { externalId: ext(W.instP) },
+    rule: 'INS[admin] instP',
+    prepare: withoutMetrics(W.instP),
+  },
   { method: 'GET', path: '/installations/{id}', params: { id: W.instP }, rule: 'INS[admin,viewer] instP' },
   { method: 'GET', path: '/installations/{id}', params: { id: W.instQ }, rule: 'INS[admin,viewer] instQ', note: "the provider's installation in Q" },
-  { method: 'GET', path: '/installations/{id}', params: { id: W.instP2 }, rule: 'INS[admin,viewer] instP2', note: 'an installation of another provider in P' },
-  { method: 'GET', path: '/installations/{id}', params: { id: W.unknown }, rule: 'INS[admin,viewer] instP', missing: true, note: 'unknown installation' },
-  { method: 'PATCH', path: '/installations/{id}', params: { id: W.instP }, rule: 'INS[admin] instP', prepare: withoutMetrics(W.instP), body: () => ({ infrastructure: 'changed' }) },
+  {
+    method: 'GET',
+    path: '/installations/{id}',
+    params: { id: W.instP2 },
+    rule: 'INS[admin,viewer] instP2',
+    note: 'an installation of another provider in P',
+  },
+  {
+    method: 'GET',
+    path: '/installations/{id}',
+    params: { id: W.unknown },
+    rule: 'INS[admin,viewer] instP',
+    missing: true,
+    note: 'unknown installation',
+  },
+  {
+    method: 'PATCH',
+    path: '/installations/{id}',
+    params: { id: W.instP },
+    rule: 'INS[admin] instP',
+    prepare: withoutMetrics(W.instP),
+    body: () => ({ infrastructure: 'changed' }),
+  },
   { method: 'DELETE', path: '/installations/{id}', params: { id: W.instP }, rule: 'INS[admin] instP', prepare: withoutMetrics(W.instP) },
   {
     method: 'DELETE',
@@ -356,8 +452,21 @@ const ROWS: Row[] = [
   { method: 'GET', path: '/installations/{id}/metric-definitions', params: { id: W.instP }, rule: 'INS[admin,viewer] instP' },
 
   // §4.7 Metrics
-  { method: 'POST', path: '/installations/external/metrics', query: { externalId: ext(W.instP) }, rule: 'INS[admin] instP', ok: 201, body: metricBody },
-  { method: 'GET', path: '/installations/external/metrics', query: { externalId: ext(W.instP) }, rule: 'INS[admin,viewer] instP', yields: listed(W.metricP) },
+  {
+    method: 'POST',
+    path: '/installations/external/metrics',
+    query: { externalId: ext(W.instP) },
+    rule: 'INS[admin] instP',
+    ok: 201,
+    body: metricBody,
+  },
+  {
+    method: 'GET',
+    path: '/installations/external/metrics',
+    query: { externalId: ext(W.instP) },
+    rule: 'INS[admin,viewer] instP',
+    yields: listed(W.metricP),
+  },
   { method: 'POST', path: '/installations/{installation_id}/metrics', params: inst, rule: 'INS[admin] instP', ok: 201, body: metricBody },
   {
     method: 'POST',
@@ -378,9 +487,21 @@ const ROWS: Row[] = [
     body: metricBody,
     note: "the provider's installation in Q",
   },
-  { method: 'POST', path: '/installations/{installation_id}/metrics/bulk', params: inst, rule: 'INS[admin] instP', ok: 201, body: () => [metricBody(), metricBody()] },
+  {
+    method: 'POST',
+    path: '/installations/{installation_id}/metrics/bulk',
+    params: inst,
+    rule: 'INS[admin] instP',
+    ok: 201,
+    body: () => [metricBody(), metricBody()],
+  },
   { method: 'GET', path: '/installations/{installation_id}/metrics', params: inst, rule: 'INS[admin,viewer] instP', yields: listed(W.metricP) },
-  { method: 'GET', path: '/installations/{installation_id}/metrics/{metric_id}', params: { ...inst, metric_id: W.metricP }, rule: 'INS[admin] instP' },
+  {
+    method: 'GET',
+    path: '/installations/{installation_id}/metrics/{metric_id}',
+    params: { ...inst, metric_id: W.metricP },
+    rule: 'INS[admin] instP',
+  },
   {
     method: 'GET',
     path: '/installations/{installation_id}/metrics/{metric_id}',
@@ -396,7 +517,12 @@ const ROWS: Row[] = [
     rule: 'INS[admin] instP',
     body: () => ({ value: 42 }),
   },
-  { method: 'DELETE', path: '/installations/{installation_id}/metrics/{metric_id}', params: { ...inst, metric_id: W.metricP }, rule: 'INS[admin] instP' },
+  {
+    method: 'DELETE',
+    path: '/installations/{installation_id}/metrics/{metric_id}',
+    params: { ...inst, metric_id: W.metricP },
+    rule: 'INS[admin] instP',
+  },
   {
     method: 'PATCH',
     path: '/installations/{installation_id}/metrics/{metric_id}',
@@ -415,7 +541,14 @@ const ROWS: Row[] = [
     note: "another installation's metric",
   },
   { method: 'GET', path: '/projects/{project_id}/metrics', params: prj, rule: 'PRJ[admin,viewer] P', yields: listed(W.metricP, W.metricP2) },
-  { method: 'GET', path: '/projects/{project_id}/metrics', params: { project_id: W.Q }, rule: 'PRJ[admin,viewer] Q', yields: listed(W.metricQ), note: 'the other project' },
+  {
+    method: 'GET',
+    path: '/projects/{project_id}/metrics',
+    params: { project_id: W.Q },
+    rule: 'PRJ[admin,viewer] Q',
+    yields: listed(W.metricQ),
+    note: 'the other project',
+  },
   {
     method: 'GET',
     path: '/projects/{project_id}/providers/external/metrics',
@@ -433,11 +566,41 @@ const ROWS: Row[] = [
     missing: true,
     note: 'unknown external provider',
   },
-  { method: 'GET', path: '/projects/{project_id}/providers/{provider_id}/metrics', params: prjProv, rule: 'PRV[admin,viewer] P.prov', yields: listed(W.metricP) },
-  { method: 'GET', path: '/projects/projects/{project_id}/groups/{group_id}/metrics', params: { ...prj, group_id: W.group }, rule: 'PRJ[admin,viewer] P', yields: listed(W.metricP, W.metricP2) },
-  { method: 'GET', path: '/projects/{project_id}/groups/{group_id}/metrics', params: { ...prj, group_id: W.group }, rule: 'PRJ[admin,viewer] P', yields: listed(W.metricP, W.metricP2) },
-  { method: 'GET', path: '/projects/projects/{project_id}/users/{user_id}/metrics', params: { ...prj, user_id: W.user }, rule: 'PRJ[admin,viewer] P', yields: listed(W.metricP, W.metricP2) },
-  { method: 'GET', path: '/projects/{project_id}/users/{user_id}/metrics', params: { ...prj, user_id: W.user }, rule: 'PRJ[admin,viewer] P', yields: listed(W.metricP, W.metricP2) },
+  {
+    method: 'GET',
+    path: '/projects/{project_id}/providers/{provider_id}/metrics',
+    params: prjProv,
+    rule: 'PRV[admin,viewer] P.prov',
+    yields: listed(W.metricP),
+  },
+  {
+    method: 'GET',
+    path: '/projects/projects/{project_id}/groups/{group_id}/metrics',
+    params: { ...prj, group_id: W.group },
+    rule: 'PRJ[admin,viewer] P',
+    yields: listed(W.metricP, W.metricP2),
+  },
+  {
+    method: 'GET',
+    path: '/projects/{project_id}/groups/{group_id}/metrics',
+    params: { ...prj, group_id: W.group },
+    rule: 'PRJ[admin,viewer] P',
+    yields: listed(W.metricP, W.metricP2),
+  },
+  {
+    method: 'GET',
+    path: '/projects/projects/{project_id}/users/{user_id}/metrics',
+    params: { ...prj, user_id: W.user },
+    rule: 'PRJ[admin,viewer] P',
+    yields: listed(W.metricP, W.metricP2),
+  },
+  {
+    method: 'GET',
+    path: '/projects/{project_id}/users/{user_id}/metrics',
+    params: { ...prj, user_id: W.user },
+    rule: 'PRJ[admin,viewer] P',
+    yields: listed(W.metricP, W.metricP2),
+  },
   {
     method: 'GET',
     path: '/projects/{project_id}/users/{user_id}/metrics',
@@ -500,7 +663,13 @@ const ROWS: Row[] = [
   { method: 'GET', path: '/admin/entitlements', rule: 'SYS' },
   { method: 'POST', path: '/admin/entitlements', rule: 'SYS', ok: 201, body: (n) => ({ name: `${NS}:accounting:acl-${n}:role=viewer` }) },
   { method: 'GET', path: '/admin/entitlements/{id}', params: { id: W.entFree }, rule: 'SYS' },
-  { method: 'PATCH', path: '/admin/entitlements/{id}', params: { id: W.entFree }, rule: 'SYS', body: (n) => ({ name: `${NS}:accounting:renamed-${n}:role=viewer` }) },
+  {
+    method: 'PATCH',
+    path: '/admin/entitlements/{id}',
+    params: { id: W.entFree },
+    rule: 'SYS',
+    body: (n) => ({ name: `${NS}:accounting:renamed-${n}:role=viewer` }),
+  },
   { method: 'DELETE', path: '/admin/entitlements/{id}', params: { id: W.entFree }, rule: 'SYS' },
   { method: 'POST', path: '/admin/entitlements/{id}/assign/{actor_id}', params: { id: W.entFree, actor_id: W.actor }, rule: 'SYS' },
   { method: 'POST', path: '/admin/entitlements/{id}/dissociate/{actor_id}', params: { id: W.entHeld, actor_id: W.actor }, rule: 'SYS' },
@@ -522,13 +691,46 @@ const ROWS: Row[] = [
   { method: 'GET', path: '/operators', rule: 'AUTH' },
 
   // §4.14 AMS listener: bearer tokens are not its credential, and a missing header is 403, not 401
-  { method: 'POST', path: '/ams-listener', rule: 'AMS', body: () => ({ message: { data: Buffer.from('{}').toString('base64') }, subscription: 's' }) },
+  {
+    method: 'POST',
+    path: '/ams-listener',
+    rule: 'AMS',
+    body: () => ({ message: { data: Buffer.from('{}').toString('base64') }, subscription: 's' }),
+  },
 
   // §5 Reports
-  { method: 'GET', path: '/installations/external/report', query: { externalId: ext(W.instP), ...REPORT }, rule: 'INS[admin,viewer] instP', yields: reported(W.instP) },
-  { method: 'GET', path: '/installations/external/report', query: { externalId: ext(W.instP2), ...REPORT }, rule: 'INS[admin,viewer] instP2', yields: reported(W.instP2), note: 'an installation of another provider in P' },
-  { method: 'GET', path: '/installations/{installation_id}/report', params: inst, query: REPORT, rule: 'INS[admin,viewer] instP', yields: reported(W.instP) },
-  { method: 'GET', path: '/installations/{installation_id}/report', params: { installation_id: W.instQ }, query: REPORT, rule: 'INS[admin,viewer] instQ', yields: reported(W.instQ), note: "the provider's installation in Q" },
+  {
+    method: 'GET',
+    path: '/installations/external/report',
+    query: { externalId: ext(W.instP), ...REPORT },
+    rule: 'INS[admin,viewer] instP',
+    yields: reported(W.instP),
+  },
+  {
+    method: 'GET',
+    path: '/installations/external/report',
+    query: { externalId: ext(W.instP2), ...REPORT },
+    rule: 'INS[admin,viewer] instP2',
+    yields: reported(W.instP2),
+    note: 'an installation of another provider in P',
+  },
+  {
+    method: 'GET',
+    path: '/installations/{installation_id}/report',
+    params: inst,
+    query: REPORT,
+    rule: 'INS[admin,viewer] instP',
+    yields: reported(W.instP),
+  },
+  {
+    method: 'GET',
+    path: '/installations/{installation_id}/report',
+    params: { installation_id: W.instQ },
+    query: REPORT,
+    rule: 'INS[admin,viewer] instQ',
+    yields: reported(W.instQ),
+    note: "the provider's installation in Q",
+  },
   {
     method: 'GET',
     path: '/projects/{project_id}/providers/external/report',
@@ -546,12 +748,54 @@ const ROWS: Row[] = [
     missing: true,
     note: 'a provider outside the project',
   },
-  { method: 'GET', path: '/projects/{project_id}/providers/{provider_id}/report', params: prjProv, query: REPORT, rule: 'PRV[admin,viewer] P.prov', yields: reported(W.instP) },
-  { method: 'GET', path: '/projects/{project_id}/report', params: prj, query: REPORT, rule: 'PRJ[admin,viewer] P', yields: reported(W.instP, W.instP2) },
-  { method: 'GET', path: '/projects/projects/{project_id}/groups/{group_id}/report', params: { ...prj, group_id: W.group }, query: REPORT, rule: 'PRJ[admin,viewer] P', yields: reported(W.instP, W.instP2) },
-  { method: 'GET', path: '/projects/{project_id}/groups/{group_id}/report', params: { ...prj, group_id: W.group }, query: REPORT, rule: 'PRJ[admin,viewer] P', yields: reported(W.instP, W.instP2) },
-  { method: 'GET', path: '/projects/projects/{project_id}/users/{user_id}/report', params: { ...prj, user_id: W.user }, query: REPORT, rule: 'PRJ[admin,viewer] P', yields: reported(W.instP, W.instP2) },
-  { method: 'GET', path: '/projects/{project_id}/users/{user_id}/report', params: { ...prj, user_id: W.user }, query: REPORT, rule: 'PRJ[admin,viewer] P', yields: reported(W.instP, W.instP2) },
+  {
+    method: 'GET',
+    path: '/projects/{project_id}/providers/{provider_id}/report',
+    params: prjProv,
+    query: REPORT,
+    rule: 'PRV[admin,viewer] P.prov',
+    yields: reported(W.instP),
+  },
+  {
+    method: 'GET',
+    path: '/projects/{project_id}/report',
+    params: prj,
+    query: REPORT,
+    rule: 'PRJ[admin,viewer] P',
+    yields: reported(W.instP, W.instP2),
+  },
+  {
+    method: 'GET',
+    path: '/projects/projects/{project_id}/groups/{group_id}/report',
+    params: { ...prj, group_id: W.group },
+    query: REPORT,
+    rule: 'PRJ[admin,viewer] P',
+    yields: reported(W.instP, W.instP2),
+  },
+  {
+    method: 'GET',
+    path: '/projects/{project_id}/groups/{group_id}/report',
+    params: { ...prj, group_id: W.group },
+    query: REPORT,
+    rule: 'PRJ[admin,viewer] P',
+    yields: reported(W.instP, W.instP2),
+  },
+  {
+    method: 'GET',
+    path: '/projects/projects/{project_id}/users/{user_id}/report',
+    params: { ...prj, user_id: W.user },
+    query: REPORT,
+    rule: 'PRJ[admin,viewer] P',
+    yields: reported(W.instP, W.instP2),
+  },
+  {
+    method: 'GET',
+    path: '/projects/{project_id}/users/{user_id}/report',
+    params: { ...prj, user_id: W.user },
+    query: REPORT,
+    rule: 'PRJ[admin,viewer] P',
+    yields: reported(W.instP, W.instP2),
+  },
 ];
 
 /** Reads (and searches, which are POSTs) leave the world as it was. */
@@ -593,9 +837,18 @@ describe('access-control table', () => {
     const index = contractIndex();
     const main = ROWS.filter((r) => !r.note).map((r) => key(r.method, r.path));
     expect(index.size).toBeGreaterThan(100);
-    expect(main.filter((k, i) => main.indexOf(k) !== i), 'duplicate main rows').toEqual([]);
-    expect([...index.keys()].filter((k) => !main.includes(k)), 'contracts without a row').toEqual([]);
-    expect(ROWS.map((r) => key(r.method, r.path)).filter((k) => !index.has(k)), 'rows without a contract').toEqual([]);
+    expect(
+      main.filter((k, i) => main.indexOf(k) !== i),
+      'duplicate main rows',
+    ).toEqual([]);
+    expect(
+      [...index.keys()].filter((k) => !main.includes(k)),
+      'contracts without a row',
+    ).toEqual([]);
+    expect(
+      ROWS.map((r) => key(r.method, r.path)).filter((k) => !index.has(k)),
+      'rows without a contract',
+    ).toEqual([]);
   });
 
   it("gives each row the contract's success status", () => {
@@ -626,8 +879,21 @@ async function startIntrospection() {
 }
 
 const STATE_TABLES = [
-  'projects', 'providers', 'project_providers', 'installations', 'metrics', 'capacities', 'metric_definitions', 'unit_types',
-  'metric_types', 'resources', 'actors', 'entitlements', 'actor_entitlements', 'oidc_tenants', 'settings',
+  'projects',
+  'providers',
+  'project_providers',
+  'installations',
+  'metrics',
+  'capacities',
+  'metric_definitions',
+  'unit_types',
+  'metric_types',
+  'resources',
+  'actors',
+  'entitlements',
+  'actor_entitlements',
+  'oidc_tenants',
+  'settings',
 ];
 /** A digest of every row the API can change. */
 async function fingerprint(db: DataSource): Promise<string> {
@@ -643,8 +909,20 @@ async function fingerprint(db: DataSource): Promise<string> {
 async function resetWorld(db: DataSource, tenantIssuer: string, tenantBase: string): Promise<void> {
   await db.transaction(async (m) => {
     for (const table of [
-      'metrics', 'capacities', 'installations', 'project_providers', 'projects', 'providers', 'resources', 'metric_definitions',
-      'actor_entitlements', 'entitlements', 'actors', 'oidc_tenants', 'settings', 'idempotency_keys',
+      'metrics',
+      'capacities',
+      'installations',
+      'project_providers',
+      'projects',
+      'providers',
+      'resources',
+      'metric_definitions',
+      'actor_entitlements',
+      'entitlements',
+      'actors',
+      'oidc_tenants',
+      'settings',
+      'idempotency_keys',
     ]) {
       await m.query(`DELETE FROM ${table}`);
     }
@@ -661,7 +939,11 @@ async function resetWorld(db: DataSource, tenantIssuer: string, tenantBase: stri
       await m.query(`INSERT INTO providers (id, name, external_id, creator_id) VALUES ($1, $2, $3, 'seed')`, [id, `Provider ${id}`, ext(id)]);
     }
     await m.query('INSERT INTO project_providers (project_id, provider_id) VALUES ($1, $2), ($3, $2), ($1, $4), ($1, $5)', [
-      W.P, W.prov, W.Q, W.other, W.spare,
+      W.P,
+      W.prov,
+      W.Q,
+      W.other,
+      W.spare,
     ]);
     const installations = [
       { id: W.instP, project: W.P, provider: W.prov, name: 'inst-p', metric: W.metricP },
@@ -698,7 +980,10 @@ async function resetWorld(db: DataSource, tenantIssuer: string, tenantBase: stri
     await m.query(`INSERT INTO metric_types (id, name, description, creator_id) VALUES ($1, 'acl-type', 'd', 'seed')`, [W.metricType]);
     await m.query(`INSERT INTO actors (id, oidc_id, issuer) VALUES ($1, 'someone', 'https://issuer.example')`, [W.actor]);
     await m.query('INSERT INTO entitlements (id, name) VALUES ($1, $2), ($3, $4)', [
-      W.entFree, `${NS}:accounting:free:role=viewer`, W.entHeld, `${NS}:accounting:held:role=viewer`,
+      W.entFree,
+      `${NS}:accounting:free:role=viewer`,
+      W.entHeld,
+      `${NS}:accounting:held:role=viewer`,
     ]);
     await m.query(`INSERT INTO actor_entitlements (id, actor_id, entitlement_id) VALUES ('ffffffffffffffffffff0031', $1, $2)`, [W.actor, W.entHeld]);
     await m.query(
@@ -863,7 +1148,10 @@ describe.each(backends)('access control on %s', (backend) => {
     };
 
     const flatten = (projects: { id: string; providers: { id: string; installations: { id: string }[] }[] }[]) =>
-      projects.flatMap((p) => [p.id, ...p.providers.flatMap((pr) => [`${p.id}/${pr.id}`, ...pr.installations.map((i) => `${p.id}/${pr.id}/${i.id}`)])]);
+      projects.flatMap((p) => [
+        p.id,
+        ...p.providers.flatMap((pr) => [`${p.id}/${pr.id}`, ...pr.installations.map((i) => `${p.id}/${pr.id}/${i.id}`)]),
+      ]);
     const sorted = (xs: string[]) => [...xs].sort();
 
     beforeAll(async () => {

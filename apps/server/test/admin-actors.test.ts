@@ -59,7 +59,14 @@ describe.each(backends)('admin actors and entitlements on %s', (backend) => {
     expect(r.status).toBe(200);
     expect(r.body).toMatchObject({ size_of_page: 1, number_of_page: 1, total_elements: 2, total_pages: 2 });
     expect(r.body.content).toEqual([
-      { id: alice, oidc_id: 'alice-sub', name: 'Alice', email: 'alice@example.org', registered_on: '2024-10-02T14:21:09.482', issuer: 'https://idp.example' },
+      {
+        id: alice,
+        oidc_id: 'alice-sub',
+        name: 'Alice',
+        email: 'alice@example.org',
+        registered_on: '2024-10-02T14:21:09.482',
+        issuer: 'https://idp.example',
+      },
     ]);
     expect(r.body.links[0].href).toBe('http://acc.test/accounting-system/admin/actors?page=1&size=1');
   });
@@ -98,7 +105,11 @@ describe.each(backends)('admin actors and entitlements on %s', (backend) => {
   });
 
   it('answers 415 and 400 for bodies that are not JSON or absent', async () => {
-    const noType = await s.call('POST', `${api}/admin/entitlements`, { token: admin, body: '{"name":"x"}', headers: { 'Content-Type': 'text/plain' } });
+    const noType = await s.call('POST', `${api}/admin/entitlements`, {
+      token: admin,
+      body: '{"name":"x"}',
+      headers: { 'Content-Type': 'text/plain' },
+    });
     expect(noType.body).toEqual({ code: 415, message: 'Cannot consume content type.' });
     const empty = await s.call('POST', `${api}/admin/entitlements`, { token: admin, headers: json });
     expect(empty.body).toEqual({ code: 400, message: 'The request body is empty.' });
@@ -163,7 +174,10 @@ describe.each(backends)('admin actors and entitlements on %s', (backend) => {
     });
 
     const mine = await s.call('GET', `${api}/admin/actors/${bob}/entitlements`, { token: admin });
-    expect(mine.body).toMatchObject({ total_elements: 1, content: [{ id, name: ent('p1:role=admin'), registered_on: expect.stringMatching(LOCAL_DATE_TIME) }] });
+    expect(mine.body).toMatchObject({
+      total_elements: 1,
+      content: [{ id, name: ent('p1:role=admin'), registered_on: expect.stringMatching(LOCAL_DATE_TIME) }],
+    });
     const none = await s.call('GET', `${api}/admin/actors/${alice}/entitlements`, { token: admin });
     expect(none.body).toMatchObject({ total_elements: 0, content: [], total_pages: 1 });
     expect((await s.call('GET', `${api}/admin/actors/nobody/entitlements`, { token: admin })).body).toEqual({
@@ -193,7 +207,10 @@ describe.each(backends)('admin actors and entitlements on %s', (backend) => {
     const name = ent('trpc:role=viewer');
     const { id } = await trpc.entitlements.create.mutate({ name });
 
-    expect(await trpcFailure(trpc.entitlements.create.mutate({ name }))).toEqual({ message: `There is an entitlement with name : ${name}`, httpStatus: 409 });
+    expect(await trpcFailure(trpc.entitlements.create.mutate({ name }))).toEqual({
+      message: `There is an entitlement with name : ${name}`,
+      httpStatus: 409,
+    });
 
     const page = await trpc.actors.list.query({ page: 1, size: 1 });
     expect(page.total_elements).toBe(2);

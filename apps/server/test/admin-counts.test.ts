@@ -15,9 +15,19 @@ describe.each(backends)('admin counts on %s', (backend) => {
     admin = await s.issuer.token({ sub: 'sys-admin', entitlements: [ent('role=admin')] });
     const q = (sql: string, params: unknown[] = []) => s.app.database.dataSource.query(sql, params);
     // Rows straddling the window edges, inserted directly so only the counting is under test.
-    const definitionTimes = ['2023-12-31T23:59:59.999Z', '2024-01-01T00:00:00Z', '2024-01-15T12:00:00Z', '2024-01-31T00:00:00Z', '2024-01-31T00:00:00.001Z'];
+    const definitionTimes = [
+      '2023-12-31T23:59:59.999Z',
+      '2024-01-01T00:00:00Z',
+      '2024-01-15T12:00:00Z',
+      '2024-01-31T00:00:00Z',
+      '2024-01-31T00:00:00.001Z',
+    ];
     for (const [i, t] of definitionTimes.entries()) {
-      await q(`INSERT INTO metric_definitions (id, metric_name, unit_type, metric_type, created_at) VALUES ($1, $2, 'TB', 'count', $3)`, [`def${i}`, `m${i}`, t]);
+      await q(`INSERT INTO metric_definitions (id, metric_name, unit_type, metric_type, created_at) VALUES ($1, $2, 'TB', 'count', $3)`, [
+        `def${i}`,
+        `m${i}`,
+        t,
+      ]);
     }
     await q(`INSERT INTO projects (id) VALUES ('p1')`);
     await q(`INSERT INTO providers (id, name) VALUES ('prov', 'Provider')`);
@@ -70,7 +80,14 @@ describe.each(backends)('admin counts on %s', (backend) => {
 
   it('serves the same procedure over tRPC', async () => {
     const trpc = trpcClient(s.url, admin);
-    expect(await trpc.adminCounts.counts.query({ startDate: '2024-01-01', endDate: '2024-12-31' })).toEqual({ metric_definition_count: 4, metric_count: 3, actor_count: 3 });
-    expect(await trpcFailure(trpc.adminCounts.counts.query({ startDate: 'x', endDate: '2024-12-31' }))).toEqual({ message: 'Invalid date format. Use yyyy-MM-dd', httpStatus: 400 });
+    expect(await trpc.adminCounts.counts.query({ startDate: '2024-01-01', endDate: '2024-12-31' })).toEqual({
+      metric_definition_count: 4,
+      metric_count: 3,
+      actor_count: 3,
+    });
+    expect(await trpcFailure(trpc.adminCounts.counts.query({ startDate: 'x', endDate: '2024-12-31' }))).toEqual({
+      message: 'Invalid date format. Use yyyy-MM-dd',
+      httpStatus: 400,
+    });
   });
 });

@@ -49,7 +49,10 @@ describe.each(backends)('AMS push listener on %s', (backend) => {
     // Even a malformed delivery is refused first.
     expect((await send({ message: { data: '!!!' } }, 'nope')).body).toEqual(FORBIDDEN);
     // ...and so is an empty one: the secret is checked before the body (§1.3).
-    const empty = await s.call('POST', '/accounting-system/ams-listener', { body: '', headers: { Authorization: 'nope', 'Content-Type': 'application/json' } });
+    const empty = await s.call('POST', '/accounting-system/ams-listener', {
+      body: '',
+      headers: { Authorization: 'nope', 'Content-Type': 'application/json' },
+    });
     expect(empty.body).toEqual(FORBIDDEN);
   });
 
@@ -63,7 +66,10 @@ describe.each(backends)('AMS push listener on %s', (backend) => {
     expect((await send(push({ active: true }))).body).toEqual({ code: 200, message: 'Service catalogue message status is empty.' });
     expect((await send(push({ status: '' }))).body).toEqual({ code: 200, message: 'Service catalogue message status is empty.' });
     expect((await send(push([1, 2]))).body).toEqual({ code: 200, message: 'Service catalogue message status is empty.' });
-    expect((await send(push({ status: 'pending provider' }))).body).toEqual({ code: 200, message: 'Unknown service catalogue status : pending provider' });
+    expect((await send(push({ status: 'pending provider' }))).body).toEqual({
+      code: 200,
+      message: 'Unknown service catalogue status : pending provider',
+    });
   });
 
   it('answers 400 without data and 400 with the parse error for undecodable data (the sender must fix it)', async () => {
@@ -81,7 +87,14 @@ describe.each(backends)('AMS push listener on %s', (backend) => {
   });
 
   it('creates an approved provider from AMS and associates it with the AMS project', async () => {
-    const provider = { id: 'eosc.grnet', name: 'GRNET', abbreviation: 'GRNET', logo: 'https://grnet.gr/logo.png', website: 'https://grnet.gr', country: 'GR' };
+    const provider = {
+      id: 'eosc.grnet',
+      name: 'GRNET',
+      abbreviation: 'GRNET',
+      logo: 'https://grnet.gr/logo.png',
+      website: 'https://grnet.gr',
+      country: 'GR',
+    };
     expect((await send(approvedProvider(provider))).body).toEqual({ code: 200, message: 'AMS message has been successfully consumed' });
 
     const [row] = await q(`SELECT id, name, website, abbreviation, logo, external_id, creator_id FROM providers WHERE external_id = 'eosc.grnet'`);
@@ -99,16 +112,24 @@ describe.each(backends)('AMS push listener on %s', (backend) => {
 
   it('applies the provider rules: required name, unique name, unique external id', async () => {
     expect((await send(approvedProvider({ id: 'eosc.nameless' }))).body).toEqual({ code: 400, message: 'name may not be empty.' });
-    expect((await send(approvedProvider({ id: 'eosc.other', name: 'GRNET' }))).body).toEqual({ code: 409, message: 'There is a Provider with name: GRNET' });
+    expect((await send(approvedProvider({ id: 'eosc.other', name: 'GRNET' }))).body).toEqual({
+      code: 409,
+      message: 'There is a Provider with name: GRNET',
+    });
     expect((await send(approvedProvider({ id: 'eosc.grnet', name: 'GRNET 2' }))).body).toEqual({ code: 409, message: 'external_id already exists' });
     expect(await q(`SELECT 1 FROM providers WHERE name IN ('GRNET 2') OR external_id IN ('eosc.nameless', 'eosc.other')`)).toEqual([]);
   });
 
   it('creates an installation for an approved resource of a known provider', async () => {
     const service = { id: 'eosc.grnet.hypatia', name: 'HYPATIA', resourceOrganisation: 'eosc.grnet', tagline: 'ignored' };
-    expect((await send(approvedResource(service), 'create_installation')).body).toEqual({ code: 200, message: 'AMS message has been successfully consumed' });
+    expect((await send(approvedResource(service), 'create_installation')).body).toEqual({
+      code: 200,
+      message: 'AMS message has been successfully consumed',
+    });
     const [provider] = await q(`SELECT id FROM providers WHERE external_id = 'eosc.grnet'`);
-    const [row] = await q(`SELECT id, project_id, provider_id, installation, infrastructure, external_id, creator_id FROM installations WHERE external_id = 'eosc.grnet.hypatia'`);
+    const [row] = await q(
+      `SELECT id, project_id, provider_id, installation, infrastructure, external_id, creator_id FROM installations WHERE external_id = 'eosc.grnet.hypatia'`,
+    );
     expect(row).toEqual({
       id: expect.stringMatching(/^[0-9a-f]{24}$/),
       project_id: PROJECT,

@@ -31,7 +31,14 @@ beforeAll(async () => {
   stub = await startStub();
   stub.set('/providers/full', 200, providerList('allowed_host.test', 'allowed_host2.test'));
   stub.set('/providers/empty', 200, {});
-  for (const host of ['allowed_host.test', 'allowed_host2.test', 'special_host.test', 'mystery_host.test', 'prohibited_host.test', 'website-host.test']) {
+  for (const host of [
+    'allowed_host.test',
+    'allowed_host2.test',
+    'special_host.test',
+    'mystery_host.test',
+    'prohibited_host.test',
+    'website-host.test',
+  ]) {
     creds[host] = await pki.client(hostDn(host));
   }
   creds['self-signed'] = await pki.selfSigned(hostDn('allowed_host.test'));
@@ -156,12 +163,28 @@ describe.each(backends)('APEL POST /api/v1/cloud/record on %s', (backend) => {
       ['header without colon', 'APEL-cloud-message v0.4\nVMUUID: x\n%%', 'Message header is incorrect: APEL-cloud-message v0.4'],
       ['wrong type', 'APEL-sync-message: v0.1\nVMUUID: x\n%%', 'Message type APEL-sync-message not recognised.'],
       ['no records', 'APEL-cloud-message: v0.4\n%%\n  \n%%\n', 'Message contains no records.'],
-      ['line without key', apelMessage([vmRecord({ VMUUID: 'bad' })]).replace('MachineName: one-2421', 'just text'), 'Record 1: Record contains a line without a key-value pair: just text'],
+      [
+        'line without key',
+        apelMessage([vmRecord({ VMUUID: 'bad' })]).replace('MachineName: one-2421', 'just text'),
+        'Record 1: Record contains a line without a key-value pair: just text',
+      ],
       ['unknown field VO', apelMessage([vmRecord({ VMUUID: 'bad', VO: 'atlas' })]), 'Record 1: Unknown field: VO'],
-      ['invalid int', apelMessage([vmRecord({ VMUUID: 'ok' }), vmRecord({ VMUUID: 'bad', WallDuration: 'abc' })]), 'Record 2: Invalid int value abc in field WallDuration'],
+      [
+        'invalid int',
+        apelMessage([vmRecord({ VMUUID: 'ok' }), vmRecord({ VMUUID: 'bad', WallDuration: 'abc' })]),
+        'Record 2: Invalid int value abc in field WallDuration',
+      ],
       ['invalid float', apelMessage([vmRecord({ VMUUID: 'bad', Benchmark: '1.2.3' })]), 'Record 1: Invalid float value 1.2.3 in field Benchmark'],
-      ['invalid datetime', apelMessage([vmRecord({ VMUUID: 'bad', StartTime: '2016-02-30T00:00:00Z' })]), 'Record 1: Invalid datetime value 2016-02-30T00:00:00Z in field StartTime'],
-      ['missing VMUUID', apelMessage([Object.fromEntries(Object.entries(vmRecord()).filter(([k]) => k !== 'VMUUID'))]), 'Record 1: Mandatory field VMUUID not specified.'],
+      [
+        'invalid datetime',
+        apelMessage([vmRecord({ VMUUID: 'bad', StartTime: '2016-02-30T00:00:00Z' })]),
+        'Record 1: Invalid datetime value 2016-02-30T00:00:00Z in field StartTime',
+      ],
+      [
+        'missing VMUUID',
+        apelMessage([Object.fromEntries(Object.entries(vmRecord()).filter(([k]) => k !== 'VMUUID'))]),
+        'Record 1: Mandatory field VMUUID not specified.',
+      ],
       ['null SiteName', apelMessage([vmRecord({ VMUUID: 'bad', SiteName: 'None' })]), 'Record 1: NULL in mandatory field: SiteName'],
       ['null StartTime', apelMessage([vmRecord({ VMUUID: 'bad', StartTime: null })]), 'Record 1: NULL in mandatory field: StartTime'],
       [
@@ -358,7 +381,8 @@ describe.each(backends)('APEL POST /api/v1/cloud/record on %s', (backend) => {
     });
 
     it('takes the DN from the trusted header when the peer is a trusted proxy', async () => {
-      const viaProxy = (dn: string) => post(server, apelMessage([vmRecord({ VMUUID: 'proxied' })]), undefined, { headers: { 'X-SSL-Client-DN': dn } });
+      const viaProxy = (dn: string) =>
+        post(server, apelMessage([vmRecord({ VMUUID: 'proxied' })]), undefined, { headers: { 'X-SSL-Client-DN': dn } });
       // nginx's $ssl_client_s_dn is RFC 2253/4514: normalised to slash form.
       const ok = await viaProxy(rfc4514Dn(hostDn('special_host.test')));
       expect(ok.status).toBe(202);

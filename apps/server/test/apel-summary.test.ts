@@ -19,7 +19,18 @@ import {
 
 const RECORD = '/api/v1/cloud/record';
 const SUMMARY = '/api/v1/cloud/record/summary';
-const FIELDS = ['VOGroup', 'SiteName', 'UpdateTime', 'WallDuration', 'EarliestStartTime', 'LatestStartTime', 'Day', 'Month', 'Year', 'GlobalUserName'];
+const FIELDS = [
+  'VOGroup',
+  'SiteName',
+  'UpdateTime',
+  'WallDuration',
+  'EarliestStartTime',
+  'LatestStartTime',
+  'Day',
+  'Month',
+  'Year',
+  'GlobalUserName',
+];
 const ZONELESS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$/;
 
 let pki: Pki;
@@ -111,7 +122,9 @@ describe.each(backends)('APEL GET /api/v1/cloud/record/summary on %s', (backend)
     expect(res.body.count).toBe(2);
     expect(res.body.next).toBeNull();
     expect(res.body.previous).toBeNull();
-    expect(res.body.results.map((r: Record<string, unknown>) => ({ WallDuration: r.WallDuration, Year: r.Year, Day: r.Day, Month: r.Month }))).toEqual([
+    expect(
+      res.body.results.map((r: Record<string, unknown>) => ({ WallDuration: r.WallDuration, Year: r.Year, Day: r.Day, Month: r.Month })),
+    ).toEqual([
       { WallDuration: 86399, Year: 2016, Day: 30, Month: 7 },
       { WallDuration: 43200, Year: 2016, Day: 31, Month: 7 },
     ]);
@@ -198,17 +211,35 @@ describe.each(backends)('APEL GET /api/v1/cloud/record/summary on %s', (backend)
 
   it('filters user on GlobalUserName, group on VOGroup, service on SiteName (not CloudComputeService)', async () => {
     await post([
-      vmRecord({ VMUUID: 'flt-1', SiteName: 'Filter-Site', CloudComputeService: 'Filter-Service', GlobalUserName: 'filter-user', FQAN: '/filtervo/sub' }),
+      vmRecord({
+        VMUUID: 'flt-1',
+        SiteName: 'Filter-Site',
+        CloudComputeService: 'Filter-Service',
+        GlobalUserName: 'filter-user',
+        FQAN: '/filtervo/sub',
+      }),
     ]);
     expect((await get('from=20000101&service=Filter-Site')).body.count).toBe(1);
     expect((await get('from=20000101&service=Filter-Service')).body.count).toBe(0);
     expect((await get('from=20000101&user=filter-user')).body.count).toBe(1);
-    expect((await get('from=20000101&group=/filtervo/sub')).body.results[0]).toMatchObject({ VOGroup: '/filtervo/sub', GlobalUserName: 'filter-user' });
+    expect((await get('from=20000101&group=/filtervo/sub')).body.results[0]).toMatchObject({
+      VOGroup: '/filtervo/sub',
+      GlobalUserName: 'filter-user',
+    });
     expect((await get('from=20000101&group=/filtervo')).body.count).toBe(0);
   });
 
   it('renders null strings as "None" and datetimes without a zone', async () => {
-    await post([vmRecord({ VMUUID: 'none-1', SiteName: 'None-Site', GlobalUserName: 'NULL', FQAN: 'NULL', StartTime: '2013-02-25T17:37:27Z', WallDuration: 86400 })]);
+    await post([
+      vmRecord({
+        VMUUID: 'none-1',
+        SiteName: 'None-Site',
+        GlobalUserName: 'NULL',
+        FQAN: 'NULL',
+        StartTime: '2013-02-25T17:37:27Z',
+        WallDuration: 86400,
+      }),
+    ]);
     const res = await get('from=20130101&to=20130301&service=None-Site');
     expect(res.body.results).toHaveLength(1);
     expect(res.body.results[0]).toMatchObject({
@@ -233,17 +264,17 @@ describe.each(backends)('APEL GET /api/v1/cloud/record/summary on %s', (backend)
       vmRecord({ VMUUID: 'ord-5', SiteName: 'Ord-A', StartTime: '2012-01-01T00:00:00Z', WallDuration: 10, GlobalUserName: 'u1', FQAN: '/a' }),
     ]);
     const res = await get('from=20111231&to=20120201');
-    expect(res.body.results.map((r: { Day: number; SiteName: string; VOGroup: string; GlobalUserName: string }) => `${r.Day} ${r.SiteName} ${r.VOGroup} ${r.GlobalUserName}`)).toEqual([
-      '1 Ord-A /a u1',
-      '1 Ord-A /a u3',
-      '1 Ord-A /b u2',
-      '1 Ord-B /TEST u1',
-      '2 Ord-A /TEST u1',
-    ]);
+    expect(
+      res.body.results.map(
+        (r: { Day: number; SiteName: string; VOGroup: string; GlobalUserName: string }) => `${r.Day} ${r.SiteName} ${r.VOGroup} ${r.GlobalUserName}`,
+      ),
+    ).toEqual(['1 Ord-A /a u1', '1 Ord-A /a u3', '1 Ord-A /b u2', '1 Ord-B /TEST u1', '2 Ord-A /TEST u1']);
   });
 
   it('paginates by 100 with absolute links in alphabetical key order', async () => {
-    const records = Array.from({ length: 250 }, (_, i) => vmRecord({ VMUUID: `page-${i}`, SiteName: 'Page-Site', GlobalUserName: `user-${String(i).padStart(3, '0')}` }));
+    const records = Array.from({ length: 250 }, (_, i) =>
+      vmRecord({ VMUUID: `page-${i}`, SiteName: 'Page-Site', GlobalUserName: `user-${String(i).padStart(3, '0')}` }),
+    );
     await post(records);
     const base = 'https://acc.example/base/api/v1/cloud/record/summary';
     const p1 = await get('service=Page-Site&from=20000101');
@@ -347,7 +378,16 @@ describe.each(backends)('APEL → ARGO bridge (ACC_APEL_SITE_MAP) on %s', (backe
       ['APEL wall-clock time', '2016-07-31T00:00:00.000Z', 43200],
     ]);
     for (const m of rows) {
-      expect(m).toMatchObject({ unit_type: 's', metric_type: 'aggregated', project_id: 'P1', provider_id: 'prov1', project_acronym: 'PRJ', installation_name: 'cloud', infrastructure: 'OpenNebula', resource_id: 'P1.prov1.inst-apel' });
+      expect(m).toMatchObject({
+        unit_type: 's',
+        metric_type: 'aggregated',
+        project_id: 'P1',
+        provider_id: 'prov1',
+        project_acronym: 'PRJ',
+        installation_name: 'cloud',
+        infrastructure: 'OpenNebula',
+        resource_id: 'P1.prov1.inst-apel',
+      });
       expect(new Date(m.time_period_end).getTime() - new Date(m.time_period_start).getTime()).toBe(86_400_000);
       expect(m.id).toBe(apelMetricId('inst-apel', m.metric_definition_id, new Date(m.time_period_start).toISOString().slice(0, 10)));
     }

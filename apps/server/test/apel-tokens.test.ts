@@ -155,8 +155,7 @@ describe('ApelTokenChecker (§2.1)', () => {
 
 describe.each(backends)('APEL summary authentication over HTTP on %s', (backend) => {
   let server: TestServer;
-  const get = (auth?: string) =>
-    request(`${server.url}${SUMMARY}?from=20000101`, { headers: auth === undefined ? {} : { Authorization: auth } });
+  const get = (auth?: string) => request(`${server.url}${SUMMARY}?from=20000101`, { headers: auth === undefined ? {} : { Authorization: auth } });
 
   beforeAll(async () => {
     server = await startTestServer(backend, {

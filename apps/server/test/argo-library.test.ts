@@ -111,7 +111,10 @@ describe.each(backends)('ARGO Accounting Library 0.1.0, replayed (%s)', (backend
     });
 
   const ok = (a: Answer) => {
-    expect({ status: a.status, type: a.contentType }).toEqual({ status: a.status === 201 ? 201 : 200, type: expect.stringMatching(/^application\/json/) });
+    expect({ status: a.status, type: a.contentType }).toEqual({
+      status: a.status === 201 ? 201 : 200,
+      type: expect.stringMatching(/^application\/json/),
+    });
     return a.body;
   };
   const url = (path: string) => `https://${host}/accounting-system${path}`;
@@ -192,7 +195,10 @@ describe.each(backends)('ARGO Accounting Library 0.1.0, replayed (%s)', (backend
     );
     const created = await makeRequest('post', url(`/installations/${installation.id}/metrics`), undefined, body);
     expect(created.status).toBe(201);
-    expect(sent.map(requestLine)).toEqual([`GET /accounting-system/installations/${inst.id}`, `POST /accounting-system/installations/${inst.id}/metrics`]);
+    expect(sent.map(requestLine)).toEqual([
+      `GET /accounting-system/installations/${inst.id}`,
+      `POST /accounting-system/installations/${inst.id}/metrics`,
+    ]);
     expect(Object.keys(sent[1].headers).map((h) => h.toLowerCase())).not.toContain('content-type');
     // The library builds an InstallationMetric from the answer.
     expect(ok(created)).toEqual({
@@ -204,7 +210,9 @@ describe.each(backends)('ARGO Accounting Library 0.1.0, replayed (%s)', (backend
       group_id: 'group-a',
       user_id: 'user-b',
     });
-    const [row] = await s.app.database.dataSource.query('SELECT value, group_id, user_id, creator_id FROM metrics WHERE id = $1', [created.body.metric_id]);
+    const [row] = await s.app.database.dataSource.query('SELECT value, group_id, user_id, creator_id FROM metrics WHERE id = $1', [
+      created.body.metric_id,
+    ]);
     expect({ ...row, value: Number(row.value) }).toEqual({ value: 10.8, group_id: 'group-a', user_id: 'user-b', creator_id: 'operator' });
   });
 

@@ -51,7 +51,10 @@ describe.each(backends)('authentication cache on %s', (backend) => {
   it('forgets entitlements when an admin renames one', async () => {
     expect((await s.call('POST', `${api}/admin/entitlements/${grant}/assign/a-alice`, { token: root })).status).toBe(200);
     expect(await aliceStatus()).toBe(200);
-    const renamed = await s.call('PATCH', `${api}/admin/entitlements/${grant}`, { token: root, body: { name: ent('operations:resources:role=nobody') } });
+    const renamed = await s.call('PATCH', `${api}/admin/entitlements/${grant}`, {
+      token: root,
+      body: { name: ent('operations:resources:role=nobody') },
+    });
     expect(renamed.status).toBe(200);
     expect(await aliceStatus()).toBe(403);
     await s.call('POST', `${api}/admin/entitlements/${grant}/dissociate/a-alice`, { token: root });

@@ -36,12 +36,20 @@ describe.each(backends)('capacities (%s)', (backend) => {
     const target = await f.installation(P, prov);
     expect((await register(target.id, { value: 1234.5678, metric_definition_id: def, registered_on: '2025-12-15' })).body).toEqual(REGISTERED);
     expect((await register(target.id, { value: '0.1', metric_definition_id: def, registered_on: '2025-12-15T10:00:00Z' })).body).toEqual(REGISTERED);
-    expect((await register(target.id, { value: 7, metric_definition_id: def, registered_on: '2025-12-15T10:00:00.5+02:00' })).body).toEqual(REGISTERED);
+    expect((await register(target.id, { value: 7, metric_definition_id: def, registered_on: '2025-12-15T10:00:00.5+02:00' })).body).toEqual(
+      REGISTERED,
+    );
     expect((await register(target.id, { value: 0, metric_definition_id: def })).status).toBe(200);
     const page = await list(target.id);
     expect(page).toMatchObject({ size_of_page: 4, total_elements: 4, total_pages: 1, links: [] });
     expect(page.content.slice(0, 3)).toEqual([
-      { id: expect.stringMatching(/^[0-9a-f]{24}$/), installation_id: target.id, metric_definition_id: def, value: 1234.5678, registered_on: '2025-12-15T00:00:00Z' },
+      {
+        id: expect.stringMatching(/^[0-9a-f]{24}$/),
+        installation_id: target.id,
+        metric_definition_id: def,
+        value: 1234.5678,
+        registered_on: '2025-12-15T00:00:00Z',
+      },
       { id: expect.any(String), installation_id: target.id, metric_definition_id: def, value: 0.1, registered_on: '2025-12-15T10:00:00Z' },
       { id: expect.any(String), installation_id: target.id, metric_definition_id: def, value: 7, registered_on: '2025-12-15T08:00:00.500Z' },
     ]);
@@ -55,9 +63,18 @@ describe.each(backends)('capacities (%s)', (backend) => {
 
   it('validates the body in field order', async () => {
     const cases: [unknown, { code: number; message: string }][] = [
-      [{ metric_definition_id: '', registered_on: 'x' }, { code: 400, message: 'value may not be empty.' }],
-      [{ value: null, metric_definition_id: def }, { code: 400, message: 'value may not be empty.' }],
-      [{ value: 'lots', metric_definition_id: def }, { code: 400, message: 'value must be a number.' }],
+      [
+        { metric_definition_id: '', registered_on: 'x' },
+        { code: 400, message: 'value may not be empty.' },
+      ],
+      [
+        { value: null, metric_definition_id: def },
+        { code: 400, message: 'value may not be empty.' },
+      ],
+      [
+        { value: 'lots', metric_definition_id: def },
+        { code: 400, message: 'value must be a number.' },
+      ],
       [{ value: -1 }, NEGATIVE],
       [{ value: '-0.001', metric_definition_id: def }, NEGATIVE],
       [{ value: -5e-324, metric_definition_id: def }, NEGATIVE],
@@ -67,7 +84,10 @@ describe.each(backends)('capacities (%s)', (backend) => {
       [{ value: 1, metric_definition_id: def, registered_on: '2025-12-15T10:00:00' }, DATE_FORMAT],
       [{ value: 1, metric_definition_id: def, registered_on: '2025-12-15 10:00:00Z' }, DATE_FORMAT],
       [{ value: 1, metric_definition_id: def, registered_on: 20251215 }, DATE_FORMAT],
-      [{ value: 1, metric_definition_id: 'nope' }, { code: 404, message: 'There is no Metric Definition with the following id: nope' }],
+      [
+        { value: 1, metric_definition_id: 'nope' },
+        { code: 404, message: 'There is no Metric Definition with the following id: nope' },
+      ],
     ];
     for (const [body, expected] of cases) expect({ body, got: (await register(inst.id, body)).body }).toEqual({ body, got: expected });
     expect((await register(inst.id, '')).body).toEqual({ code: 400, message: 'The request body is empty.' });
@@ -88,15 +108,25 @@ describe.each(backends)('capacities (%s)', (backend) => {
   it('is INS[admin] for every operation, 404 before 403', async () => {
     const viewer = await tokenWith(s, ent(`${P}:${prov}:${inst.id}:role=viewer`));
     const body = { value: 1, metric_definition_id: def };
-    expect((await register(inst.id, body, viewer)).body).toEqual({ code: 403, message: 'The authenticated client is not permitted to perform the requested operation.' });
+    expect((await register(inst.id, body, viewer)).body).toEqual({
+      code: 403,
+      message: 'The authenticated client is not permitted to perform the requested operation.',
+    });
     expect((await s.call('GET', `${API}/installations/${inst.id}/capacities`, { token: viewer })).status).toBe(403);
     expect((await register('ghost', body, viewer)).body).toEqual({ code: 404, message: 'There is no Installation with the following id: ghost' });
     expect((await s.call('GET', `${API}/installations/ghost/capacities`, { token: admin })).status).toBe(404);
     expect((await register(inst.id, body, await tokenWith(s, ent(`roles:provider:${prov}:role=admin`)))).status).toBe(200);
     expect((await s.call('POST', `${API}/installations/${inst.id}/capacities`, { body })).status).toBe(401);
-    const plain = await s.call('POST', `${API}/installations/${inst.id}/capacities`, { token: admin, body: JSON.stringify(body), headers: { 'Content-Type': 'text/plain' } });
+    const plain = await s.call('POST', `${API}/installations/${inst.id}/capacities`, {
+      token: admin,
+      body: JSON.stringify(body),
+      headers: { 'Content-Type': 'text/plain' },
+    });
     expect(plain.body).toEqual({ code: 415, message: 'Cannot consume content type.' });
-    expect((await s.call('GET', `${API}/installations/${inst.id}/capacities?size=0`, { token: admin })).body).toEqual({ code: 400, message: 'Page size must be between 1 and 100.' });
+    expect((await s.call('GET', `${API}/installations/${inst.id}/capacities?size=0`, { token: admin })).body).toEqual({
+      code: 400,
+      message: 'Page size must be between 1 and 100.',
+    });
   });
 
   describe('PATCH /installations/{iid}/capacities/{id}', () => {
@@ -108,7 +138,8 @@ describe.each(backends)('capacities (%s)', (backend) => {
       await register(target.id, { value: 20, metric_definition_id: def, registered_on: '2025-02-01' });
       capacityId = (await list(target.id)).content[0].id;
     });
-    const patch = (body: unknown, iid = target.id, id = capacityId) => s.call('PATCH', `${API}/installations/${iid}/capacities/${id}`, { token: admin, body });
+    const patch = (body: unknown, iid = target.id, id = capacityId) =>
+      s.call('PATCH', `${API}/installations/${iid}/capacities/${id}`, { token: admin, body });
 
     it('updates value and registered_on, ignoring empty values', async () => {
       expect((await patch({ value: '12.50', registered_on: '' })).body).toEqual({
@@ -118,7 +149,10 @@ describe.each(backends)('capacities (%s)', (backend) => {
         value: 12.5,
         registered_on: '2025-01-01T00:00:00Z',
       });
-      expect((await patch({ registered_on: '2025-01-15T12:00:00Z', value: null })).body).toMatchObject({ value: 12.5, registered_on: '2025-01-15T12:00:00Z' });
+      expect((await patch({ registered_on: '2025-01-15T12:00:00Z', value: null })).body).toMatchObject({
+        value: 12.5,
+        registered_on: '2025-01-15T12:00:00Z',
+      });
       expect((await patch({ unknown: 1 })).body).toMatchObject({ value: 12.5, registered_on: '2025-01-15T12:00:00Z' });
     });
 
@@ -135,7 +169,9 @@ describe.each(backends)('capacities (%s)', (backend) => {
         message: 'There is already a Capacity for this Installation and Metric Definition registered on 2025-02-01T00:00:00Z.',
       });
       const viewer = await tokenWith(s, ent(`${P}:role=viewer`));
-      expect((await s.call('PATCH', `${API}/installations/${target.id}/capacities/${capacityId}`, { token: viewer, body: { value: 1 } })).status).toBe(403);
+      expect(
+        (await s.call('PATCH', `${API}/installations/${target.id}/capacities/${capacityId}`, { token: viewer, body: { value: 1 } })).status,
+      ).toBe(403);
     });
   });
 
@@ -207,12 +243,26 @@ describe.each(backends)('capacities (%s)', (backend) => {
 
   it('works over tRPC', async () => {
     const target = await f.installation(P, prov);
-    const created = await trpc(s, 'mutation', 'capacities.create', { installation_id: target.id, value: 5, metric_definition_id: def, registered_on: '2024-01-01' }, admin);
+    const created = await trpc(
+      s,
+      'mutation',
+      'capacities.create',
+      { installation_id: target.id, value: 5, metric_definition_id: def, registered_on: '2024-01-01' },
+      admin,
+    );
     expect(created.body.result.data).toEqual(REGISTERED);
     const listed = await trpc(s, 'query', 'capacities.list', { installation_id: target.id }, admin);
     expect(listed.body.result.data.content).toHaveLength(1);
-    const dup = await trpc(s, 'mutation', 'capacities.create', { installation_id: target.id, value: 5, metric_definition_id: def, registered_on: '2024-01-01' }, admin);
+    const dup = await trpc(
+      s,
+      'mutation',
+      'capacities.create',
+      { installation_id: target.id, value: 5, metric_definition_id: def, registered_on: '2024-01-01' },
+      admin,
+    );
     expect(dup.body.error.data.httpStatus).toBe(409);
-    expect(dup.body.error.message).toBe('There is already a Capacity for this Installation and Metric Definition registered on 2024-01-01T00:00:00Z.');
+    expect(dup.body.error.message).toBe(
+      'There is already a Capacity for this Installation and Metric Definition registered on 2024-01-01T00:00:00Z.',
+    );
   });
 });

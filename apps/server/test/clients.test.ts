@@ -30,8 +30,19 @@ describe.each(backends)('clients on %s', (backend) => {
     data = seed(s);
     sys = await token('sys', 'role=admin');
     for (const p of ['grnet', 'cesnet']) await data.provider(p);
-    for (const [project, providers] of [['A', ['grnet', 'cesnet']], ['B', ['grnet']], ['C', []]] as const) {
-      const body = { id: project, acronym: `ACR-${project}`, title: `T${project}`, start_date: '2024-01-01', end_date: '2025-01-01', call_identifier: 'C' };
+    for (const [project, providers] of [
+      ['A', ['grnet', 'cesnet']],
+      ['B', ['grnet']],
+      ['C', []],
+    ] as const) {
+      const body = {
+        id: project,
+        acronym: `ACR-${project}`,
+        title: `T${project}`,
+        start_date: '2024-01-01',
+        end_date: '2025-01-01',
+        call_identifier: 'C',
+      };
       expect((await s.call('POST', `${API}/admin/projects`, { token: sys, body })).status).toBe(201);
       for (const provider of providers) {
         await s.call('POST', `${API}/projects/${project}/associate/provider/${provider}`, { token: sys, headers: JSON_HEADERS });
@@ -50,7 +61,9 @@ describe.each(backends)('clients on %s', (backend) => {
 
   describe('POST /clients', () => {
     const actors = (oidcId: string) =>
-      data.db.query<Promise<{ name: string; email: string; issuer: string }[]>>('SELECT name, email, issuer FROM actors WHERE oidc_id = $1', [oidcId]);
+      data.db.query<Promise<{ name: string; email: string; issuer: string }[]>>('SELECT name, email, issuer FROM actors WHERE oidc_id = $1', [
+        oidcId,
+      ]);
 
     it('registers the caller once: later calls leave the actor unchanged', async () => {
       const first = await s.issuer.token({ sub: 'alice', name: 'Alice', email: 'alice@example.org' });
@@ -97,7 +110,10 @@ describe.each(backends)('clients on %s', (backend) => {
           {
             permissions: p.permissions,
             providers: Object.fromEntries(
-              p.providers.map((v: any) => [v.id, { permissions: v.permissions, installations: v.installations.map((i: any) => [i.installation, i.permissions]) }]),
+              p.providers.map((v: any) => [
+                v.id,
+                { permissions: v.permissions, installations: v.installations.map((i: any) => [i.installation, i.permissions]) },
+              ]),
             ),
           },
         ]),
@@ -107,7 +123,15 @@ describe.each(backends)('clients on %s', (backend) => {
       const body = await me(sys);
       expect(body.total_elements).toBe(3);
       const a = body.content[0];
-      expect(a).toMatchObject({ id: 'A', acronym: 'ACR-A', title: 'TA', start_date: '2024-01-01', end_date: '2025-01-01', call_identifier: 'C', permissions: PROJECT });
+      expect(a).toMatchObject({
+        id: 'A',
+        acronym: 'ACR-A',
+        title: 'TA',
+        start_date: '2024-01-01',
+        end_date: '2025-01-01',
+        call_identifier: 'C',
+        permissions: PROJECT,
+      });
       expect(a.providers[0]).toEqual({
         id: 'grnet',
         name: 'Provider grnet',
@@ -127,8 +151,30 @@ describe.each(backends)('clients on %s', (backend) => {
       const t = await token('mixed', 'B:role=viewer', 'A:cesnet:role=admin', 'ghost:role=admin');
       const seen = outline((await me(t)).content);
       expect(seen).toEqual({
-        A: { permissions: [], providers: { cesnet: { permissions: SCOPED, installations: [['A-cesnet-1', SCOPED], ['A-cesnet-2', SCOPED]] } } },
-        B: { permissions: PROJECT, providers: { grnet: { permissions: SCOPED, installations: [['B-grnet-1', SCOPED], ['B-grnet-2', SCOPED]] } } },
+        A: {
+          permissions: [],
+          providers: {
+            cesnet: {
+              permissions: SCOPED,
+              installations: [
+                ['A-cesnet-1', SCOPED],
+                ['A-cesnet-2', SCOPED],
+              ],
+            },
+          },
+        },
+        B: {
+          permissions: PROJECT,
+          providers: {
+            grnet: {
+              permissions: SCOPED,
+              installations: [
+                ['B-grnet-1', SCOPED],
+                ['B-grnet-2', SCOPED],
+              ],
+            },
+          },
+        },
       });
       const inst = await token('inst', `A:grnet:${ids['A-grnet-2']}:role=viewer`);
       expect(outline((await me(inst)).content)).toEqual({
@@ -147,7 +193,10 @@ describe.each(backends)('clients on %s', (backend) => {
       const second = await me(t, 'page=2&size=1');
       expect(second).toMatchObject({ total_elements: 2, total_pages: 2, size_of_page: 1, number_of_page: 2 });
       expect(second.content[0]).toMatchObject({ id: 'C', permissions: PROJECT, providers: [] });
-      expect((await s.call('GET', `${API}/clients/me?size=0`, { token: t })).body).toEqual({ code: 400, message: 'Page size must be between 1 and 100.' });
+      expect((await s.call('GET', `${API}/clients/me?size=0`, { token: t })).body).toEqual({
+        code: 400,
+        message: 'Page size must be between 1 and 100.',
+      });
       const r = await trpcCall(s.url, 'query', 'clients.me', { page: 1, size: 1 }, t);
       expect(r.body.result.data.content.map((p: { id: string }) => p.id)).toEqual(['A']);
     });

@@ -113,14 +113,7 @@ describe('docker-compose.yml', () => {
   });
 
   it('gives the server every variable it reads at startup', () => {
-    for (const name of [
-      'ACC_HOST',
-      'ACC_PORT',
-      'ACC_DATABASE_URL',
-      'ACC_PUBLIC_URL',
-      'ACC_OIDC_ISSUER',
-      'ACC_OIDC_JWKS_URI',
-    ]) {
+    for (const name of ['ACC_HOST', 'ACC_PORT', 'ACC_DATABASE_URL', 'ACC_PUBLIC_URL', 'ACC_OIDC_ISSUER', 'ACC_OIDC_JWKS_URI']) {
       expect(serverEnv[name], name).toBeTruthy();
     }
     // Listening on loopback inside a container would make the published port unreachable.
@@ -159,7 +152,11 @@ describe('docker-compose.yml', () => {
 
   it('gives the server longer to stop than it waits for in-flight requests', async () => {
     const { loadConfig } = await import('../src/config.js');
-    const waitMs = loadConfig({ ...serverEnv, ACC_OIDC_ISSUER: 'http://issuer.test', ACC_OIDC_JWKS_URI: 'http://issuer.test/jwks' }).shutdownTimeoutMs;
+    const waitMs = loadConfig({
+      ...serverEnv,
+      ACC_OIDC_ISSUER: 'http://issuer.test',
+      ACC_OIDC_JWKS_URI: 'http://issuer.test/jwks',
+    }).shutdownTimeoutMs;
     const grace = /^(\d+)s$/.exec(server.stop_grace_period ?? '');
     expect(grace, 'stop_grace_period in seconds').not.toBeNull();
     // Docker's SIGKILL must come after the server's own deadline plus closing the database.

@@ -64,7 +64,10 @@ describe.each(backends)('Content-Type leniency (%s)', (backend) => {
 
   describe('REST', () => {
     it('pushes a metric whose JSON body comes without a Content-Type', async () => {
-      const res = await send('POST', `${API}/installations/${inst.id}/metrics`, { token: admin, body: pythonJson({ ...metric, metric_definition_id: def }) });
+      const res = await send('POST', `${API}/installations/${inst.id}/metrics`, {
+        token: admin,
+        body: pythonJson({ ...metric, metric_definition_id: def }),
+      });
       expect(res.status).toBe(201);
       expect(res.body).toMatchObject({ metric_definition_id: def, value: 10.8, time_period_start: '2024-01-01T00:00:00Z' });
       const [row] = await s.app.database.dataSource.query('SELECT value FROM metrics WHERE id = $1', [res.body.metric_id]);
@@ -76,7 +79,10 @@ describe.each(backends)('Content-Type leniency (%s)', (backend) => {
     });
 
     it('reads untyped bodies on endpoints whose JSON body declares no fields, and on POST /clients', async () => {
-      const search = await send('POST', `${API}/metrics/search`, { token: admin, body: `{"type": "query", "field": "metric_definition_id", "values": "${def}"}` });
+      const search = await send('POST', `${API}/metrics/search`, {
+        token: admin,
+        body: `{"type": "query", "field": "metric_definition_id", "values": "${def}"}`,
+      });
       expect(search.status).toBe(200);
       expect(search.body.total_elements).toBeGreaterThan(0);
       expect((await send('POST', `${API}/clients`, { token: admin, body: '{}' })).status).toBe(200);
@@ -112,7 +118,10 @@ describe.each(backends)('Content-Type leniency (%s)', (backend) => {
     const trpcPath = (procedure: string) => `/trpc/${procedure}`;
 
     it('runs a mutation whose JSON body comes without a Content-Type', async () => {
-      const res = await send('POST', trpcPath('metrics.push'), { token: admin, body: pythonJson({ installation_id: inst.id, ...metric, metric_definition_id: def }) });
+      const res = await send('POST', trpcPath('metrics.push'), {
+        token: admin,
+        body: pythonJson({ installation_id: inst.id, ...metric, metric_definition_id: def }),
+      });
       expect(res.status).toBe(200);
       expect(res.body.result.data).toMatchObject({ metric_definition_id: def, value: 10.8 });
     });

@@ -8,7 +8,11 @@ const preflight = (s: TestServer, origin: string, method = 'POST', headers = 'au
     headers: { Origin: origin, 'Access-Control-Request-Method': method, 'Access-Control-Request-Headers': headers },
   });
 
-const listOf = (value: string | null) => (value ?? '').split(',').map((v) => v.trim().toLowerCase()).filter(Boolean);
+const listOf = (value: string | null) =>
+  (value ?? '')
+    .split(',')
+    .map((v) => v.trim().toLowerCase())
+    .filter(Boolean);
 
 describe('CORS', () => {
   let none: TestServer;
@@ -31,7 +35,9 @@ describe('CORS', () => {
     expect(r.status).toBe(204);
     expect(r.text).toBe('');
     expect(r.headers.get('access-control-allow-origin')).toBe('https://portal.example.org');
-    expect(listOf(r.headers.get('access-control-allow-methods'))).toEqual(expect.arrayContaining(['get', 'post', 'put', 'patch', 'delete', 'options']));
+    expect(listOf(r.headers.get('access-control-allow-methods'))).toEqual(
+      expect.arrayContaining(['get', 'post', 'put', 'patch', 'delete', 'options']),
+    );
     expect(listOf(r.headers.get('access-control-allow-headers'))).toEqual(
       expect.arrayContaining(['authorization', 'content-type', 'idempotency-key', 'x-request-id']),
     );
@@ -56,7 +62,9 @@ describe('CORS', () => {
     const r = await listed.call('GET', '/accounting-system/unit-types', { token: viewer, headers: { Origin: 'https://portal.example.org' } });
     expect(r.status).toBe(200);
     expect(r.headers.get('access-control-allow-origin')).toBe('https://portal.example.org');
-    expect(listOf(r.headers.get('access-control-expose-headers'))).toEqual(expect.arrayContaining(['x-request-id', 'location', 'idempotent-replayed']));
+    expect(listOf(r.headers.get('access-control-expose-headers'))).toEqual(
+      expect.arrayContaining(['x-request-id', 'location', 'idempotent-replayed']),
+    );
     expect(listOf(r.headers.get('vary'))).toContain('origin');
     const other = await listed.call('GET', '/accounting-system/unit-types', { token: viewer, headers: { Origin: 'https://evil.example.org' } });
     // Served (CORS is enforced by the browser), but without a grant the browser will not expose it.

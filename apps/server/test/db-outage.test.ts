@@ -138,7 +138,12 @@ const push = async (url: string, token: string, installation: string, definition
   const res = await fetch(`${url}${API}/installations/${installation}/metrics`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
-    body: JSON.stringify({ metric_definition_id: definition, time_period_start: new Date(start).toISOString(), time_period_end: new Date(start + 30_000).toISOString(), value: i }),
+    body: JSON.stringify({
+      metric_definition_id: definition,
+      time_period_start: new Date(start).toISOString(),
+      time_period_end: new Date(start + 30_000).toISOString(),
+      value: i,
+    }),
   });
   const text = await res.text();
   return { status: res.status, retryAfter: res.headers.get('retry-after'), body: text ? JSON.parse(text) : undefined };
@@ -258,7 +263,13 @@ if (skipReason) {
       const trpc = await fetch(`${app.url}/trpc/metrics.push`, {
         method: 'POST',
         headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
-        body: JSON.stringify({ installation_id: inst, metric_definition_id: def, time_period_start: '2024-01-01T00:00:00Z', time_period_end: '2024-01-01T00:01:00Z', value: 1 }),
+        body: JSON.stringify({
+          installation_id: inst,
+          metric_definition_id: def,
+          time_period_start: '2024-01-01T00:00:00Z',
+          time_period_end: '2024-01-01T00:01:00Z',
+          value: 1,
+        }),
       });
       phase = 'starting';
       await db.start();
@@ -268,7 +279,10 @@ if (skipReason) {
       await load;
 
       expect(counter).toBeLessThan(MAX_REQUESTS);
-      expect(answers.filter((a) => a.status >= 500 && a.status !== 503), String(unexpected.map((e) => (e as Error)?.stack ?? e))).toEqual([]);
+      expect(
+        answers.filter((a) => a.status >= 500 && a.status !== 503),
+        String(unexpected.map((e) => (e as Error)?.stack ?? e)),
+      ).toEqual([]);
       for (const a of answers.filter((x) => x.phase === 'down')) expectUnavailable(a);
       for (const a of answers.filter((x) => x.status === 503)) expect(a.retryAfter).toBe('5');
       expect(answers.filter((a) => a.phase === 'recovered' || a.phase === 'up').every((a) => a.status === 201)).toBe(true);
@@ -311,7 +325,15 @@ if (skipReason) {
         const child = spawn(process.execPath, ['--conditions=@acc/source', '--import', 'tsx', 'apps/server/src/main.ts', '--dev'], {
           cwd: repoRoot,
           // No load shedding: on a busy CI machine a cold tsx start lags the loop, and this test is about durability.
-          env: { ...process.env, ACC_PORT: '0', ACC_DATABASE_URL: db.url, ACC_DEMO: 'false', ACC_LOG_FORMAT: 'json', ACC_LOG_LEVEL: 'info', ACC_MAX_EVENT_LOOP_LAG_MS: '0' },
+          env: {
+            ...process.env,
+            ACC_PORT: '0',
+            ACC_DATABASE_URL: db.url,
+            ACC_DEMO: 'false',
+            ACC_LOG_FORMAT: 'json',
+            ACC_LOG_LEVEL: 'info',
+            ACC_MAX_EVENT_LOOP_LAG_MS: '0',
+          },
           stdio: ['ignore', 'pipe', 'pipe'],
         });
         let output = '';

@@ -29,7 +29,7 @@ describe.each(backends)('demo federation (%s)', (backend) => {
 
   const get = async (path: string, token: string) => {
     const res = await fetch(`${app.url}/accounting-system${path}`, { headers: { Authorization: `Bearer ${token}` } });
-    return { status: res.status, body: (await res.json()) };
+    return { status: res.status, body: await res.json() };
   };
 
   beforeAll(async () => {
@@ -55,7 +55,9 @@ describe.each(backends)('demo federation (%s)', (backend) => {
     expect(demo.metrics).toBeGreaterThan(10_000);
     expect(await count(database, 'SELECT 1 FROM capacities')).toBe(demo.capacities);
     // Capacities change mid-year: two registrations per (installation, definition).
-    expect(await count(database, 'SELECT installation_id FROM capacities GROUP BY installation_id, metric_definition_id HAVING count(*) = 2')).toBe(4);
+    expect(await count(database, 'SELECT installation_id FROM capacities GROUP BY installation_id, metric_definition_id HAVING count(*) = 2')).toBe(
+      4,
+    );
     const [span] = await database.dataSource.query('SELECT min(time_period_start) AS first FROM metrics');
     expect(new Date(span.first).getTime()).toBe(today - 365 * DAY);
     // Hourly where cheap: one series has 24 periods a day.

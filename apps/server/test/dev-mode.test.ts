@@ -16,7 +16,9 @@ describe('dev mode', () => {
 
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'acc-dev-'));
-    app = await startApp(loadConfig({ ACC_PORT: '0', ACC_DATA_DIR: dataDir, ACC_ENTITLEMENTS_SOURCE: 'oidc', ACC_DEMO: 'false' }, { dev: true }), { log: () => {} });
+    app = await startApp(loadConfig({ ACC_PORT: '0', ACC_DATA_DIR: dataDir, ACC_ENTITLEMENTS_SOURCE: 'oidc', ACC_DEMO: 'false' }, { dev: true }), {
+      log: () => {},
+    });
   });
   afterAll(async () => {
     await app.close();
@@ -40,7 +42,11 @@ describe('dev mode', () => {
 
   it('mints role tokens from the persisted key with npm run dev:token', async () => {
     const viewer = 'urn:geant:sandbox.eosc-beyond.eu:core:integration:group:accounting:operations:resources:role=viewer';
-    const { stdout } = await run('npx', ['tsx', '--conditions=@acc/source', 'src/dev/mint-token.ts', '--sub', 'bob', '--entitlement', viewer, '--data-dir', dataDir, '--url', app.url], { cwd: serverDir });
+    const { stdout } = await run(
+      'npx',
+      ['tsx', '--conditions=@acc/source', 'src/dev/mint-token.ts', '--sub', 'bob', '--entitlement', viewer, '--data-dir', dataDir, '--url', app.url],
+      { cwd: serverDir },
+    );
     const token = stdout.trim();
     const ok = await fetch(`${app.url}/accounting-system/metric-types`, { headers: { Authorization: `Bearer ${token}` } });
     expect(ok.status).toBe(200);

@@ -19,7 +19,10 @@ const { ACC_URL: _url, ACC_PORT: _port, ACC_DATA_DIR: _dir, ...baseEnv } = proce
 
 /** `npm run dev:token` as the README runs it, but with the script's own flags. */
 const mint = (args: string[]) =>
-  run(process.execPath, ['--conditions=@acc/source', '--import', 'tsx', 'apps/server/src/dev/mint-token.ts', ...args], { cwd: repoRoot, env: baseEnv });
+  run(process.execPath, ['--conditions=@acc/source', '--import', 'tsx', 'apps/server/src/dev/mint-token.ts', ...args], {
+    cwd: repoRoot,
+    env: baseEnv,
+  });
 
 /**
  * The real dev server (`npm start`'s entry point) in a child process on a free port and a temp data
@@ -70,7 +73,10 @@ describe('npm run dev:token against a running dev server', () => {
   });
 
   it('prints only the dev admin token without --sub (npm run -s dev:token)', async () => {
-    const { stdout } = await run('npm', ['run', '-s', 'dev:token', '--', '--data-dir', dataDir, '--url', server.url], { cwd: repoRoot, env: baseEnv });
+    const { stdout } = await run('npm', ['run', '-s', 'dev:token', '--', '--data-dir', dataDir, '--url', server.url], {
+      cwd: repoRoot,
+      env: baseEnv,
+    });
     expect(stdout.trim()).toMatch(JWT);
     expect(stdout.trim().split('\n')).toHaveLength(1);
     expect(await status('/admin/version', stdout.trim())).toBe(200);
@@ -102,7 +108,16 @@ describe('npm run dev:token against a running dev server', () => {
     await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
     const port = (closed.address() as AddressInfo).port;
     await new Promise<void>((r) => closed.close(() => r()));
-    const { stdout, stderr } = await mint(['--sub', 'bob', '--entitlement', `${NS}:accounting:climate-lab:role=viewer`, '--data-dir', dataDir, '--url', `http://127.0.0.1:${port}`]);
+    const { stdout, stderr } = await mint([
+      '--sub',
+      'bob',
+      '--entitlement',
+      `${NS}:accounting:climate-lab:role=viewer`,
+      '--data-dir',
+      dataDir,
+      '--url',
+      `http://127.0.0.1:${port}`,
+    ]);
     expect(stdout.trim()).toMatch(JWT);
     expect(stderr.trim().split('\n')).toHaveLength(1);
     expect(stderr).toMatch(/^warning: no dev server answers at .*the grant was not registered/);

@@ -79,7 +79,9 @@ describe('API reference at /docs', () => {
   it('compresses text assets and lets browsers revalidate with the package version', async () => {
     const res = await new Promise<http.IncomingMessage>((resolve, reject) => {
       const { hostname, port } = new URL(s.url);
-      http.get({ hostname, port, path: '/docs/swagger-ui-bundle.js', headers: { 'Accept-Encoding': 'gzip, br' } }, (r) => resolve(r.resume())).on('error', reject);
+      http
+        .get({ hostname, port, path: '/docs/swagger-ui-bundle.js', headers: { 'Accept-Encoding': 'gzip, br' } }, (r) => resolve(r.resume()))
+        .on('error', reject);
     });
     expect(res.headers['content-encoding']).toBe('gzip');
     expect(Number(res.headers['content-length'])).toBeLessThan(readFileSync(join(swaggerDir, 'swagger-ui-bundle.js')).length / 2);
@@ -90,7 +92,14 @@ describe('API reference at /docs', () => {
   });
 
   it('serves nothing else from the package or the file system', async () => {
-    for (const path of ['/docs/package.json', '/docs/index.js', '/docs/..%2fpackage.json', '/docs/../../package.json', '/docs/%2e%2e/%2e%2e/etc/passwd', '/docs/oauth2-redirect.html']) {
+    for (const path of [
+      '/docs/package.json',
+      '/docs/index.js',
+      '/docs/..%2fpackage.json',
+      '/docs/../../package.json',
+      '/docs/%2e%2e/%2e%2e/etc/passwd',
+      '/docs/oauth2-redirect.html',
+    ]) {
       expect(await rawGet(s.url, path), path).toBe(404);
     }
     expect((await fetch(`${s.url}/docs/`, { method: 'POST' })).status).toBe(405);
@@ -99,7 +108,9 @@ describe('API reference at /docs', () => {
   it('describes bearer authentication for the Authorize button', async () => {
     const doc = (await (await fetch(`${s.url}/openapi.json`)).json()) as OpenApi;
     expect(doc.components.securitySchemes.bearerAuth).toEqual({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
-    const protectedOps = Object.values(doc.paths).flatMap((item) => Object.values(item)).filter((op) => op.security?.some((r) => 'bearerAuth' in r));
+    const protectedOps = Object.values(doc.paths)
+      .flatMap((item) => Object.values(item))
+      .filter((op) => op.security?.some((r) => 'bearerAuth' in r));
     expect(protectedOps.length).toBeGreaterThan(0);
   });
 });
@@ -141,7 +152,16 @@ describe('API reference in a browser', () => {
         executablePath: CHROMIUM,
         headless: true,
         viewport: { width: 1280, height: 900 },
-        args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+        args: [
+          '--headless',
+          '--no-sandbox',
+          '--disable-gpu',
+          '--disable-quic',
+          '--no-first-run',
+          '--disable-background-networking',
+          '--disable-component-update',
+          '--disable-sync',
+        ],
       });
       try {
         const origin = new URL(s.url).origin;
@@ -177,10 +197,7 @@ describe('API reference in a browser', () => {
 
         await operation.locator('.opblock-summary-control').click();
         await operation.locator('.try-out__btn').click();
-        const [request] = await Promise.all([
-          page.waitForRequest((r) => new URL(r.url()).pathname === path),
-          operation.locator('.execute').click(),
-        ]);
+        const [request] = await Promise.all([page.waitForRequest((r) => new URL(r.url()).pathname === path), operation.locator('.execute').click()]);
         // Same origin as the page: "Try it out" reaches this server even though ACC_PUBLIC_URL names another.
         expect(new URL(request.url()).origin).toBe(origin);
         expect(await request.headerValue('authorization')).toBe(`Bearer ${token}`);

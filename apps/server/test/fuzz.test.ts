@@ -36,7 +36,10 @@ class Raw {
 const toJson = (v: unknown): string => {
   if (v instanceof Raw) return v.text;
   if (Array.isArray(v)) return `[${v.map(toJson).join(',')}]`;
-  if (v && typeof v === 'object') return `{${Object.entries(v).map(([k, x]) => `${JSON.stringify(k)}:${toJson(x)}`).join(',')}}`;
+  if (v && typeof v === 'object')
+    return `{${Object.entries(v)
+      .map(([k, x]) => `${JSON.stringify(k)}:${toJson(x)}`)
+      .join(',')}}`;
   // JSON.stringify writes a lone surrogate as its `\ud800` escape, which is what a client would send.
   return JSON.stringify(v) ?? 'null';
 };
@@ -175,12 +178,7 @@ const RAW_URL_PIECES = ['%', '%zz', '%E0%A4%A', '%00', '%ED%A0%80', '%C0%AF', '%
 
 /** The §6 search DSL, mis-shaped at every level. */
 const criterion: fc.Arbitrary<unknown> = fc.letrec((tie) => ({
-  node: fc.oneof(
-    { depthSize: 'small', withCrossShrink: true },
-    tie('query'),
-    tie('filter'),
-    nastyValue,
-  ),
+  node: fc.oneof({ depthSize: 'small', withCrossShrink: true }, tie('query'), tie('filter'), nastyValue),
   query: fc.record(
     {
       type: fc.oneof(fc.constant('query'), nastyValue),
@@ -274,7 +272,8 @@ function plausible(schema: JsonSchema | undefined, name: string, w: World, path:
       return true;
     case 'string':
       if (schema.format === 'date') return '2024-01-01';
-      if (schema.format === 'date-time' || /time_period|registered_on|date/.test(name)) return name.includes('end') ? '2024-02-01T00:00:00Z' : '2024-01-01T00:00:00Z';
+      if (schema.format === 'date-time' || /time_period|registered_on|date/.test(name))
+        return name.includes('end') ? '2024-02-01T00:00:00Z' : '2024-01-01T00:00:00Z';
       if (/(^|_)id$|^project$|^organisation$|definition/.test(name)) return idFor(w, name, path);
       if (name === 'unit_type') return 'TB';
       if (name === 'metric_type') return 'aggregated';
@@ -342,7 +341,11 @@ const mutationFor = (schema: JsonSchema | undefined, isSearch: boolean): fc.Arbi
   const props = Object.keys((schema?.type === 'array' ? schema.items : schema)?.properties ?? {});
   const options: fc.Arbitrary<Mutation>[] = [
     fc.record({ kind: fc.constant('whole' as const), value: nastyValue }),
-    fc.record({ kind: fc.constant('extra' as const), field: fc.constantFrom('unknown_field', '__proto__', 'constructor', '', '\u0000', LONG.slice(0, 5_000)), value: nastyValue }),
+    fc.record({
+      kind: fc.constant('extra' as const),
+      field: fc.constantFrom('unknown_field', '__proto__', 'constructor', '', '\u0000', LONG.slice(0, 5_000)),
+      value: nastyValue,
+    }),
   ];
   if (props.length) {
     options.push(fc.record({ kind: fc.constant('field' as const), field: fc.constantFrom(...props), value: nastyValue }));
@@ -382,7 +385,18 @@ function restRequests(op: Operation, w: World): FuzzRequest[] {
   let n = rand(seed);
   const auth = () => AUTHS[n++ % AUTHS.length];
   const validPath = Object.fromEntries(op.pathParams.map((p) => [p, encode(idFor(w, p, op.path))]));
-  const validQuery: [string, string][] = op.queryParams.map((q) => [q, /start|date/i.test(q) ? '2024-01-01' : /end/i.test(q) ? '2024-12-31' : /page|size/.test(q) ? '1' : /external/i.test(q) ? `ext-${w.installationId}` : 'x']);
+  const validQuery: [string, string][] = op.queryParams.map((q) => [
+    q,
+    /start|date/i.test(q)
+      ? '2024-01-01'
+      : /end/i.test(q)
+        ? '2024-12-31'
+        : /page|size/.test(q)
+          ? '1'
+          : /external/i.test(q)
+            ? `ext-${w.installationId}`
+            : 'x',
+  ]);
   const base = op.body ? plausible(op.body, '', w, op.path) : undefined;
   const build = (c: RestCaseSpec, label: string): FuzzRequest => {
     const path = op.path.replace(/\{(\w+)\}/g, (_, k: string) => c.pathValues[k]);
@@ -397,19 +411,40 @@ function restRequests(op: Operation, w: World): FuzzRequest[] {
       body = toJson(c.mutation ? mutateBody(base, c.mutation) : base);
       headers['Content-Type'] = 'application/json';
     }
-    return { label, method: op.method, url: `${path}${qs ? `?${qs}` : ''}`, auth: auth(), headers: { ...headers, ...c.headers }, body, transport: 'rest' };
+    return {
+      label,
+      method: op.method,
+      url: `${path}${qs ? `?${qs}` : ''}`,
+      auth: auth(),
+      headers: { ...headers, ...c.headers },
+      body,
+      transport: 'rest',
+    };
   };
 
   // Every structural body against every body operation, each auth in turn.
   if (op.body) for (const s of structuralFor(n, 4)) out.push(build({ pathValues: validPath, query: validQuery, structural: s }, `body: ${s.name}`));
   // Raw URL pieces no client library would produce, in each path parameter and in the query.
-  for (const p of op.pathParams) for (const i of [0, 1, 2]) out.push(build({ pathValues: { ...validPath, [p]: RAW_URL_PIECES[(n + i) % RAW_URL_PIECES.length] }, query: validQuery }, `path ${p}: raw ${RAW_URL_PIECES[(n + i) % RAW_URL_PIECES.length]}`));
+  for (const p of op.pathParams)
+    for (const i of [0, 1, 2])
+      out.push(
+        build(
+          { pathValues: { ...validPath, [p]: RAW_URL_PIECES[(n + i) % RAW_URL_PIECES.length] }, query: validQuery },
+          `path ${p}: raw ${RAW_URL_PIECES[(n + i) % RAW_URL_PIECES.length]}`,
+        ),
+      );
   out.push(build({ pathValues: validPath, query: [], rawQuery: `${op.queryParams[0] ?? 'page'}=%E0%A4%A&size=%zz` }, 'query: malformed escapes'));
   if (op.queryParams.length) out.push(build({ pathValues: validPath, query: [...validQuery, ...validQuery] }, 'query: every parameter twice'));
 
   const spec = fc.record({
     path: fc.record(Object.fromEntries(op.pathParams.map((p) => [p, fc.oneof(fc.constant(validPath[p]), nastyText.map(encode))]))),
-    query: fc.array(fc.tuple(fc.oneof(fc.constantFrom(...(op.queryParams.length ? op.queryParams : ['page'])), fc.constantFrom('unknown', 'page', 'size', '')), nastyText), { maxLength: 3 }),
+    query: fc.array(
+      fc.tuple(
+        fc.oneof(fc.constantFrom(...(op.queryParams.length ? op.queryParams : ['page'])), fc.constantFrom('unknown', 'page', 'size', '')),
+        nastyText,
+      ),
+      { maxLength: 3 },
+    ),
     keepValidQuery: fc.boolean(),
     headers: nastyHeaders,
     mutation: op.body ? mutationFor(op.body, op.isSearch).map((m) => m as Mutation | undefined) : fc.constant(undefined),
@@ -430,12 +465,25 @@ function trpcRequests(path: string, contract: ProcedureContract, schema: JsonSch
   const query = isQuery(contract);
   const isSearch = path.endsWith('.search');
   const base = schema ? plausible(schema, '', w, contract.path) : {};
-  const send = (input: string | Uint8Array | undefined, label: string, headers: Record<string, string> = {}, method = query ? 'GET' : 'POST'): FuzzRequest => {
+  const send = (
+    input: string | Uint8Array | undefined,
+    label: string,
+    headers: Record<string, string> = {},
+    method = query ? 'GET' : 'POST',
+  ): FuzzRequest => {
     if (method === 'GET') {
       const text = typeof input === 'string' ? input : input === undefined ? undefined : Buffer.from(input).toString('latin1');
       return { label, method, url: `/trpc/${path}${text === undefined ? '' : `?input=${encode(text)}`}`, auth: auth(), headers, transport: 'trpc' };
     }
-    return { label, method, url: `/trpc/${path}`, auth: auth(), headers: { 'Content-Type': 'application/json', ...headers }, body: input, transport: 'trpc' };
+    return {
+      label,
+      method,
+      url: `/trpc/${path}`,
+      auth: auth(),
+      headers: { 'Content-Type': 'application/json', ...headers },
+      body: input,
+      transport: 'trpc',
+    };
   };
 
   for (const s of structuralFor(n, 2)) {
@@ -446,7 +494,15 @@ function trpcRequests(path: string, contract: ProcedureContract, schema: JsonSch
   // The URL-sized counterpart of the 10,000-level body: deep enough for any recursive walk to notice.
   if (query) out.push(send('['.repeat(3_000), 'input: 3,000 nested arrays, unclosed'));
   out.push({ label: 'raw malformed input escape', method: 'GET', url: `/trpc/${path}?input=%E0%A4%A`, auth: auth(), headers: {}, transport: 'trpc' });
-  out.push({ label: 'batch of malformed inputs', method: query ? 'GET' : 'POST', url: `/trpc/${path},${path}?batch=1${query ? `&input=${encodeURIComponent('{"0":[],"1":null}')}` : ''}`, auth: auth(), headers: query ? {} : { 'Content-Type': 'application/json' }, body: query ? undefined : '{"0":"\\ud800","1":1e999}', transport: 'trpc' });
+  out.push({
+    label: 'batch of malformed inputs',
+    method: query ? 'GET' : 'POST',
+    url: `/trpc/${path},${path}?batch=1${query ? `&input=${encodeURIComponent('{"0":[],"1":null}')}` : ''}`,
+    auth: auth(),
+    headers: query ? {} : { 'Content-Type': 'application/json' },
+    body: query ? undefined : '{"0":"\\ud800","1":1e999}',
+    transport: 'trpc',
+  });
   out.push(send(toJson(base), 'other method', {}, query ? 'POST' : 'GET'));
 
   const mutation = mutationFor(schema, isSearch);
@@ -503,7 +559,8 @@ function judge(o: Outcome): string | undefined {
   // tRPC clients expect tRPC's own error shape; ours carries the envelope in data.acc (init.ts).
   const error = Array.isArray(body) ? body.find((b: any) => b?.error)?.error : body?.error;
   if (!error || typeof error.message !== 'string' || error.message === '') return `${status} without a tRPC error message`;
-  if (!Array.isArray(body) && (error.data?.httpStatus !== status || error.data?.acc?.status !== status)) return `${status} whose data.httpStatus/acc.status disagree`;
+  if (!Array.isArray(body) && (error.data?.httpStatus !== status || error.data?.acc?.status !== status))
+    return `${status} whose data.httpStatus/acc.status disagree`;
   return undefined;
 }
 
@@ -513,14 +570,25 @@ async function fire(s: TestServer, tokens: Record<Auth, string | undefined>, req
   if (token && !headers.Authorization) headers.Authorization = `Bearer ${token}`;
   const started = performance.now();
   try {
-    const res = await fetch(`${s.url}${request.url}`, { method: request.method, headers, body: request.body as BodyInit | undefined, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
+    const res = await fetch(`${s.url}${request.url}`, {
+      method: request.method,
+      headers,
+      body: request.body as BodyInit | undefined,
+      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+    });
     const text = await res.text();
     const outcome: Outcome = { request, status: res.status, text, ms: Math.round(performance.now() - started) };
     outcome.problem = judge(outcome);
     return outcome;
   } catch (err) {
     const e = err as Error;
-    return { request, problem: e.name === 'TimeoutError' ? `no answer within ${REQUEST_TIMEOUT_MS} ms` : `connection failed: ${e.message}${e.cause ? ` (${(e.cause as Error).message})` : ''}` };
+    return {
+      request,
+      problem:
+        e.name === 'TimeoutError'
+          ? `no answer within ${REQUEST_TIMEOUT_MS} ms`
+          : `connection failed: ${e.message}${e.cause ? ` (${(e.cause as Error).message})` : ''}`,
+    };
   }
 }
 
@@ -564,7 +632,12 @@ describe.each(backends)('fuzzing every operation (%s)', (backend) => {
   let openAire: OpenAireStub;
   let tokens: Record<Auth, string | undefined>;
   let world: World;
-  let doc: { paths: Record<string, Record<string, { parameters?: { in: string; name: string }[]; requestBody?: { content?: Record<string, { schema?: JsonSchema }> } }>> };
+  let doc: {
+    paths: Record<
+      string,
+      Record<string, { parameters?: { in: string; name: string }[]; requestBody?: { content?: Record<string, { schema?: JsonSchema }> } }>
+    >;
+  };
 
   beforeAll(async () => {
     openAire = await startOpenAire({ fuzzOA: openAireProject('fuzzOA') });
@@ -628,12 +701,26 @@ describe.each(backends)('fuzzing every operation (%s)', (backend) => {
       const url = path.replace(/\{(\w+)\}/g, (_, k: string) => encode(idFor(world, k, path)));
       const withBody = !['GET', 'HEAD'].includes(method);
       const headers: Record<string, string> = withBody ? { 'Content-Type': 'application/json' } : {};
-      return AUTHS.slice(0, 2).map((auth) => ({ label: 'undocumented method', method, url, auth, headers, body: withBody ? '{}' : undefined, transport: 'rest' as const }));
+      return AUTHS.slice(0, 2).map((auth) => ({
+        label: 'undocumented method',
+        method,
+        url,
+        auth,
+        headers,
+        body: withBody ? '{}' : undefined,
+        transport: 'rest' as const,
+      }));
     });
     check(await runAll(s, tokens, [...operations.flatMap((op) => restRequests(op, world)), ...wrongMethods]));
   });
 
   it('tRPC: every procedure of the router', { timeout: 180_000 }, async () => {
-    check(await runAll(s, tokens, procedures.flatMap(({ path, contract }) => trpcRequests(path, contract, inputSchema(contract), world))));
+    check(
+      await runAll(
+        s,
+        tokens,
+        procedures.flatMap(({ path, contract }) => trpcRequests(path, contract, inputSchema(contract), world)),
+      ),
+    );
   });
 });

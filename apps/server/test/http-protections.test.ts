@@ -114,7 +114,12 @@ describe.each(backends)('HTTP protections (%s)', (backend) => {
   describe('authentication before the body', () => {
     it.each([
       ['REST, no token, declared length', '/accounting-system/unit-types', {}, 'rest'],
-      ['REST, invalid token, chunked', '/accounting-system/unit-types', { Authorization: 'Bearer not-a-jwt', 'Transfer-Encoding': 'chunked' }, 'rest'],
+      [
+        'REST, invalid token, chunked',
+        '/accounting-system/unit-types',
+        { Authorization: 'Bearer not-a-jwt', 'Transfer-Encoding': 'chunked' },
+        'rest',
+      ],
       ['bulk push, no token, declared length', '/accounting-system/installations/000000000000000000000001/metrics/bulk', {}, 'rest'],
       ['tRPC, no token, chunked', '/trpc/unitTypes.create', { 'Transfer-Encoding': 'chunked' }, 'trpc'],
       ['tRPC, invalid token, declared length', '/trpc/unitTypes.create', { Authorization: 'Bearer not-a-jwt' }, 'trpc'],
@@ -140,7 +145,10 @@ describe.each(backends)('HTTP protections (%s)', (backend) => {
         ['application/json', 403],
         ['text/plain', 415],
       ] as const) {
-        const x = await open(s.url, head('POST', '/accounting-system/ams-listener', { 'Content-Type': type, Authorization: 'wrong', 'Content-Length': 500_000 }));
+        const x = await open(
+          s.url,
+          head('POST', '/accounting-system/ams-listener', { 'Content-Type': type, Authorization: 'wrong', 'Content-Length': 500_000 }),
+        );
         await x.write('{"message":');
         const raw = await x.closed;
         expect(statusOf(raw), type).toBe(status);
@@ -149,7 +157,10 @@ describe.each(backends)('HTTP protections (%s)', (backend) => {
     });
 
     it('still serves an authenticated caller in full', async () => {
-      const r = await post(s.url, '/accounting-system/unit-types', JSON.stringify({ unit_type: 'protect-u', description: 'd' }), { token: admin, chunked: true });
+      const r = await post(s.url, '/accounting-system/unit-types', JSON.stringify({ unit_type: 'protect-u', description: 'd' }), {
+        token: admin,
+        chunked: true,
+      });
       expect(r.status).toBe(201);
     });
   });
@@ -171,7 +182,13 @@ describe.each(backends)('HTTP protections (%s)', (backend) => {
     });
 
     it('lets bulk push take its contract limit: a 2 MiB body reaches the procedure, 9 MiB does not', async () => {
-      const metric = { metric_definition_id: 'm', time_period_start: '2024-01-01T00:00:00Z', time_period_end: '2024-01-02T00:00:00Z', value: 1, group_id: 'g'.repeat(200) };
+      const metric = {
+        metric_definition_id: 'm',
+        time_period_start: '2024-01-01T00:00:00Z',
+        time_period_end: '2024-01-02T00:00:00Z',
+        value: 1,
+        group_id: 'g'.repeat(200),
+      };
       const body = (n: number) => JSON.stringify(Array.from({ length: n }, () => metric));
       const path = '/accounting-system/installations/000000000000000000000001/metrics/bulk';
       const two = body(Math.ceil((2 * MiB) / JSON.stringify(metric).length));
@@ -214,7 +231,12 @@ describe.each(backends)('HTTP protections (%s)', (backend) => {
     });
 
     it('does not count brackets inside strings, nor refuse 64 levels', async () => {
-      const r = await post(s.url, '/accounting-system/unit-types', JSON.stringify({ unit_type: 'brackets', description: `${'['.repeat(300)}${'{'.repeat(300)}` }), { token: admin });
+      const r = await post(
+        s.url,
+        '/accounting-system/unit-types',
+        JSON.stringify({ unit_type: 'brackets', description: `${'['.repeat(300)}${'{'.repeat(300)}` }),
+        { token: admin },
+      );
       expect(r.status).toBe(201);
       const deepest = await post(s.url, '/accounting-system/unit-types', nestedObject(64), { token: admin });
       expect(deepest.status).toBe(400);
@@ -266,7 +288,12 @@ describe('slow clients, connection cap and request timeout', () => {
   let admin: string;
 
   beforeAll(async () => {
-    s = await startTestServer('pglite', { ACC_HEADERS_TIMEOUT_MS: '300', ACC_REQUEST_TIMEOUT_MS: '400', ACC_APEL_REQUEST_TIMEOUT_MS: '3000', ACC_MAX_CONNECTIONS: '3' });
+    s = await startTestServer('pglite', {
+      ACC_HEADERS_TIMEOUT_MS: '300',
+      ACC_REQUEST_TIMEOUT_MS: '400',
+      ACC_APEL_REQUEST_TIMEOUT_MS: '3000',
+      ACC_MAX_CONNECTIONS: '3',
+    });
     admin = await s.issuer.token({ sub: 'admin', entitlements: [ent('operations:resources:role=admin')] });
   });
   afterAll(() => s.close());
@@ -282,7 +309,10 @@ describe('slow clients, connection cap and request timeout', () => {
   });
 
   it('answers 408 to an authenticated body that stops arriving', async () => {
-    const x = await open(s.url, head('POST', '/accounting-system/unit-types', { 'Content-Type': 'application/json', Authorization: `Bearer ${admin}`, 'Content-Length': 100 }));
+    const x = await open(
+      s.url,
+      head('POST', '/accounting-system/unit-types', { 'Content-Type': 'application/json', Authorization: `Bearer ${admin}`, 'Content-Length': 100 }),
+    );
     await x.write('{"unit_type":');
     const raw = await x.closed;
     expect(statusOf(raw)).toBe(408);

@@ -35,7 +35,11 @@ describe.each(backends)('Idempotency-Key (%s)', (backend) => {
   const push = (installationId: string, body: unknown, key?: string, token = admin) =>
     s.call('POST', `${API}/installations/${installationId}/metrics`, { token, body, headers: key === undefined ? {} : { 'Idempotency-Key': key } });
   const bulk = (installationId: string, body: unknown, key?: string) =>
-    s.call('POST', `${API}/installations/${installationId}/metrics/bulk`, { token: admin, body, headers: key === undefined ? {} : { 'Idempotency-Key': key } });
+    s.call('POST', `${API}/installations/${installationId}/metrics/bulk`, {
+      token: admin,
+      body,
+      headers: key === undefined ? {} : { 'Idempotency-Key': key },
+    });
   const countIn = async (installationId: string) =>
     (await s.app.database.dataSource.query('SELECT count(*)::int AS n FROM metrics WHERE installation_id = $1', [installationId]))[0].n as number;
 
@@ -51,7 +55,11 @@ describe.each(backends)('Idempotency-Key (%s)', (backend) => {
   it('replays status, Location and body for the same key and body, storing one row', async () => {
     const target = await f.installation(P, prov);
     const first = await push(target.id, metric(5), 'k-1');
-    const again = await push(target.id, { value: 5, time_period_end: '2024-01-02T00:00:00Z', time_period_start: '2024-01-01T00:00:00Z', metric_definition_id: def }, 'k-1');
+    const again = await push(
+      target.id,
+      { value: 5, time_period_end: '2024-01-02T00:00:00Z', time_period_start: '2024-01-01T00:00:00Z', metric_definition_id: def },
+      'k-1',
+    );
     expect(first.status).toBe(201);
     expect(again.status).toBe(201);
     expect(again.body).toEqual(first.body);
@@ -125,7 +133,11 @@ describe.each(backends)('Idempotency-Key (%s)', (backend) => {
     const a = await f.installation(P, prov);
     const b = await f.installation(P, prov);
     const external = (x: string | null) =>
-      s.call('POST', `${API}/installations/external/metrics?externalId=${x}`, { token: admin, body: metric(), headers: { 'Idempotency-Key': 'ext' } });
+      s.call('POST', `${API}/installations/external/metrics?externalId=${x}`, {
+        token: admin,
+        body: metric(),
+        headers: { 'Idempotency-Key': 'ext' },
+      });
     const first = await external(a.externalId);
     expect(first.status).toBe(201);
     expect((await external(a.externalId)).body).toEqual(first.body);
@@ -142,7 +154,11 @@ describe.each(backends)('Idempotency-Key (%s)', (backend) => {
     expect(await countIn(target.id)).toBe(1);
 
     const items = [metric(1), metric(2), metric(3)];
-    const [b1, b2, b3] = await Promise.all([bulk(target.id, items, 'race-bulk'), bulk(target.id, items, 'race-bulk'), bulk(target.id, items, 'race-bulk')]);
+    const [b1, b2, b3] = await Promise.all([
+      bulk(target.id, items, 'race-bulk'),
+      bulk(target.id, items, 'race-bulk'),
+      bulk(target.id, items, 'race-bulk'),
+    ]);
     expect([b1.status, b2.status, b3.status]).toEqual([201, 201, 201]);
     expect(b2.body).toEqual(b1.body);
     expect(b3.body).toEqual(b1.body);

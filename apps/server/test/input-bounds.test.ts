@@ -56,7 +56,11 @@ describe.each(backends)('input bounds (%s)', (backend) => {
   /** Every report of the project still answers 200. */
   const reportsAnswer = async () => {
     const window = 'start=2024-01-01&end=2024-12-31';
-    for (const path of [`/projects/P1/report?${window}`, `/installations/${inst.id}/report?${window}`, `/projects/P1/providers/prov1/report?${window}`]) {
+    for (const path of [
+      `/projects/P1/report?${window}`,
+      `/installations/${inst.id}/report?${window}`,
+      `/projects/P1/providers/prov1/report?${window}`,
+    ]) {
       const r = await call('GET', path);
       expect(r.status, `${path}: ${JSON.stringify(r.body)?.slice(0, 300)}`).toBe(200);
     }
@@ -97,7 +101,11 @@ describe.each(backends)('input bounds (%s)', (backend) => {
 
       // The bounds themselves are accepted, and their sums stay reportable.
       for (const value of [1e15, 1e15, -1e15]) {
-        const r = await call('POST', `/installations/${inst.id}/metrics`, metric({ value, time_period_start: '2024-05-01T00:00:00Z', time_period_end: '2024-05-02T00:00:00Z' }));
+        const r = await call(
+          'POST',
+          `/installations/${inst.id}/metrics`,
+          metric({ value, time_period_start: '2024-05-01T00:00:00Z', time_period_end: '2024-05-02T00:00:00Z' }),
+        );
         expect(r.status).toBe(201);
       }
       const r = await call('GET', `/installations/${inst.id}/report?start=2024-05-01&end=2024-05-03`);
@@ -125,14 +133,32 @@ describe.each(backends)('input bounds (%s)', (backend) => {
 
     it('refuses a capacity value beyond 1e15 on create and update', async () => {
       const before = await count('capacities');
-      expect400(await call('POST', `/installations/${inst.id}/capacities`, { value: 1e308, metric_definition_id: def, registered_on: '2024-02-01' }), VALUE_RANGE);
-      expect400(await call('POST', `/installations/${inst.id}/capacities`, { value: '1e16', metric_definition_id: def, registered_on: '2024-02-01' }), VALUE_RANGE);
+      expect400(
+        await call('POST', `/installations/${inst.id}/capacities`, { value: 1e308, metric_definition_id: def, registered_on: '2024-02-01' }),
+        VALUE_RANGE,
+      );
+      expect400(
+        await call('POST', `/installations/${inst.id}/capacities`, { value: '1e16', metric_definition_id: def, registered_on: '2024-02-01' }),
+        VALUE_RANGE,
+      );
       expect400(await call('PATCH', `/installations/${inst.id}/capacities/${capacityId}`, { value: 1e308 }), VALUE_RANGE);
       // numeric refuses more than 16383 digits after the point: `1e-20000` was a 500.
-      expect400(await call('PATCH', `/installations/${inst.id}/capacities/${capacityId}`, { value: '1e-20000' }), 'value must have at most 15 digits after the decimal point.');
-      expect400(await call('PATCH', `/installations/${inst.id}/capacities/${capacityId}`, { value: '0.' + '0'.repeat(70) + '1' }), tooLong('value', 64));
+      expect400(
+        await call('PATCH', `/installations/${inst.id}/capacities/${capacityId}`, { value: '1e-20000' }),
+        'value must have at most 15 digits after the decimal point.',
+      );
+      expect400(
+        await call('PATCH', `/installations/${inst.id}/capacities/${capacityId}`, { value: '0.' + '0'.repeat(70) + '1' }),
+        tooLong('value', 64),
+      );
       expectTrpc400(
-        await trpc(s, 'mutation', 'capacities.create', { installation_id: inst.id, value: 1e308, metric_definition_id: def, registered_on: '2024-02-01' }, admin),
+        await trpc(
+          s,
+          'mutation',
+          'capacities.create',
+          { installation_id: inst.id, value: 1e308, metric_definition_id: def, registered_on: '2024-02-01' },
+          admin,
+        ),
         VALUE_RANGE,
       );
       expect(await count('capacities')).toBe(before);
@@ -165,8 +191,14 @@ describe.each(backends)('input bounds (%s)', (backend) => {
       expectTrpc400(await trpc(s, 'query', 'metrics.listByGroup', { project_id: 'P1', group_id: 'g\u0000' }, admin), bad('group_id'));
       expect400(await call('GET', `/installations/external?externalId=%00`), bad('externalId'));
       expectTrpc400(await trpc(s, 'query', 'installations.get', { id: '\ud800' }, admin), bad('id'));
-      expectTrpc400(await trpc(s, 'query', 'metrics.listByInstallation', { installation_id: inst.id, 'metric-definition-id': 'a\u0000' }, admin), bad('metric-definition-id'));
-      expectTrpc400(await trpc(s, 'query', 'reports.group', { project_id: 'P1', group_id: '\u0000', start: '2024-01-01', end: '2024-12-31' }, admin), bad('group_id'));
+      expectTrpc400(
+        await trpc(s, 'query', 'metrics.listByInstallation', { installation_id: inst.id, 'metric-definition-id': 'a\u0000' }, admin),
+        bad('metric-definition-id'),
+      );
+      expectTrpc400(
+        await trpc(s, 'query', 'reports.group', { project_id: 'P1', group_id: '\u0000', start: '2024-01-01', end: '2024-12-31' }, admin),
+        bad('group_id'),
+      );
     });
 
     it('refuses them in a custom project id, REST and tRPC, creating nothing', async () => {
@@ -186,7 +218,8 @@ describe.each(backends)('input bounds (%s)', (backend) => {
 
     it('refuses them in any APEL record field and in the summary filters', async () => {
       const before = await count('apel_records');
-      const post = (text: string) => s.call('POST', '/api/v1/cloud/record', { body: text, headers: { 'Content-Type': 'text/plain', 'X-SSL-Client-DN': PUBLISHER } });
+      const post = (text: string) =>
+        s.call('POST', '/api/v1/cloud/record', { body: text, headers: { 'Content-Type': 'text/plain', 'X-SSL-Client-DN': PUBLISHER } });
       for (const field of ['VMUUID', 'SiteName', 'MachineName', 'GlobalUserName', 'FQAN', 'ImageId']) {
         const r = await post(apelMessage([vmRecord({ VMUUID: 'nul-vm', [field]: 'a\u0000b' })]));
         expect(r.status, field).toBe(400);
@@ -242,14 +275,23 @@ describe.each(backends)('input bounds (%s)', (backend) => {
     it('refuses APEL durations whose timestamps would overflow, and a 10 MB VMUUID', async () => {
       const before = await count('apel_records');
       const post = (fields: Record<string, string | number | null>) =>
-        s.call('POST', '/api/v1/cloud/record', { body: apelMessage([vmRecord({ VMUUID: 'range-vm', ...fields })]), headers: { 'X-SSL-Client-DN': PUBLISHER } });
+        s.call('POST', '/api/v1/cloud/record', {
+          body: apelMessage([vmRecord({ VMUUID: 'range-vm', ...fields })]),
+          headers: { 'X-SSL-Client-DN': PUBLISHER },
+        });
       const cases: [Record<string, string | number>, string][] = [
         [{ SuspendDuration: -9007199254740991 }, 'Record 1: SuspendDuration must be between 0 and 315537897599.'],
         [{ WallDuration: 9007199254740991 }, 'Record 1: WallDuration must be between 0 and 315537897599.'],
         [{ CpuDuration: -1 }, 'Record 1: CpuDuration must be between 0 and 315537897599.'],
         [{ Benchmark: '1e300' }, 'Record 1: Benchmark must be between -1e15 and 1e15.'],
-        [{ StartTime: '9999-12-31T00:00:00Z', WallDuration: 86400 * 2 }, 'Record 1: StartTime + SuspendDuration + WallDuration must fall within the years 1 to 9999.'],
-        [{ Status: 'completed', EndTime: '2016-07-29T00:00:00Z', WallDuration: 'NULL' }, 'Record 1: WallDuration must be between 0 and 315537897599.'],
+        [
+          { StartTime: '9999-12-31T00:00:00Z', WallDuration: 86400 * 2 },
+          'Record 1: StartTime + SuspendDuration + WallDuration must fall within the years 1 to 9999.',
+        ],
+        [
+          { Status: 'completed', EndTime: '2016-07-29T00:00:00Z', WallDuration: 'NULL' },
+          'Record 1: WallDuration must be between 0 and 315537897599.',
+        ],
         [{ VMUUID: 'v'.repeat(10 * 1024 * 1024) }, 'Record 1: VMUUID must be at most 255 characters.'],
         [{ GlobalUserName: 'g'.repeat(1025) }, 'Record 1: GlobalUserName must be at most 1024 characters.'],
       ];
@@ -264,7 +306,8 @@ describe.each(backends)('input bounds (%s)', (backend) => {
     });
 
     it('answers undecodable AMS data, a NUL and a 512 KiB name with 400, creating nothing', async () => {
-      const ams = (data: unknown) => s.call('POST', `${API}/ams-listener`, { body: { message: { data } }, headers: { Authorization: 'create_provider' } });
+      const ams = (data: unknown) =>
+        s.call('POST', `${API}/ams-listener`, { body: { message: { data } }, headers: { Authorization: 'create_provider' } });
       const encode = (message: unknown) => Buffer.from(JSON.stringify(message), 'utf8').toString('base64');
       const providers = await count('providers');
       for (const data of ['!!!not base64', Buffer.from('{"status":').toString('base64'), Buffer.from([0xff, 0xfe]).toString('base64')]) {
@@ -274,7 +317,10 @@ describe.each(backends)('input bounds (%s)', (backend) => {
       }
       expect400(await ams(encode({ status: 'approved provider', provider: { id: 'ams-1', name: 'a\u0000b' } })), bad('name'));
       expect400(await ams(encode({ status: 'approved provider', provider: { id: 'ams-1', name: 'n'.repeat(512 * 1024) } })), tooLong('name', 255));
-      expect400(await ams(encode({ status: 'approved resource', service: { id: 's1', name: 'S', resourceOrganisation: 'x\u0000' } })), bad('resourceOrganisation'));
+      expect400(
+        await ams(encode({ status: 'approved resource', service: { id: 's1', name: 'S', resourceOrganisation: 'x\u0000' } })),
+        bad('resourceOrganisation'),
+      );
       expect(await count('providers')).toBe(providers);
     });
   });
@@ -286,7 +332,13 @@ describe.each(backends)('input bounds (%s)', (backend) => {
       expect(r.status).toBe(404);
       expect(r.body).toEqual({ code: 404, message: 'There is no Provider with the following id: unrelated' });
       expect(JSON.stringify(r.body)).not.toContain('Unrelated Provider');
-      const t = await trpc(s, 'query', 'reports.provider', { project_id: 'P1', provider_id: 'unrelated', start: '2024-01-01', end: '2024-12-31' }, admin);
+      const t = await trpc(
+        s,
+        'query',
+        'reports.provider',
+        { project_id: 'P1', provider_id: 'unrelated', start: '2024-01-01', end: '2024-12-31' },
+        admin,
+      );
       expect(t.status).toBe(404);
       expect((await call('GET', '/projects/P1/providers/prov1/report?start=2024-01-01&end=2024-12-31', undefined, projectAdmin)).status).toBe(200);
     });
@@ -303,7 +355,19 @@ describe.each(backends)('input bounds (%s)', (backend) => {
 describe('start-up warnings (finding 10c)', () => {
   const startLogged = async (env: Record<string, string>) => {
     const lines: { level: number | string; msg: string }[] = [];
-    const logger = await createLogger({ level: 'info', format: 'json', destination: { write: (chunk: string) => void lines.push(...chunk.split('\n').filter(Boolean).map((l) => JSON.parse(l))) } });
+    const logger = await createLogger({
+      level: 'info',
+      format: 'json',
+      destination: {
+        write: (chunk: string) =>
+          void lines.push(
+            ...chunk
+              .split('\n')
+              .filter(Boolean)
+              .map((l) => JSON.parse(l)),
+          ),
+      },
+    });
     const server = await startTestServer('pglite', env, { logger });
     await server.close();
     return lines.filter((l) => l.level === 'warn' || l.level === 40).map((l) => l.msg);

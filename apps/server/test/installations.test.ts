@@ -95,12 +95,20 @@ describe.each(backends)('installations on %s', (backend) => {
         [{}, 400, 'project may not be empty.'],
         [{ project: 'P', installation: 'x' }, 400, 'organisation may not be empty.'],
         [{ project: 'P', organisation: 'grnet', installation: ' ' }, 400, 'installation may not be empty.'],
-        [{ project: 'ghost', organisation: 'ghost', installation: 'x', unit_of_access: 'nodef' }, 404, 'There is no Metric Definition with the following id: nodef'],
+        [
+          { project: 'ghost', organisation: 'ghost', installation: 'x', unit_of_access: 'nodef' },
+          404,
+          'There is no Metric Definition with the following id: nodef',
+        ],
         [{ project: 'ghost', organisation: 'ghost', installation: 'x' }, 404, 'There is no Project with the following id: ghost'],
         [{ project: 'P', organisation: 'ghost', installation: 'x' }, 404, 'There is no Provider with the following id: ghost'],
         [{ project: 'P', organisation: 'egi', installation: 'x' }, 400, 'There is no relationship between Project {P} and Provider {egi}'],
         [{ project: 'P', organisation: 'grnet', installation: 'grnet-kns-1', resource: 'nope' }, 409, ''],
-        [{ project: 'P', organisation: 'grnet', installation: 'new', resource: 'nope', external_id: 'ext-min' }, 404, 'There is no Resource with the following id: nope'],
+        [
+          { project: 'P', organisation: 'grnet', installation: 'new', resource: 'nope', external_id: 'ext-min' },
+          404,
+          'There is no Resource with the following id: nope',
+        ],
         [{ project: 'P', organisation: 'grnet', installation: 'new', external_id: 'ext-min' }, 409, 'external_id already exists'],
       ];
       const existing = (await s.call('GET', `${API}/installations/external?externalId=ext-min`, { token: sys })).body;
@@ -108,10 +116,15 @@ describe.each(backends)('installations on %s', (backend) => {
       for (const [body, status, message] of steps) {
         const r = await create(body);
         expect(r.status).toBe(status);
-        expect(r.body.message).toBe(message || `There is an Installation with the following combination : {P, grnet, grnet-kns-1}. Its id is ${first.id}`);
+        expect(r.body.message).toBe(
+          message || `There is an Installation with the following combination : {P, grnet, grnet-kns-1}. Its id is ${first.id}`,
+        );
       }
       expect(existing.installation).toBe('minimal');
-      expect((await s.call('POST', `${API}/installations`, { token: sys, headers: JSON_HEADERS })).body).toEqual({ code: 400, message: 'The request body is empty.' });
+      expect((await s.call('POST', `${API}/installations`, { token: sys, headers: JSON_HEADERS })).body).toEqual({
+        code: 400,
+        message: 'The request body is empty.',
+      });
       expect((await s.call('POST', `${API}/installations`, { token: sys, body: 'x', headers: { 'Content-Type': 'text/plain' } })).status).toBe(415);
     });
 
@@ -175,20 +188,41 @@ describe.each(backends)('installations on %s', (backend) => {
     it('PATCH updates what may change and ignores the rest (INS[admin])', async () => {
       const r = await s.call('PATCH', `${API}/installations/${id}`, {
         token: await token('ia', `P:cesnet:${id}:role=admin`),
-        body: { infrastructure: 'EOSC', installation: 'ONE-renamed', resource: 'compute', unit_of_access: '', project: 'Q', organisation: 'grnet', external_id: 'x' },
+        body: {
+          infrastructure: 'EOSC',
+          installation: 'ONE-renamed',
+          resource: 'compute',
+          unit_of_access: '',
+          project: 'Q',
+          organisation: 'grnet',
+          external_id: 'x',
+        },
       });
       expect(r.status).toBe(200);
-      expect(r.body).toMatchObject({ id, project: 'P', organisation: 'cesnet', infrastructure: 'EOSC', installation: 'ONE-renamed', resource: 'compute', external_id: externalId });
+      expect(r.body).toMatchObject({
+        id,
+        project: 'P',
+        organisation: 'cesnet',
+        infrastructure: 'EOSC',
+        installation: 'ONE-renamed',
+        resource: 'compute',
+        external_id: externalId,
+      });
       expect(r.body.unit_of_access.metric_definition_id).toBe(definition);
       expect(r.body).not.toHaveProperty('capacities');
-      expect((await s.call('PATCH', `${API}/installations/${id}`, { token: sys, body: { installation: 'one-RENAMED' } })).body.installation).toBe('one-RENAMED');
+      expect((await s.call('PATCH', `${API}/installations/${id}`, { token: sys, body: { installation: 'one-RENAMED' } })).body.installation).toBe(
+        'one-RENAMED',
+      );
     });
 
     it('PATCH errors: 404, 403, definition, resource, combination', async () => {
       const patch = (body: unknown, t = sys, target = id) => s.call('PATCH', `${API}/installations/${target}`, { token: t, body });
       expect((await patch({ installation: 'x' }, nobody, 'ghost')).body.message).toBe('There is no Installation with the following id: ghost');
       expect((await patch({ installation: 'x' }, await token('iv2', `P:cesnet:${id}:role=viewer`))).body).toEqual({ code: 403, message: FORBIDDEN });
-      expect((await patch({ unit_of_access: 'nodef', resource: 'nope' })).body).toEqual({ code: 404, message: 'There is no Metric Definition with the following id: nodef' });
+      expect((await patch({ unit_of_access: 'nodef', resource: 'nope' })).body).toEqual({
+        code: 404,
+        message: 'There is no Metric Definition with the following id: nodef',
+      });
       expect((await patch({ resource: 'nope' })).body).toEqual({ code: 404, message: 'There is no Resource with the following id: nope' });
       const other = (await s.call('GET', `${API}/projects/P/providers/cesnet/installations?size=100`, { token: sys })).body.content.find(
         (i: { installation: string }) => i.installation === 'prv-admin',
@@ -214,7 +248,9 @@ describe.each(backends)('installations on %s', (backend) => {
         message: 'Deleting an Installation is not allowed if there are Metrics assigned to it.',
       });
       await data.db.query('DELETE FROM metrics WHERE id = $1', [metric]);
-      expect((await s.call('PATCH', `${API}/installations/${id}`, { token: sys, body: { infrastructure: 'unlocked' } })).body.infrastructure).toBe('unlocked');
+      expect((await s.call('PATCH', `${API}/installations/${id}`, { token: sys, body: { infrastructure: 'unlocked' } })).body.infrastructure).toBe(
+        'unlocked',
+      );
     });
 
     it('GET /installations/{id}/metric-definitions lists the distinct definitions its metrics use', async () => {
@@ -230,16 +266,28 @@ describe.each(backends)('installations on %s', (backend) => {
     it('the external-id twins find, update and delete by external id', async () => {
       const get = await s.call('GET', `${API}/installations/external?externalId=${externalId}`, { token: sys });
       expect(get.body).toMatchObject({ id, capacities: expect.any(Array) });
-      const patched = await s.call('PATCH', `${API}/installations/external?externalId=${externalId}`, { token: sys, body: { infrastructure: 'via-external' } });
+      const patched = await s.call('PATCH', `${API}/installations/external?externalId=${externalId}`, {
+        token: sys,
+        body: { infrastructure: 'via-external' },
+      });
       expect(patched.body).toMatchObject({ id, infrastructure: 'via-external' });
       for (const method of ['GET', 'DELETE']) {
-        expect((await s.call(method, `${API}/installations/external`, { token: sys })).body).toEqual({ code: 400, message: 'externalId may not be empty.' });
-        expect((await s.call(method, `${API}/installations/external?externalId=`, { token: sys })).body).toEqual({ code: 400, message: 'externalId may not be empty.' });
+        expect((await s.call(method, `${API}/installations/external`, { token: sys })).body).toEqual({
+          code: 400,
+          message: 'externalId may not be empty.',
+        });
+        expect((await s.call(method, `${API}/installations/external?externalId=`, { token: sys })).body).toEqual({
+          code: 400,
+          message: 'externalId may not be empty.',
+        });
         expect((await s.call(method, `${API}/installations/external?externalId=nope`, { token: nobody })).body).toEqual({
           code: 404,
           message: 'There is no Installation with external id: nope',
         });
-        expect((await s.call(method, `${API}/installations/external?externalId=${externalId}`, { token: nobody })).body).toEqual({ code: 403, message: FORBIDDEN });
+        expect((await s.call(method, `${API}/installations/external?externalId=${externalId}`, { token: nobody })).body).toEqual({
+          code: 403,
+          message: FORBIDDEN,
+        });
       }
       expect((await s.call('PATCH', `${API}/installations/external`, { token: sys, body: { infrastructure: 'x' } })).body).toEqual({
         code: 400,
@@ -303,7 +351,10 @@ describe.each(backends)('installations on %s', (backend) => {
         [['V:grnet:role=admin'], ['vg1', 'vg2']],
         [['V:grnet:vg2:role=viewer'], ['vg2']],
         [['roles:provider:grnet:role=viewer'], ['vg1', 'vg2', 'wg1']],
-        [['roles:provider:egi:role=admin', 'W:role=viewer'], ['ve1', 'wg1']],
+        [
+          ['roles:provider:egi:role=admin', 'W:role=viewer'],
+          ['ve1', 'wg1'],
+        ],
         [[], []],
         [['operations:resources:role=admin'], []],
         [['V:role=member', 'roles:provider:grnet:role=member'], []],
@@ -322,7 +373,10 @@ describe.each(backends)('installations on %s', (backend) => {
       expect(r.body.content[0]).toMatchObject({ id: ids.ve1, capacities: [] });
       const first = await s.call('GET', `${API}/installations/all?size=2`, { token: t });
       expect(first.body.content[0].capacities).toEqual([expect.objectContaining({ value: 2, registered_on: '2025-01-01T00:00:00Z' })]);
-      expect((await s.call('GET', `${API}/installations/all?page=0`, { token: t })).body).toEqual({ code: 400, message: 'Page number must be >= 1.' });
+      expect((await s.call('GET', `${API}/installations/all?page=0`, { token: t })).body).toEqual({
+        code: 400,
+        message: 'Page number must be >= 1.',
+      });
       const viaTrpc = await trpcCall(s.url, 'query', 'installations.all', { size: 100 }, await token('ev', 'V:egi:role=viewer'));
       expect(viaTrpc.body.result.data.content.map((i: { id: string }) => i.id)).toEqual([ids.ve1]);
     });
@@ -330,16 +384,33 @@ describe.each(backends)('installations on %s', (backend) => {
     it('POST /installations/search filters (SYS) and embeds capacities', async () => {
       const r = await s.call('POST', `${API}/installations/search?size=10`, {
         token: sys,
-        body: { type: 'filter', operator: 'AND', criteria: [{ type: 'query', field: 'project', values: 'v' }, { type: 'query', field: 'organisation', values: 'GRNET' }] },
+        body: {
+          type: 'filter',
+          operator: 'AND',
+          criteria: [
+            { type: 'query', field: 'project', values: 'v' },
+            { type: 'query', field: 'organisation', values: 'GRNET' },
+          ],
+        },
       });
       expect(r.body.content.map((i: { id: string }) => i.id)).toEqual([ids.vg1, ids.vg2]);
       expect(r.body.content[0].capacities).toHaveLength(1);
-      expect((await s.call('POST', `${API}/installations/search`, { token: sys, body: { type: 'query', field: 'installation', values: 'VG%' } })).body.content).toEqual([]);
+      expect(
+        (await s.call('POST', `${API}/installations/search`, { token: sys, body: { type: 'query', field: 'installation', values: 'VG%' } })).body
+          .content,
+      ).toEqual([]);
       expect((await s.call('POST', `${API}/installations/search`, { token: sys, body: '{' })).body).toEqual({
         code: 400,
         message: 'Invalid search query: malformed JSON.',
       });
-      expect((await s.call('POST', `${API}/installations/search`, { token: await token('va', 'V:role=admin'), body: { type: 'query', field: 'project', values: 'V' } })).body).toEqual({
+      expect(
+        (
+          await s.call('POST', `${API}/installations/search`, {
+            token: await token('va', 'V:role=admin'),
+            body: { type: 'query', field: 'project', values: 'V' },
+          })
+        ).body,
+      ).toEqual({
         code: 403,
         message: FORBIDDEN,
       });

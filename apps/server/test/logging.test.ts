@@ -29,10 +29,12 @@ function capture() {
 /** A raw request, so headers fetch would refuse or rewrite (tabs, duplicates) can be sent. */
 function rawGet(url: string, headers: http.OutgoingHttpHeaders) {
   return new Promise<http.IncomingMessage>((resolve, reject) => {
-    http.get(url, { headers }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res));
-    }).on('error', reject);
+    http
+      .get(url, { headers }, (res) => {
+        res.resume();
+        res.on('end', () => resolve(res));
+      })
+      .on('error', reject);
   });
 }
 
@@ -111,7 +113,12 @@ describe('error logging', () => {
     database = await openDatabase({ memory: true });
     const logger = await createLogger({ level: 'info', format: 'json', destination: log.stream });
     const config = loadConfig({ ACC_OIDC_ISSUER: 'http://issuer.test' });
-    const services = createServices(config, database.dataSource, new TokenVerifier(undefined), createTelemetry({ logger, version: config.version, defaultMetrics: false }));
+    const services = createServices(
+      config,
+      database.dataSource,
+      new TokenVerifier(undefined),
+      createTelemetry({ logger, version: config.version, defaultMetrics: false }),
+    );
     const httpApp = createHttpApp(appRouter, services, {
       raw: {
         // Stands in for any handler whose failure drags request data into the error object.

@@ -42,7 +42,9 @@ function flood(port: number): Promise<string> {
       if (!socket.destroyed) socket.end(Buffer.concat([frame('{}]'), Buffer.from('0\r\n\r\n')]));
     };
     socket.once('connect', () => {
-      socket.write('POST /accounting-system/unit-types HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n');
+      socket.write(
+        'POST /accounting-system/unit-types HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n',
+      );
       socket.write(frame('['));
       pump();
     });

@@ -115,9 +115,7 @@ describe.each(backends)('metric definitions (%s)', (backend) => {
 
     it('409 for concurrent creates of the same pair: exactly one wins', async () => {
       const name = unique('race');
-      const results = await Promise.all(
-        Array.from({ length: 4 }, () => create({ metric_name: name, unit_type: 'TB', metric_type: 'count' })),
-      );
+      const results = await Promise.all(Array.from({ length: 4 }, () => create({ metric_name: name, unit_type: 'TB', metric_type: 'count' })));
       expect(results.filter((r) => r.status === 201)).toHaveLength(1);
       const winner = results.find((r) => r.status === 201)!.body.metric_definition_id;
       for (const r of results.filter((x) => x.status !== 201)) {
@@ -205,7 +203,10 @@ describe.each(backends)('metric definitions (%s)', (backend) => {
         message: 'The combination of unit_type and metric_name should be unique. A Metric Definition with that combination has already been created.',
       });
       // Renaming to its own pair (another case) is not a conflict.
-      const self = await s.call('PATCH', `${BASE}/${a.metric_definition_id}`, { token: resAdmin, body: { metric_name: a.metric_name.toUpperCase() } });
+      const self = await s.call('PATCH', `${BASE}/${a.metric_definition_id}`, {
+        token: resAdmin,
+        body: { metric_name: a.metric_name.toUpperCase() },
+      });
       expect(self.status).toBe(200);
     });
 
@@ -252,7 +253,10 @@ describe.each(backends)('metric definitions (%s)', (backend) => {
       await createOk({ metric_name: `${tag}-other` });
       const res = await search(JSON.stringify({ type: 'query', field: 'metric_name', values: tag.toLowerCase(), operand: 'eq' }));
       expect(res.status).toBe(200);
-      expect(res.body.content.map((d: { metric_definition_id: string }) => d.metric_definition_id)).toEqual([a.metric_definition_id, b.metric_definition_id]);
+      expect(res.body.content.map((d: { metric_definition_id: string }) => d.metric_definition_id)).toEqual([
+        a.metric_definition_id,
+        b.metric_definition_id,
+      ]);
       const page2 = await search(JSON.stringify({ type: 'query', field: 'metric_name', values: tag }), '?page=2&size=1');
       expect(page2.body).toMatchObject({ size_of_page: 1, number_of_page: 2, total_elements: 2, total_pages: 2 });
       expect(page2.body.content[0].metric_definition_id).toBe(b.metric_definition_id);
@@ -270,17 +274,38 @@ describe.each(backends)('metric definitions (%s)', (backend) => {
         operator: 'AND',
         criteria: [
           { type: 'query', field: 'metric_name', values: tag },
-          { type: 'filter', operator: 'or', criteria: [{ type: 'query', field: 'metric_type', values: 'COUNT' }, { type: 'query', field: 'unit_type', values: 'nothing' }] },
+          {
+            type: 'filter',
+            operator: 'or',
+            criteria: [
+              { type: 'query', field: 'metric_type', values: 'COUNT' },
+              { type: 'query', field: 'unit_type', values: 'nothing' },
+            ],
+          },
         ],
       };
       const res = await search(JSON.stringify(body));
       expect(res.body.content.map((d: { metric_definition_id: string }) => d.metric_definition_id)).toEqual([a.metric_definition_id]);
       const neq = await search(
-        JSON.stringify({ type: 'filter', operator: 'AND', criteria: [{ type: 'query', field: 'metric_name', values: tag }, { type: 'query', field: 'unit_type', values: 'TB', operand: 'neq' }] }),
+        JSON.stringify({
+          type: 'filter',
+          operator: 'AND',
+          criteria: [
+            { type: 'query', field: 'metric_name', values: tag },
+            { type: 'query', field: 'unit_type', values: 'TB', operand: 'neq' },
+          ],
+        }),
       );
       expect(neq.body.content.map((d: { metric_definition_id: string }) => d.metric_definition_id)).toEqual([b.metric_definition_id]);
       const byCreator = await search(
-        JSON.stringify({ type: 'filter', operator: 'AND', criteria: [{ type: 'query', field: 'metric_name', values: tag }, { type: 'query', field: 'creatorId', values: 'res-admin' }] }),
+        JSON.stringify({
+          type: 'filter',
+          operator: 'AND',
+          criteria: [
+            { type: 'query', field: 'metric_name', values: tag },
+            { type: 'query', field: 'creatorId', values: 'res-admin' },
+          ],
+        }),
       );
       expect(byCreator.body.total_elements).toBe(2);
     });
@@ -315,8 +340,14 @@ describe.each(backends)('metric definitions (%s)', (backend) => {
         ['"query"', 'Invalid search query: malformed JSON.'],
         ['{}', "Invalid search query: unknown type ''. Allowed types: query, filter."],
         ['{"type":"regex","field":"metric_name","values":"x"}', "Invalid search query: unknown type 'regex'. Allowed types: query, filter."],
-        ['{"type":"query","field":"metric_name","values":"x","operand":"like"}', "Invalid search query: unknown operand 'like'. Allowed operands: eq, neq, lt, lte, gt, gte."],
-        ['{"type":"filter","operator":"XOR","criteria":[{"type":"query","field":"metric_name","values":"x"}]}', "Invalid search query: unknown operator 'XOR'. Allowed operators: AND, OR."],
+        [
+          '{"type":"query","field":"metric_name","values":"x","operand":"like"}',
+          "Invalid search query: unknown operand 'like'. Allowed operands: eq, neq, lt, lte, gt, gte.",
+        ],
+        [
+          '{"type":"filter","operator":"XOR","criteria":[{"type":"query","field":"metric_name","values":"x"}]}',
+          "Invalid search query: unknown operator 'XOR'. Allowed operators: AND, OR.",
+        ],
         ['{"type":"query","field":"metric_name"}', "Invalid search query: a query needs 'field' and 'values'."],
         ['{"type":"filter","operator":"AND","criteria":[]}', 'Invalid search query: a filter needs at least one criterion.'],
         [
@@ -347,12 +378,24 @@ describe.each(backends)('metric definitions (%s)', (backend) => {
   describe('tRPC', () => {
     it('creates, reads and searches through /trpc/metricDefinitions.*', async () => {
       const name = unique('trpc');
-      const created = await trpcCall(s.url, 'mutation', 'metricDefinitions.create', { metric_name: name, unit_type: 'TB', metric_type: 'count' }, resAdmin);
+      const created = await trpcCall(
+        s.url,
+        'mutation',
+        'metricDefinitions.create',
+        { metric_name: name, unit_type: 'TB', metric_type: 'count' },
+        resAdmin,
+      );
       expect(created.status).toBe(200);
       const id = created.body.result.data.metric_definition_id;
       const got = await trpcCall(s.url, 'query', 'metricDefinitions.get', { id }, resViewer);
       expect(got.body.result.data).toMatchObject({ metric_definition_id: id, metric_name: name });
-      const found = await trpcCall(s.url, 'mutation', 'metricDefinitions.search', { type: 'query', field: 'metric_name', values: name, size: 5 }, resViewer);
+      const found = await trpcCall(
+        s.url,
+        'mutation',
+        'metricDefinitions.search',
+        { type: 'query', field: 'metric_name', values: name, size: 5 },
+        resViewer,
+      );
       expect(found.body.result.data).toMatchObject({ total_elements: 1, content: [{ metric_definition_id: id }] });
     });
 

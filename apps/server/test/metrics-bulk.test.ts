@@ -39,18 +39,31 @@ describe.each(backends)('bulk metric push (%s)', (backend) => {
     const target = await f.installation(P, prov);
     const r = await bulk([metric(0, { group_id: 'g' }), metric(1), metric(2, { value: '2.5' })], target.id);
     expect(r.status).toBe(201);
-    expect(r.body).toEqual({ code: 201, message: '3 metrics have been registered.', ids: [expect.any(String), expect.any(String), expect.any(String)] });
+    expect(r.body).toEqual({
+      code: 201,
+      message: '3 metrics have been registered.',
+      ids: [expect.any(String), expect.any(String), expect.any(String)],
+    });
     expect(r.headers.get('location')).toBeNull();
     const listed = await s.call('GET', `${API}/installations/${target.id}/metrics`, { token: admin });
     expect(listed.body.content.map((m: { id: string }) => m.id)).toEqual(r.body.ids);
     expect(listed.body.content.map((m: { value: number }) => m.value)).toEqual([0, 1, 2.5]);
     const [row] = await s.app.database.dataSource.query('SELECT * FROM metrics WHERE id = $1', [r.body.ids[0]]);
-    expect(row).toMatchObject({ group_id: 'g', project_id: P, provider_id: prov, resource_id: `${P}.${prov}.${target.id}`, installation_name: target.installation });
+    expect(row).toMatchObject({
+      group_id: 'g',
+      project_id: P,
+      provider_id: prov,
+      resource_id: `${P}.${prov}.${target.id}`,
+      installation_name: target.installation,
+    });
   });
 
   it('stores 10000 metrics (several INSERT chunks) in one request', async () => {
     const target = await f.installation(P, prov);
-    const r = await bulk(Array.from({ length: 10_000 }, (_, i) => metric(i)), target.id);
+    const r = await bulk(
+      Array.from({ length: 10_000 }, (_, i) => metric(i)),
+      target.id,
+    );
     expect(r.status).toBe(201);
     expect(r.body.message).toBe('10000 metrics have been registered.');
     expect(new Set(r.body.ids).size).toBe(10_000);
@@ -66,7 +79,14 @@ describe.each(backends)('bulk metric push (%s)', (backend) => {
     expect((await bulk('"x"', target.id)).body).toEqual({ code: 400, message: 'The request body must be a JSON array of metrics.' });
     expect((await bulk([], target.id)).body).toEqual({ code: 400, message: 'The request body is empty.' });
     expect((await bulk('', target.id)).body).toEqual({ code: 400, message: 'The request body is empty.' });
-    expect((await bulk(Array.from({ length: 10_001 }, (_, i) => metric(i)), target.id)).body).toEqual({
+    expect(
+      (
+        await bulk(
+          Array.from({ length: 10_001 }, (_, i) => metric(i)),
+          target.id,
+        )
+      ).body,
+    ).toEqual({
       code: 400,
       message: 'At most 10000 metrics can be registered in one request.',
     });
@@ -76,7 +96,14 @@ describe.each(backends)('bulk metric push (%s)', (backend) => {
   it('is all-or-nothing, reporting every failing element with its index', async () => {
     const target = await f.installation(P, prov);
     const r = await bulk(
-      [metric(0), metric(1, { time_period_start: '' }), metric(2), metric(3, { metric_definition_id: 'abc' }), null, metric(5, { time_period_end: 'soon' })],
+      [
+        metric(0),
+        metric(1, { time_period_start: '' }),
+        metric(2),
+        metric(3, { metric_definition_id: 'abc' }),
+        null,
+        metric(5, { time_period_end: 'soon' }),
+      ],
       target.id,
     );
     expect(r.status).toBe(400);
@@ -111,7 +138,10 @@ describe.each(backends)('bulk metric push (%s)', (backend) => {
       code: 403,
       message: 'The authenticated client is not permitted to perform the requested operation.',
     });
-    expect((await s.call('POST', `${API}/installations/${inst.id}/metrics/bulk`, { token: admin, body: '[]', headers: { 'Content-Type': 'text/plain' } })).status).toBe(415);
+    expect(
+      (await s.call('POST', `${API}/installations/${inst.id}/metrics/bulk`, { token: admin, body: '[]', headers: { 'Content-Type': 'text/plain' } }))
+        .status,
+    ).toBe(415);
     expect((await bulk([metric(0)], inst.id, await tokenWith(s, ent(`${P}:${prov}:${inst.id}:role=admin`)))).status).toBe(201);
   });
 
@@ -128,7 +158,12 @@ describe.each(backends)('bulk metric push (%s)', (backend) => {
     const doc = await s.call('GET', '/openapi.json');
     const op = doc.body.paths[`${API}/installations/{installation_id}/metrics/bulk`].post;
     const schema = op.requestBody.content['application/json'].schema;
-    expect(schema).toMatchObject({ type: 'array', minItems: 1, maxItems: 10000, items: { type: 'object', required: ['metric_definition_id', 'time_period_start', 'time_period_end'] } });
+    expect(schema).toMatchObject({
+      type: 'array',
+      minItems: 1,
+      maxItems: 10000,
+      items: { type: 'object', required: ['metric_definition_id', 'time_period_start', 'time_period_end'] },
+    });
     expect(Object.keys(op.responses)).toContain('201');
   });
 });

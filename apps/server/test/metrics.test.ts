@@ -41,7 +41,11 @@ describe.each(backends)('metrics (%s)', (backend) => {
     it('stores the metric with its denormalised fields and answers 201 with Location', async () => {
       await f.resource('res-1');
       const withResource = await f.installation(P, prov, { installation: 'GRNET-KNS-1', infrastructure: 'okeanos', resourceId: 'res-1' });
-      const r = await push(withResource.id, body({ group_id: 'g1', user_id: 'u1' }), await s.issuer.token({ sub: 'pusher', entitlements: [ent('role=admin')] }));
+      const r = await push(
+        withResource.id,
+        body({ group_id: 'g1', user_id: 'u1' }),
+        await s.issuer.token({ sub: 'pusher', entitlements: [ent('role=admin')] }),
+      );
       expect(r.status).toBe(201);
       expect(r.body).toEqual({
         metric_id: expect.stringMatching(/^[0-9a-f]{24}$/),
@@ -88,11 +92,23 @@ describe.each(backends)('metrics (%s)', (backend) => {
         [{ metric_definition_id: 'nope', time_period_start: '' }, 404, 'There is no Metric Definition with the following id: nope'],
         [{ time_period_start: null, time_period_end: 'bad' }, 400, 'time_period_start may not be empty.'],
         [{ time_period_start: 'bad', time_period_end: '' }, 400, 'time_period_end may not be empty.'],
-        [{ time_period_start: '2024-01-01T00:00:00', time_period_end: 'bad' }, 400, 'time_period_start must be a valid zulu timestamp. found: 2024-01-01T00:00:00'],
+        [
+          { time_period_start: '2024-01-01T00:00:00', time_period_end: 'bad' },
+          400,
+          'time_period_start must be a valid zulu timestamp. found: 2024-01-01T00:00:00',
+        ],
         [{ time_period_end: '2024-02-30T00:00:00Z' }, 400, 'time_period_end must be a valid zulu timestamp. found: 2024-02-30T00:00:00Z'],
-        [{ time_period_end: '2999-01-01T00:00:00Z', time_period_start: '2024-01-02T00:00:00Z' }, 400, 'Timestamp cannot be after the current date-time.'],
+        [
+          { time_period_end: '2999-01-01T00:00:00Z', time_period_start: '2024-01-02T00:00:00Z' },
+          400,
+          'Timestamp cannot be after the current date-time.',
+        ],
         [{ time_period_end: '2024-01-01T00:00:00Z' }, 400, 'Timestamp of the starting date time cannot be equal to Timestamp of the end date time.'],
-        [{ time_period_start: '2024-01-03T00:00:00Z' }, 400, 'Timestamp of the starting date time cannot be after of Timestamp of the end date time.'],
+        [
+          { time_period_start: '2024-01-03T00:00:00Z' },
+          400,
+          'Timestamp of the starting date time cannot be after of Timestamp of the end date time.',
+        ],
         [{ value: 'ten' }, 400, 'value must be a number.'],
       ];
       for (const [over, status, message] of cases) {
@@ -103,9 +119,16 @@ describe.each(backends)('metrics (%s)', (backend) => {
 
     it('checks token, Content-Type and body before anything else', async () => {
       expect((await s.call('POST', `${API}/installations/${inst.id}/metrics`, { body: body() })).status).toBe(401);
-      const noType = await s.call('POST', `${API}/installations/${inst.id}/metrics`, { token: admin, body: JSON.stringify(body()), headers: { 'Content-Type': 'text/plain' } });
+      const noType = await s.call('POST', `${API}/installations/${inst.id}/metrics`, {
+        token: admin,
+        body: JSON.stringify(body()),
+        headers: { 'Content-Type': 'text/plain' },
+      });
       expect(noType.body).toEqual({ code: 415, message: 'Cannot consume content type.' });
-      expect((await s.call('POST', `${API}/installations/${inst.id}/metrics`, { token: admin, body: '' , headers: { 'Content-Type': 'application/json' } })).body).toEqual({
+      expect(
+        (await s.call('POST', `${API}/installations/${inst.id}/metrics`, { token: admin, body: '', headers: { 'Content-Type': 'application/json' } }))
+          .body,
+      ).toEqual({
         code: 400,
         message: 'The request body is empty.',
       });
@@ -152,16 +175,23 @@ describe.each(backends)('metrics (%s)', (backend) => {
         message: 'externalId may not be empty.',
       });
       // Over REST the id travels only in the query string: one in the body does not count.
-      expect((await s.call('POST', `${API}/installations/external/metrics`, { token: admin, body: body({ externalId: inst.externalId }) })).body).toEqual({
+      expect(
+        (await s.call('POST', `${API}/installations/external/metrics`, { token: admin, body: body({ externalId: inst.externalId }) })).body,
+      ).toEqual({
         code: 400,
         message: 'externalId may not be empty.',
       });
-      expect((await s.call('POST', `${API}/installations/external/metrics?externalId=nope`, { token: admin, body: body({ externalId: inst.externalId }) })).body).toEqual({
+      expect(
+        (await s.call('POST', `${API}/installations/external/metrics?externalId=nope`, { token: admin, body: body({ externalId: inst.externalId }) }))
+          .body,
+      ).toEqual({
         code: 404,
         message: 'There is no Installation with external id: nope',
       });
       const viewer = await tokenWith(s, ent(`${P}:role=viewer`));
-      expect((await s.call('POST', `${API}/installations/external/metrics?externalId=${inst.externalId}`, { token: viewer, body: body() })).status).toBe(403);
+      expect(
+        (await s.call('POST', `${API}/installations/external/metrics?externalId=${inst.externalId}`, { token: viewer, body: body() })).status,
+      ).toBe(403);
     });
 
     it('takes the externalId from the input over tRPC', async () => {
@@ -188,8 +218,14 @@ describe.each(backends)('metrics (%s)', (backend) => {
         value: 10.8,
         group_id: 'g',
       });
-      expect((await s.call('GET', one(other.id), { token: admin })).body).toEqual({ code: 404, message: `There is no Metric with the following id: ${metricId}` });
-      expect((await s.call('GET', one(inst.id, 'nope'), { token: admin })).body).toEqual({ code: 404, message: 'There is no Metric with the following id: nope' });
+      expect((await s.call('GET', one(other.id), { token: admin })).body).toEqual({
+        code: 404,
+        message: `There is no Metric with the following id: ${metricId}`,
+      });
+      expect((await s.call('GET', one(inst.id, 'nope'), { token: admin })).body).toEqual({
+        code: 404,
+        message: 'There is no Metric with the following id: nope',
+      });
       expect((await s.call('GET', one('ghost'), { token: admin })).body.message).toBe('There is no Installation with the following id: ghost');
       expect((await s.call('GET', one(), { token: await tokenWith(s, ent(`${P}:role=viewer`)) })).status).toBe(403);
       const viaTrpc = await trpc(s, 'query', 'metrics.get', { installation_id: inst.id, metric_id: metricId }, admin);
@@ -219,8 +255,14 @@ describe.each(backends)('metrics (%s)', (backend) => {
       const patch = async (b: unknown, url = one()) => (await s.call('PATCH', url, { token: admin, body: b })).body;
       expect(await patch('')).toEqual({ code: 400, message: 'The request body is empty.' });
       expect(await patch({ time_period_start: 'x' })).toEqual({ code: 400, message: 'time_period_start must be a valid zulu timestamp. found: x' });
-      expect(await patch({ metric_definition_id: 'nope' })).toEqual({ code: 404, message: 'There is no Metric Definition with the following id: nope' });
-      expect(await patch({ time_period_end: '2999-01-01T00:00:00Z' })).toEqual({ code: 400, message: 'Timestamp cannot be after the current date-time.' });
+      expect(await patch({ metric_definition_id: 'nope' })).toEqual({
+        code: 404,
+        message: 'There is no Metric Definition with the following id: nope',
+      });
+      expect(await patch({ time_period_end: '2999-01-01T00:00:00Z' })).toEqual({
+        code: 400,
+        message: 'Timestamp cannot be after the current date-time.',
+      });
       expect(await patch({ time_period_start: '2024-02-01T00:00:00Z' })).toEqual({
         code: 400,
         message: 'Timestamp of the starting date time cannot be after of Timestamp of the end date time.',
@@ -245,8 +287,14 @@ describe.each(backends)('metrics (%s)', (backend) => {
     it('DELETE removes it once', async () => {
       const id = (await push(inst.id, body())).body.metric_id;
       expect((await s.call('DELETE', one(other.id, id), { token: admin })).status).toBe(404);
-      expect((await s.call('DELETE', one(inst.id, id), { token: admin })).body).toEqual({ code: 200, message: 'Metric has been deleted successfully.' });
-      expect((await s.call('DELETE', one(inst.id, id), { token: admin })).body).toEqual({ code: 404, message: `There is no Metric with the following id: ${id}` });
+      expect((await s.call('DELETE', one(inst.id, id), { token: admin })).body).toEqual({
+        code: 200,
+        message: 'Metric has been deleted successfully.',
+      });
+      expect((await s.call('DELETE', one(inst.id, id), { token: admin })).body).toEqual({
+        code: 404,
+        message: `There is no Metric with the following id: ${id}`,
+      });
       const viaTrpc = await trpc(s, 'mutation', 'metrics.delete', { installation_id: inst.id, metric_id: id }, admin);
       expect(viaTrpc.body.error.data.httpStatus).toBe(404);
     });
@@ -367,13 +415,23 @@ describe.each(backends)('metrics (%s)', (backend) => {
       expect(await msg('size=101')).toEqual({ code: 400, message: 'Page size must be between 1 and 100.' });
       expect(await msg('metric-definition-id=nope')).toEqual({ code: 404, message: 'There is no Metric Definition with the following id: nope' });
       expect((await list('/installations/ghost/metrics?start=bad')).body.code).toBe(400);
-      expect((await list('/installations/ghost/metrics')).body).toEqual({ code: 404, message: 'There is no Installation with the following id: ghost' });
+      expect((await list('/installations/ghost/metrics')).body).toEqual({
+        code: 404,
+        message: 'There is no Installation with the following id: ghost',
+      });
     });
 
     it('lists by external installation id', async () => {
-      expect(names((await list(`/installations/external/metrics?externalId=${li.externalId}&metric-definition-id=${d1}`)).body)).toEqual(['m1', 'm2', 'm3']);
+      expect(names((await list(`/installations/external/metrics?externalId=${li.externalId}&metric-definition-id=${d1}`)).body)).toEqual([
+        'm1',
+        'm2',
+        'm3',
+      ]);
       expect((await list('/installations/external/metrics')).body).toEqual({ code: 400, message: 'externalId may not be empty.' });
-      expect((await list('/installations/external/metrics?externalId=nope')).body).toEqual({ code: 404, message: 'There is no Installation with external id: nope' });
+      expect((await list('/installations/external/metrics?externalId=nope')).body).toEqual({
+        code: 404,
+        message: 'There is no Installation with external id: nope',
+      });
     });
 
     it('lists a project and a provider within it', async () => {
@@ -383,7 +441,10 @@ describe.each(backends)('metrics (%s)', (backend) => {
       expect(names((await list(`/projects/${LP}/providers/external/metrics?externalProviderId=ext-lprov2`)).body)).toEqual(['m5']);
       expect((await list('/projects/nope/metrics')).body).toEqual({ code: 404, message: 'There is no Project with the following id: nope' });
       expect((await list(`/projects/nope/providers/lprov/metrics`)).body.message).toBe('There is no Project with the following id: nope');
-      expect((await list(`/projects/${LP}/providers/nope/metrics`)).body).toEqual({ code: 404, message: 'There is no Provider with the following id: nope' });
+      expect((await list(`/projects/${LP}/providers/nope/metrics`)).body).toEqual({
+        code: 404,
+        message: 'There is no Provider with the following id: nope',
+      });
       expect((await list(`/projects/${LP}/providers/external/metrics`)).body).toEqual({ code: 400, message: 'externalProviderId may not be empty.' });
       expect((await list(`/projects/${LP}/providers/external/metrics?externalProviderId=nope`)).body).toEqual({
         code: 404,
@@ -441,10 +502,20 @@ describe.each(backends)('metrics (%s)', (backend) => {
         const filter = {
           type: 'filter',
           operator: 'AND',
-          criteria: [inLP, { type: 'query', field: 'value', values: 2, operand: 'gte' }, { type: 'query', field: 'time_period_start', values: '2024-02-01T00:00:00Z', operand: 'lte' }],
+          criteria: [
+            inLP,
+            { type: 'query', field: 'value', values: 2, operand: 'gte' },
+            { type: 'query', field: 'time_period_start', values: '2024-02-01T00:00:00Z', operand: 'lte' },
+          ],
         };
         expect(names((await search(filter)).body)).toEqual(['m2', 'm3', 'm4']);
-        expect(names((await search({ type: 'query', field: 'project', values: `acr-${LP.toLowerCase()}` })).body)).toEqual(['m1', 'm2', 'm3', 'm4', 'm5']);
+        expect(names((await search({ type: 'query', field: 'project', values: `acr-${LP.toLowerCase()}` })).body)).toEqual([
+          'm1',
+          'm2',
+          'm3',
+          'm4',
+          'm5',
+        ]);
         expect(names((await search({ type: 'query', field: 'resource_id', values: `${LP}.lprov2.${li2.id}` })).body)).toEqual(['m5']);
       });
 
@@ -475,7 +546,9 @@ describe.each(backends)('metrics (%s)', (backend) => {
       });
 
       it('answers the §6 messages', async () => {
-        expect((await s.call('POST', `${API}/metrics/search`, { token: admin, body: '', headers: { 'Content-Type': 'application/json' } })).body).toEqual({
+        expect(
+          (await s.call('POST', `${API}/metrics/search`, { token: admin, body: '', headers: { 'Content-Type': 'application/json' } })).body,
+        ).toEqual({
           code: 400,
           message: 'The request body is empty.',
         });
@@ -485,9 +558,14 @@ describe.each(backends)('metrics (%s)', (backend) => {
         expect((await search({ type: 'query', field: 'nope', values: 1 })).body.message).toBe(
           "Invalid search query: unknown field 'nope'. Allowed fields: time_period_start, time_period_end, value, metric_definition_id, project, provider, installation, infrastructure, project_id, installation_id, resource, user_id, group_id, resource_id.",
         );
-        expect((await search({ type: 'query', field: 'value', values: '1' })).body.message).toBe("Invalid search query: invalid value for field 'value'.");
+        expect((await search({ type: 'query', field: 'value', values: '1' })).body.message).toBe(
+          "Invalid search query: invalid value for field 'value'.",
+        );
         expect((await s.call('POST', `${API}/metrics/search`, { body: inLP })).status).toBe(401);
-        expect((await s.call('POST', `${API}/metrics/search`, { token: admin, body: JSON.stringify(inLP), headers: { 'Content-Type': 'text/plain' } })).status).toBe(415);
+        expect(
+          (await s.call('POST', `${API}/metrics/search`, { token: admin, body: JSON.stringify(inLP), headers: { 'Content-Type': 'text/plain' } }))
+            .status,
+        ).toBe(415);
       });
 
       it('works over tRPC with paging beside the criterion', async () => {

@@ -141,7 +141,10 @@ describe.each(backends)('OIDC tenants on %s', (backend) => {
       const id = await register();
       const other = await register({ issuer: 'https://other.example/realms/b', tenant_id: 'tenant-b' });
 
-      const r = await s.call('PATCH', `${api}/admin/oidc-tenants/${id}`, { token: admin, body: { client_id: 'new-client', secret: 'n3w', token_path: '' } });
+      const r = await s.call('PATCH', `${api}/admin/oidc-tenants/${id}`, {
+        token: admin,
+        body: { client_id: 'new-client', secret: 'n3w', token_path: '' },
+      });
       expect(r.status).toBe(200);
       expect(r.body).toMatchObject({ id, client_id: 'new-client', token_path: '/realms/tenant/token', tenant_id: 'tenant-a' });
       expect(r.body).not.toHaveProperty('secret');
@@ -150,13 +153,22 @@ describe.each(backends)('OIDC tenants on %s', (backend) => {
 
       const tenantClash = await s.call('PATCH', `${api}/admin/oidc-tenants/${id}`, { token: admin, body: { tenant_id: 'tenant-b' } });
       expect(tenantClash.body).toEqual({ code: 409, message: 'Tenant ID already in use.' });
-      const issuerClash = await s.call('PATCH', `${api}/admin/oidc-tenants/${id}`, { token: admin, body: { issuer: 'HTTPS://other.example/realms/b' } });
+      const issuerClash = await s.call('PATCH', `${api}/admin/oidc-tenants/${id}`, {
+        token: admin,
+        body: { issuer: 'HTTPS://other.example/realms/b' },
+      });
       expect(issuerClash.body).toEqual({ code: 409, message: 'Issuer already in use.' });
       // Its own values are no clash.
-      const own = await s.call('PATCH', `${api}/admin/oidc-tenants/${other}`, { token: admin, body: { tenant_id: 'tenant-b', issuer: 'https://other.example/realms/B' } });
+      const own = await s.call('PATCH', `${api}/admin/oidc-tenants/${other}`, {
+        token: admin,
+        body: { tenant_id: 'tenant-b', issuer: 'https://other.example/realms/B' },
+      });
       expect(own.body).toMatchObject({ tenant_id: 'tenant-b', issuer: 'https://other.example/realms/B' });
 
-      const badMode = await s.call('PATCH', `${api}/admin/oidc-tenants/507f1f77bcf86cd799439099`, { token: admin, body: { entitlement_management: 'x' } });
+      const badMode = await s.call('PATCH', `${api}/admin/oidc-tenants/507f1f77bcf86cd799439099`, {
+        token: admin,
+        body: { entitlement_management: 'x' },
+      });
       expect(badMode.body).toEqual({ code: 400, message: 'Invalid value for entitlement management : x' });
     });
 
@@ -275,7 +287,10 @@ describe.each(backends)('OIDC tenants on %s', (backend) => {
       // …the actor's assigned entitlements count instead.
       const actorId = 'cccccccccccccccccccccccc';
       await s.app.database.dataSource.query(`INSERT INTO actors (id, oidc_id, issuer) VALUES ($1, 'dora', $2)`, [actorId, tenantIssuer()]);
-      const created = await s.call('POST', `${api}/admin/entitlements`, { token: admin, body: { name: tenantEnt('operations:resources:role=viewer') } });
+      const created = await s.call('POST', `${api}/admin/entitlements`, {
+        token: admin,
+        body: { name: tenantEnt('operations:resources:role=viewer') },
+      });
       const assigned = await s.call('POST', `${api}/admin/entitlements/${created.body.id}/assign/${actorId}`, {
         token: admin,
         headers: { 'Content-Type': 'application/json' },

@@ -28,9 +28,14 @@ const NOT_200: Record<string, { status: number; message: string }> = {
 describe('which inputs are all-optional', () => {
   it('covers the lists and the argument-less procedures, not the searches whose body is required', () => {
     const paths = allOptional.map((p) => p.path);
-    expect(paths).toEqual(expect.arrayContaining(['unitTypes.list', 'metricTypes.list', 'system.version', 'clients.register', 'searchMeta.operands', 'projects.list']));
+    expect(paths).toEqual(
+      expect.arrayContaining(['unitTypes.list', 'metricTypes.list', 'system.version', 'clients.register', 'searchMeta.operands', 'projects.list']),
+    );
     expect(paths.filter((p) => p.endsWith('.search'))).toEqual([]);
-    expect(Object.keys(NOT_200).filter((p) => !paths.includes(p)), 'stale exceptions').toEqual([]);
+    expect(
+      Object.keys(NOT_200).filter((p) => !paths.includes(p)),
+      'stale exceptions',
+    ).toEqual([]);
   });
 });
 
@@ -66,7 +71,10 @@ describe.each(backends)('procedures with all-optional input accept no input over
   });
 
   it('keeps "The request body is empty." for a search called without input', async () => {
-    const res = await fetch(`${s.url}/trpc/metricDefinitions.search`, { method: 'POST', headers: { Authorization: `Bearer ${admin}`, 'Content-Type': 'application/json' } });
+    const res = await fetch(`${s.url}/trpc/metricDefinitions.search`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${admin}`, 'Content-Type': 'application/json' },
+    });
     expect(res.status).toBe(400);
     expect(((await res.json()) as { error: { message: string } }).error.message).toBe('The request body is empty.');
   });

@@ -36,7 +36,16 @@ export const seed = (s: TestServer) => {
     },
     /** A metric of an installation, with the §2.1 denormalised fields copied from it. */
     metric: async (installationId: string, definitionId: string) => {
-      const [i] = await db.query<{ project_id: string; provider_id: string; installation: string; infrastructure: string | null; resource_id: string | null; acronym: string }[]>(
+      const [i] = await db.query<
+        {
+          project_id: string;
+          provider_id: string;
+          installation: string;
+          infrastructure: string | null;
+          resource_id: string | null;
+          acronym: string;
+        }[]
+      >(
         `SELECT i.project_id, i.provider_id, i.installation, i.infrastructure, i.resource_id, p.acronym
            FROM installations i JOIN projects p ON p.id = i.project_id WHERE i.id = $1`,
         [installationId],
@@ -46,17 +55,30 @@ export const seed = (s: TestServer) => {
         `INSERT INTO metrics (installation_id, id, metric_definition_id, time_period_start, time_period_end, value, project_id, provider_id,
                               project_acronym, installation_name, infrastructure, resource, resource_id)
          VALUES ($1, $2, $3, '2024-01-01T00:00:00Z', '2024-01-02T00:00:00Z', 1, $4, $5, $6, $7, $8, $9, $10)`,
-        [installationId, id, definitionId, i.project_id, i.provider_id, i.acronym, i.installation, i.infrastructure, i.resource_id,
-          `${i.project_id}.${i.provider_id}.${installationId}`],
+        [
+          installationId,
+          id,
+          definitionId,
+          i.project_id,
+          i.provider_id,
+          i.acronym,
+          i.installation,
+          i.infrastructure,
+          i.resource_id,
+          `${i.project_id}.${i.provider_id}.${installationId}`,
+        ],
       );
       return id;
     },
     capacity: async (installationId: string, definitionId: string, value: string, registeredOn: string) => {
       const id = newObjectId();
-      await db.query(
-        'INSERT INTO capacities (installation_id, id, metric_definition_id, value, registered_on) VALUES ($1, $2, $3, $4, $5)',
-        [installationId, id, definitionId, value, registeredOn],
-      );
+      await db.query('INSERT INTO capacities (installation_id, id, metric_definition_id, value, registered_on) VALUES ($1, $2, $3, $4, $5)', [
+        installationId,
+        id,
+        definitionId,
+        value,
+        registeredOn,
+      ]);
       return id;
     },
     count: async (table: string, where: string, params: unknown[]) => {

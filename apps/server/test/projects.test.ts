@@ -97,7 +97,11 @@ describe.each(backends)('projects on %s', (backend) => {
 
     it('says no registration was performed when none succeeded, with the errors', async () => {
       const r = await s.call('POST', `${API}/admin/register-projects`, { token: sys, body: { projects: ['777536'] } });
-      expect(r.body).toEqual({ code: 200, message: 'No project registration was performed', errors: ['Project 777536 has already been registered.'] });
+      expect(r.body).toEqual({
+        code: 200,
+        message: 'No project registration was performed',
+        errors: ['Project 777536 has already been registered.'],
+      });
     });
 
     it('accepts numeric ids and maps a missing element to ""', async () => {
@@ -114,7 +118,11 @@ describe.each(backends)('projects on %s', (backend) => {
 
     it('checks token, Content-Type and SYS before the body', async () => {
       expect((await s.call('POST', `${API}/admin/register-projects`, { body: { projects: ['1'] } })).status).toBe(401);
-      const unsupported = await s.call('POST', `${API}/admin/register-projects`, { token: sys, body: 'x', headers: { 'Content-Type': 'text/plain' } });
+      const unsupported = await s.call('POST', `${API}/admin/register-projects`, {
+        token: sys,
+        body: 'x',
+        headers: { 'Content-Type': 'text/plain' },
+      });
       expect(unsupported.body).toEqual({ code: 415, message: 'Cannot consume content type.' });
       for (const t of [nobody, sysViewer]) {
         expect((await s.call('POST', `${API}/admin/register-projects`, { token: t, body: {} })).body).toEqual({ code: 403, message: FORBIDDEN });
@@ -127,7 +135,11 @@ describe.each(backends)('projects on %s', (backend) => {
 
     it('works over tRPC', async () => {
       const r = await trpcCall(s.url, 'mutation', 'projects.register', { projects: ['nope-trpc'] }, sys);
-      expect(r.body.result.data).toEqual({ code: 200, message: 'No project registration was performed', errors: ['Project with id {nope-trpc} not found.'] });
+      expect(r.body.result.data).toEqual({
+        code: 200,
+        message: 'No project registration was performed',
+        errors: ['Project with id {nope-trpc} not found.'],
+      });
       const bad = await trpcCall(s.url, 'mutation', 'projects.register', { projects: [] }, sys);
       expect(bad.body.error.data.httpStatus).toBe(400);
       expect(bad.body.error.message).toBe('projects should have at least one entry.');
@@ -164,15 +176,30 @@ describe.each(backends)('projects on %s', (backend) => {
 
     it('400 when end_date is before start_date, after every field is valid; equal dates are fine', async () => {
       const ENDS_FIRST = { code: 400, message: 'end_date must not be before start_date.' };
-      const r = await s.call('POST', `${API}/admin/projects`, { token: sys, body: custom('BACKWARDS', { start_date: '2024-06-01', end_date: '2024-05-31' }) });
+      const r = await s.call('POST', `${API}/admin/projects`, {
+        token: sys,
+        body: custom('BACKWARDS', { start_date: '2024-06-01', end_date: '2024-05-31' }),
+      });
       expect(r.body).toEqual(ENDS_FIRST);
       expect(await data.count('projects', 'id = $1', ['BACKWARDS'])).toBe(0);
-      const first = await s.call('POST', `${API}/admin/projects`, { token: sys, body: custom('BACKWARDS', { start_date: '2024-06-01', end_date: '2024-05-31', call_identifier: '' }) });
+      const first = await s.call('POST', `${API}/admin/projects`, {
+        token: sys,
+        body: custom('BACKWARDS', { start_date: '2024-06-01', end_date: '2024-05-31', call_identifier: '' }),
+      });
       expect(first.body).toEqual({ code: 400, message: 'call_identifier may not be empty.' });
-      const viaTrpc = await trpcCall(s.url, 'mutation', 'projects.create', custom('BACKWARDS', { start_date: '2025-01-01', end_date: '2024-12-31' }), sys);
+      const viaTrpc = await trpcCall(
+        s.url,
+        'mutation',
+        'projects.create',
+        custom('BACKWARDS', { start_date: '2025-01-01', end_date: '2024-12-31' }),
+        sys,
+      );
       expect(viaTrpc.body.error.data.httpStatus).toBe(400);
       expect(viaTrpc.body.error.message).toBe(ENDS_FIRST.message);
-      const sameDay = await s.call('POST', `${API}/admin/projects`, { token: sys, body: custom('ONE-DAY', { start_date: '2024-06-01', end_date: '2024-06-01' }) });
+      const sameDay = await s.call('POST', `${API}/admin/projects`, {
+        token: sys,
+        body: custom('ONE-DAY', { start_date: '2024-06-01', end_date: '2024-06-01' }),
+      });
       expect(sameDay.status).toBe(201);
     });
 
@@ -228,12 +255,21 @@ describe.each(backends)('projects on %s', (backend) => {
       expect((await patch({ start_date: '2025-01-01' })).body).toEqual(ENDS_FIRST);
       expect((await patch({ start_date: '2025-01-01', end_date: '' })).body).toEqual(ENDS_FIRST);
       // Both given in order: the stored values do not matter.
-      expect((await patch({ start_date: '2030-01-01', end_date: '2030-12-31' })).body).toMatchObject({ start_date: '2030-01-01', end_date: '2030-12-31' });
+      expect((await patch({ start_date: '2030-01-01', end_date: '2030-12-31' })).body).toMatchObject({
+        start_date: '2030-01-01',
+        end_date: '2030-12-31',
+      });
       expect((await patch({ end_date: '2030-01-01' })).body).toMatchObject({ start_date: '2030-01-01', end_date: '2030-01-01' });
       expect((await patch({ start_date: '2031-01-01', title: 'moved' })).body).toEqual(ENDS_FIRST);
-      expect((await s.call('GET', `${API}/projects/ORDERED`, { token: sys })).body).toMatchObject({ title: 'Title ORDERED', start_date: '2030-01-01', end_date: '2030-01-01' });
+      expect((await s.call('GET', `${API}/projects/ORDERED`, { token: sys })).body).toMatchObject({
+        title: 'Title ORDERED',
+        start_date: '2030-01-01',
+        end_date: '2030-01-01',
+      });
       // Both sent and out of order is a validation error, before the project is looked up.
-      expect((await s.call('PATCH', `${API}/admin/projects/ghost`, { token: sys, body: { start_date: '2025-01-01', end_date: '2024-01-01' } })).body).toEqual(ENDS_FIRST);
+      expect(
+        (await s.call('PATCH', `${API}/admin/projects/ghost`, { token: sys, body: { start_date: '2025-01-01', end_date: '2024-01-01' } })).body,
+      ).toEqual(ENDS_FIRST);
       const viaTrpc = await trpcCall(s.url, 'mutation', 'projects.update', { id: 'ORDERED', end_date: '2029-12-31' }, sys);
       expect(viaTrpc.body.error.data.httpStatus).toBe(400);
       expect(viaTrpc.body.error.message).toBe(ENDS_FIRST.message);
@@ -274,7 +310,10 @@ describe.each(backends)('projects on %s', (backend) => {
       expect(await data.count('metrics', 'installation_id = ANY($1::text[])', [gone])).toBe(0);
       expect(await data.count('capacities', 'installation_id = ANY($1::text[])', [gone])).toBe(0);
 
-      for (const [id, installations] of [['P1', p1], ['PP', pp]] as const) {
+      for (const [id, installations] of [
+        ['P1', p1],
+        ['PP', pp],
+      ] as const) {
         const kept = Object.values(installations);
         expect(await data.count('projects', 'id = $1', [id])).toBe(1);
         expect(await data.count('project_providers', 'project_id = $1', [id])).toBe(1);
@@ -354,7 +393,10 @@ describe.each(backends)('projects on %s', (backend) => {
       expect(r.body.total_elements).toBeGreaterThanOrEqual(4);
       expect(r.body.links.map((l: { rel: string }) => l.rel)).toEqual(['first', 'last', 'self', 'next']);
       expect(r.body.links[0].href).toBe('http://acc.test/accounting-system/admin/projects?page=1&size=2');
-      expect((await s.call('GET', `${API}/admin/projects?size=101`, { token: sys })).body).toEqual({ code: 400, message: 'Page size must be between 1 and 100.' });
+      expect((await s.call('GET', `${API}/admin/projects?size=101`, { token: sys })).body).toEqual({
+        code: 400,
+        message: 'Page size must be between 1 and 100.',
+      });
       expect((await s.call('GET', `${API}/admin/projects`, { token: sysViewer })).body).toEqual({ code: 403, message: FORBIDDEN });
     });
 
@@ -422,12 +464,22 @@ describe.each(backends)('projects on %s', (backend) => {
       it('applies the filter (SYS)', async () => {
         const r = await s.call('POST', `${API}/projects/search?size=5`, {
           token: sys,
-          body: { type: 'filter', operator: 'OR', criteria: [{ type: 'query', field: 'acronym', values: 'acr-read' }, { type: 'query', field: '_id', values: 'P1' }] },
+          body: {
+            type: 'filter',
+            operator: 'OR',
+            criteria: [
+              { type: 'query', field: 'acronym', values: 'acr-read' },
+              { type: 'query', field: '_id', values: 'P1' },
+            ],
+          },
         });
         expect(r.status).toBe(200);
         expect(r.body.content.map((p: { id: string }) => p.id)).toEqual(['P1', 'READ']);
         expect(r.body.content[1].providers).toHaveLength(2);
-        const none = await s.call('POST', `${API}/projects/search`, { token: sys, body: { type: 'query', field: 'title', values: 'nothing like it' } });
+        const none = await s.call('POST', `${API}/projects/search`, {
+          token: sys,
+          body: { type: 'query', field: 'title', values: 'nothing like it' },
+        });
         expect(none.body).toMatchObject({ total_elements: 0, content: [] });
       });
 
@@ -440,7 +492,9 @@ describe.each(backends)('projects on %s', (backend) => {
           code: 400,
           message: 'The request body is empty.',
         });
-        expect((await s.call('POST', `${API}/projects/search`, { token: sysViewer, body: { type: 'query', field: '_id', values: 'x' } })).body).toEqual({
+        expect(
+          (await s.call('POST', `${API}/projects/search`, { token: sysViewer, body: { type: 'query', field: '_id', values: 'x' } })).body,
+        ).toEqual({
           code: 403,
           message: FORBIDDEN,
         });
@@ -465,7 +519,10 @@ describe.each(backends)('projects on %s', (backend) => {
       const prv = await s.call('GET', `${API}/projects/READ/providers/cesnet/installations`, { token: provider });
       expect(prv.body.content.map((i: { id: string }) => i.id)).toEqual([ids['r-c1']]);
       expect((await s.call('GET', `${API}/projects/READ/installations`, { token: provider })).body).toEqual({ code: 403, message: FORBIDDEN });
-      expect((await s.call('GET', `${API}/projects/READ/providers/grnet/installations`, { token: provider })).body).toEqual({ code: 403, message: FORBIDDEN });
+      expect((await s.call('GET', `${API}/projects/READ/providers/grnet/installations`, { token: provider })).body).toEqual({
+        code: 403,
+        message: FORBIDDEN,
+      });
       expect((await s.call('GET', `${API}/projects/READ/providers/nope/installations`, { token: provider })).body).toEqual({
         code: 404,
         message: 'There is no Provider with the following id: nope',
@@ -474,7 +531,9 @@ describe.each(backends)('projects on %s', (backend) => {
         code: 404,
         message: 'There is no Project with the following id: nope',
       });
-      const rep = await s.call('GET', `${API}/projects/READ/providers/grnet/installations`, { token: await token('rep2', 'roles:provider:grnet:role=admin') });
+      const rep = await s.call('GET', `${API}/projects/READ/providers/grnet/installations`, {
+        token: await token('rep2', 'roles:provider:grnet:role=admin'),
+      });
       expect(rep.body.total_elements).toBe(2);
       const inst = await token('inst', `READ:grnet:${ids['r-g1']}:role=admin`);
       expect((await s.call('GET', `${API}/projects/READ/providers/grnet/installations`, { token: inst })).status).toBe(403);
@@ -490,7 +549,14 @@ describe.each(backends)('projects on %s', (backend) => {
       const t = await token('md', 'READ:role=viewer');
       const all = await s.call('GET', `${API}/projects/READ/metric-definitions`, { token: t });
       expect(all.body.content).toEqual([
-        { metric_definition_id: d1, metric_name: 'used-1', metric_description: 'used-1 description', unit_type: 'TB', metric_type: 'aggregated', creator_id: 'seed' },
+        {
+          metric_definition_id: d1,
+          metric_name: 'used-1',
+          metric_description: 'used-1 description',
+          unit_type: 'TB',
+          metric_type: 'aggregated',
+          creator_id: 'seed',
+        },
         expect.objectContaining({ metric_definition_id: d2 }),
       ]);
       const grnet = await s.call('GET', `${API}/projects/READ/providers/grnet/metric-definitions`, { token: t });
@@ -511,8 +577,14 @@ describe.each(backends)('projects on %s', (backend) => {
 
     it('associates once (PRJ[admin]), then 409', async () => {
       const admin = await token('assoc-admin', 'ASSOC:role=admin');
-      expect((await associate(admin, 'ASSOC', 'sara')).body).toEqual({ code: 200, message: 'The following provider sara has been associated with Project ASSOC' });
-      expect((await associate(admin, 'ASSOC', 'sara')).body).toEqual({ code: 409, message: 'This provider has already been associated with the Project : ASSOC' });
+      expect((await associate(admin, 'ASSOC', 'sara')).body).toEqual({
+        code: 200,
+        message: 'The following provider sara has been associated with Project ASSOC',
+      });
+      expect((await associate(admin, 'ASSOC', 'sara')).body).toEqual({
+        code: 409,
+        message: 'This provider has already been associated with the Project : ASSOC',
+      });
       expect((await s.call('GET', `${API}/projects/ASSOC`, { token: admin })).body.providers.map((p: { id: string }) => p.id)).toEqual(['sara']);
     });
 
@@ -532,11 +604,17 @@ describe.each(backends)('projects on %s', (backend) => {
         expect((await associate(t, 'ASSOC', 'egi')).body).toEqual({ code: 403, message: FORBIDDEN });
         expect((await associate(t, 'ASSOC', 'sara', 'dissociate')).body).toEqual({ code: 403, message: FORBIDDEN });
       }
-      expect((await associate(nobody, 'ASSOC', 'ghost', 'dissociate')).body).toEqual({ code: 404, message: 'There is no Provider with the following id: ghost' });
+      expect((await associate(nobody, 'ASSOC', 'ghost', 'dissociate')).body).toEqual({
+        code: 404,
+        message: 'There is no Provider with the following id: ghost',
+      });
     });
 
     it('refuses to dissociate while installations exist, and dissociates otherwise', async () => {
-      const i = await s.call('POST', `${API}/installations`, { token: sys, body: { project: 'ASSOC', organisation: 'sara', installation: 'blocker' } });
+      const i = await s.call('POST', `${API}/installations`, {
+        token: sys,
+        body: { project: 'ASSOC', organisation: 'sara', installation: 'blocker' },
+      });
       expect((await associate(sys, 'ASSOC', 'sara', 'dissociate')).body).toEqual({
         code: 409,
         message: 'Dissociation is not allowed. There are registered installations to {ASSOC, sara}.',

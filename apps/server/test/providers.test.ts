@@ -90,7 +90,10 @@ describe.each(backends)('providers (%s)', (backend) => {
       const ids = res.body.content.map((p: { id: string }) => p.id);
       expect(ids.indexOf(a.id)).toBeLessThan(ids.indexOf(b.id));
       expect(ids.indexOf(a.id)).toBeGreaterThanOrEqual(0);
-      expect((await s.call('GET', `${BASE}?size=1000`, { token: resViewer })).body).toEqual({ code: 400, message: 'Page size must be between 1 and 100.' });
+      expect((await s.call('GET', `${BASE}?size=1000`, { token: resViewer })).body).toEqual({
+        code: 400,
+        message: 'Page size must be between 1 and 100.',
+      });
       expect((await s.call('GET', BASE, { token: nobody })).status).toBe(403);
     });
 
@@ -109,7 +112,10 @@ describe.each(backends)('providers (%s)', (backend) => {
       expect(res.status).toBe(200);
       expect(res.body).toMatchObject({ id: p.id, external_id: ext });
       for (const q of ['', '?externalId=', '?externalId=%20%20'])
-        expect((await s.call('GET', `${BASE}/external${q}`, { token: resViewer })).body).toEqual({ code: 400, message: 'externalId may not be empty.' });
+        expect((await s.call('GET', `${BASE}/external${q}`, { token: resViewer })).body).toEqual({
+          code: 400,
+          message: 'externalId may not be empty.',
+        });
       const missing = await s.call('GET', `${BASE}/external?externalId=nope`, { token: resViewer });
       expect(missing.body).toEqual({ code: 404, message: 'There is no Provider with external id: nope' });
       expect((await s.call('GET', `${BASE}/external?externalId=${ext}`, { token: nobody })).status).toBe(403);
@@ -167,7 +173,10 @@ describe.each(backends)('providers (%s)', (backend) => {
   describe('DELETE /providers/{id}', () => {
     it('deletes, then 404', async () => {
       const p = await createOk();
-      expect((await s.call('DELETE', `${BASE}/${p.id}`, { token: resAdmin })).body).toEqual({ code: 200, message: 'Provider has been deleted successfully.' });
+      expect((await s.call('DELETE', `${BASE}/${p.id}`, { token: resAdmin })).body).toEqual({
+        code: 200,
+        message: 'Provider has been deleted successfully.',
+      });
       expect((await s.call('DELETE', `${BASE}/${p.id}`, { token: resAdmin })).body).toEqual({
         code: 404,
         message: `There is no Provider with the following id: ${p.id}`,
@@ -193,7 +202,11 @@ describe.each(backends)('providers (%s)', (backend) => {
 
   describe('POST /providers/search', () => {
     const search = (body: unknown, query = '', token = resViewer) =>
-      s.call('POST', `${BASE}/search${query}`, { token, body: typeof body === 'string' ? body : JSON.stringify(body), headers: { 'Content-Type': 'application/json' } });
+      s.call('POST', `${BASE}/search${query}`, {
+        token,
+        body: typeof body === 'string' ? body : JSON.stringify(body),
+        headers: { 'Content-Type': 'application/json' },
+      });
     const ids = (res: { body: { content: { id: string }[] } }) => res.body.content.map((p) => p.id);
 
     it('searches only providers associated with a project, each listed once', async () => {
@@ -212,7 +225,10 @@ describe.each(backends)('providers (%s)', (backend) => {
       const or = await search({
         type: 'filter',
         operator: 'OR',
-        criteria: [{ type: 'query', field: 'name', values: twice.name }, { type: 'query', field: '_id', values: loose.id }],
+        criteria: [
+          { type: 'query', field: 'name', values: twice.name },
+          { type: 'query', field: '_id', values: loose.id },
+        ],
       });
       expect(ids(or)).toEqual([twice.id, loose.id]);
       const paged = await search({ type: 'query', field: 'abbreviation', values: tag }, '?page=2&size=1');
@@ -239,7 +255,10 @@ describe.each(backends)('providers (%s)', (backend) => {
         code: 400,
         message: "Invalid search query: unknown field 'creator_id'. Allowed fields: _id, name, website, abbreviation, logo.",
       });
-      expect((await search({ type: 'query', field: 'name' })).body).toEqual({ code: 400, message: "Invalid search query: a query needs 'field' and 'values'." });
+      expect((await search({ type: 'query', field: 'name' })).body).toEqual({
+        code: 400,
+        message: "Invalid search query: a query needs 'field' and 'values'.",
+      });
       expect((await search({ type: 'query', field: 'name', values: 'x' }, '?size=101')).body).toEqual({
         code: 400,
         message: 'Page size must be between 1 and 100.',
@@ -368,7 +387,11 @@ describe.each(backends)('EOSC provider sync (%s)', (backend) => {
   it('updates existing providers on the next run and skips rows that clash with local ones', async () => {
     const local = await s.call('POST', '/accounting-system/providers', { token: resAdmin, body: { name: 'Taken Name' } });
     expect(local.status).toBe(201);
-    registry.items = [{ ...items[0], name: 'EOSC Provider 0 renamed', logo: null }, { id: 'eosc.clash', name: 'Taken Name' }, { id: 'eosc.new', name: 'New One' }];
+    registry.items = [
+      { ...items[0], name: 'EOSC Provider 0 renamed', logo: null },
+      { id: 'eosc.clash', name: 'Taken Name' },
+      { id: 'eosc.new', name: 'New One' },
+    ];
     const errors: unknown[] = [];
     const { ProviderSync } = await import('../src/modules/providers/provider-sync.js');
     const { EoscProviderClient } = await import('../src/modules/providers/eosc-client.js');

@@ -33,7 +33,12 @@ describe.each(backends)('statements of a single push (%s)', (backend) => {
   });
   afterAll(() => s?.close());
 
-  const metric = (value: number) => ({ metric_definition_id: def, time_period_start: '2024-01-01T00:00:00Z', time_period_end: '2024-01-02T00:00:00Z', value });
+  const metric = (value: number) => ({
+    metric_definition_id: def,
+    time_period_start: '2024-01-01T00:00:00Z',
+    time_period_end: '2024-01-02T00:00:00Z',
+    value,
+  });
   const counted = async (path: string, body: unknown, headers: Record<string, string> = {}) => {
     statements = [];
     const r = await s.call('POST', path, { token: admin, body, headers });
@@ -47,7 +52,7 @@ describe.each(backends)('statements of a single push (%s)', (backend) => {
     expect((await counted(`${API}/installations/${inst.id}/metrics`, metric(1))).status).toBe(201);
 
     expect(await counted(`${API}/installations/${inst.id}/metrics`, metric(2))).toEqual({ status: 201, seen: ['SELECT EXISTS', 'INSERT INTO'] });
-    const external = `${API}/installations/external/metrics?externalId=${encodeURIComponent(inst.externalId ?? "")}`;
+    const external = `${API}/installations/external/metrics?externalId=${encodeURIComponent(inst.externalId ?? '')}`;
     expect(await counted(external, metric(3))).toEqual({ status: 201, seen: ['SELECT EXISTS', 'INSERT INTO'] });
   });
 

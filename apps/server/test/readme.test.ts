@@ -162,7 +162,12 @@ interface Background {
 
 /** Runs a `server` block in the background and resolves once `/ready` answers 200 on `port`. */
 async function startServerBlock(block: ShellBlock, cwd: string, env: NodeJS.ProcessEnv, port: number): Promise<Background> {
-  const child: ChildProcess = spawn('bash', ['-c', `set -euo pipefail\n${block.text}`], { cwd, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child: ChildProcess = spawn('bash', ['-c', `set -euo pipefail\n${block.text}`], {
+    cwd,
+    env,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stdout!.on('data', (d) => (output += d));
   child.stderr!.on('data', (d) => (output += d));
@@ -179,7 +184,10 @@ async function startServerBlock(block: ShellBlock, cwd: string, env: NodeJS.Proc
   };
   const deadline = Date.now() + SERVER_READY_TIMEOUT_MS;
   while (!exited) {
-    const status = await fetch(`http://127.0.0.1:${port}/ready`).then((r) => r.status, () => 0);
+    const status = await fetch(`http://127.0.0.1:${port}/ready`).then(
+      (r) => r.status,
+      () => 0,
+    );
     if (status === 200) return handle;
     if (Date.now() > deadline) {
       await handle.stop();
@@ -245,11 +253,45 @@ async function startFakeOpenAire(): Promise<{ url: string; close(): Promise<void
 
 describe('shellBlocks', () => {
   it('reads info strings, sections and lines, and refuses unknown words', () => {
-    const md = ['# A', '```sh server', 'npm start', '```', '## B', '```ts', 'x', '```', '```bash production stopped', 'a', 'b', '```', '```sh no-run: needs docker', 'docker compose up', '```'].join('\n');
+    const md = [
+      '# A',
+      '```sh server',
+      'npm start',
+      '```',
+      '## B',
+      '```ts',
+      'x',
+      '```',
+      '```bash production stopped',
+      'a',
+      'b',
+      '```',
+      '```sh no-run: needs docker',
+      'docker compose up',
+      '```',
+    ].join('\n');
     expect(shellBlocks(md)).toEqual([
       { line: 2, section: 'A', info: 'sh server', context: 'dev', role: 'server', smoke: false, reason: undefined, text: 'npm start' },
-      { line: 9, section: 'B', info: 'bash production stopped', context: 'production', role: 'stopped', smoke: false, reason: undefined, text: 'a\nb' },
-      { line: 13, section: 'B', info: 'sh no-run: needs docker', context: 'dev', role: 'no-run', smoke: false, reason: 'needs docker', text: 'docker compose up' },
+      {
+        line: 9,
+        section: 'B',
+        info: 'bash production stopped',
+        context: 'production',
+        role: 'stopped',
+        smoke: false,
+        reason: undefined,
+        text: 'a\nb',
+      },
+      {
+        line: 13,
+        section: 'B',
+        info: 'sh no-run: needs docker',
+        context: 'dev',
+        role: 'no-run',
+        smoke: false,
+        reason: 'needs docker',
+        text: 'docker compose up',
+      },
     ]);
     expect(() => shellBlocks('```sh servr\nx\n```')).toThrow('unknown fence word(s) servr');
   });
@@ -277,10 +319,17 @@ describe('README.md', () => {
     for (const context of ['dev', 'production'] as const) {
       const mine = blocks.filter((b) => b.context === context && b.role !== 'no-run');
       // The server comes first and stopped blocks last: that is the order the test can run them in.
-      expect(mine.filter((b) => b.role === 'server'), `one server block in the ${context} context`).toHaveLength(1);
+      expect(
+        mine.filter((b) => b.role === 'server'),
+        `one server block in the ${context} context`,
+      ).toHaveLength(1);
       expect(mine[0].role, `the ${context} context starts with its server`).toBe('server');
       const firstStopped = mine.findIndex((b) => b.role === 'stopped');
-      if (firstStopped !== -1) expect(mine.slice(firstStopped).every((b) => b.role === 'stopped'), `stopped ${context} blocks come last`).toBe(true);
+      if (firstStopped !== -1)
+        expect(
+          mine.slice(firstStopped).every((b) => b.role === 'stopped'),
+          `stopped ${context} blocks come last`,
+        ).toBe(true);
     }
   });
 
@@ -290,10 +339,21 @@ describe('README.md', () => {
     const server = await startServerBlock(mine[0], cwd, env, port);
     let stopped = false;
     try {
-      await runSession(mine.filter((b) => b.role === 'session'), cwd, env, work, '');
+      await runSession(
+        mine.filter((b) => b.role === 'session'),
+        cwd,
+        env,
+        work,
+        '',
+      );
       await server.stop();
       stopped = true;
-      await runSession(mine.filter((b) => b.role === 'stopped'), cwd, env, work);
+      await runSession(
+        mine.filter((b) => b.role === 'stopped'),
+        cwd,
+        env,
+        work,
+      );
       await afterStop?.();
     } catch (err) {
       (err as Error).message += `\n--- server output (last 4000 characters) ---\n${server.output().slice(-4000)}`;
@@ -348,7 +408,15 @@ describe('README.md', () => {
           const runtimeEnv: NodeJS.ProcessEnv = { ...env, NODE_ENV: 'production', ...extra };
           for (const name of unset) delete runtimeEnv[name];
           return startServerBlock(
-            { line: 0, section: 'Dockerfile runtime', info: 'sh', context: 'production', role: 'server', smoke: false, text: 'node apps/server/dist/main.js' },
+            {
+              line: 0,
+              section: 'Dockerfile runtime',
+              info: 'sh',
+              context: 'production',
+              role: 'server',
+              smoke: false,
+              text: 'node apps/server/dist/main.js',
+            },
             cwd,
             runtimeEnv,
             port,
@@ -356,7 +424,9 @@ describe('README.md', () => {
         };
         const onPostgres = await runtime({});
         try {
-          const res = await fetch(`${url}/accounting-system/unit-types`, { headers: { Authorization: `Bearer ${await issuer.token({ sub: 'readme' })}` } });
+          const res = await fetch(`${url}/accounting-system/unit-types`, {
+            headers: { Authorization: `Bearer ${await issuer.token({ sub: 'readme' })}` },
+          });
           expect(res.status, 'a token of the configured issuer is accepted (403: no role yet, but not 401)').toBe(403);
         } finally {
           await onPostgres.stop();

@@ -40,7 +40,14 @@ describe.each(backends)('reports (%s)', (backend) => {
     await f.provider('pv1', { name: 'Provider One', website: 'https://one', abbreviation: 'P1', logo: 'logo.png', externalId: 'ext-pv1' });
     await f.provider('pv2');
     await f.provider('pv3');
-    for (const [p, pv] of [['PR', 'pv1'], ['PR', 'pv2'], ['PR', 'pv3'], ['PR2', 'pv1'], ['PR3', 'pv1']]) await f.associate(p, pv);
+    for (const [p, pv] of [
+      ['PR', 'pv1'],
+      ['PR', 'pv2'],
+      ['PR', 'pv3'],
+      ['PR2', 'pv1'],
+      ['PR3', 'pv1'],
+    ])
+      await f.associate(p, pv);
     await f.resource('res-1');
     i1 = await f.installation('PR', 'pv1', { installation: 'I-ONE', infrastructure: 'infra', resourceId: 'res-1', externalId: 'ext-i1' });
     i2 = await f.installation('PR', 'pv2', { installation: 'I-TWO', infrastructure: null });
@@ -147,14 +154,20 @@ describe.each(backends)('reports (%s)', (backend) => {
     it('finds the installation by external id', async () => {
       expect((await get(`/installations/external/report?externalId=ext-i1&${YEAR}`)).body).toEqual(i1Year());
       expect((await get(`/installations/external/report?${YEAR}`)).body).toEqual({ code: 400, message: 'externalId may not be empty.' });
-      expect((await get(`/installations/external/report?externalId=nope&${YEAR}`)).body).toEqual({ code: 404, message: 'There is no Installation with external id: nope' });
+      expect((await get(`/installations/external/report?externalId=nope&${YEAR}`)).body).toEqual({
+        code: 404,
+        message: 'There is no Installation with external id: nope',
+      });
     });
 
     it('is INS[admin,viewer]', async () => {
       const viewer = await tokenWith(s, ent(`PR:pv1:${i1.id}:role=viewer`));
       expect((await get(`/installations/${i1.id}/report?${YEAR}`, viewer)).status).toBe(200);
       expect((await get(`/installations/${i2.id}/report?${YEAR}`, viewer)).body).toEqual({ code: 403, message: FORBIDDEN });
-      expect((await get(`/installations/ghost/report?${YEAR}`, viewer)).body).toEqual({ code: 404, message: 'There is no Installation with the following id: ghost' });
+      expect((await get(`/installations/ghost/report?${YEAR}`, viewer)).body).toEqual({
+        code: 404,
+        message: 'There is no Installation with the following id: ghost',
+      });
     });
   });
 
@@ -179,8 +192,14 @@ describe.each(backends)('reports (%s)', (backend) => {
         expect((await get(withQuery(path, 'end=2024-12-31'))).body, path).toEqual({ code: 400, message: 'start may not be empty.' });
         expect((await get(withQuery(path, 'start=&end=2024-12-31'))).body, path).toEqual({ code: 400, message: 'start may not be empty.' });
         expect((await get(withQuery(path, 'start=2024-01-01'))).body, path).toEqual({ code: 400, message: 'end may not be empty.' });
-        expect((await get(withQuery(path, 'start=2024-1-1&end=2024-12-31'))).body, path).toEqual({ code: 400, message: 'Valid date format is yyyy-MM-dd.' });
-        expect((await get(withQuery(path, 'start=2024-01-01&end=2024-02-30'))).body, path).toEqual({ code: 400, message: 'Valid date format is yyyy-MM-dd.' });
+        expect((await get(withQuery(path, 'start=2024-1-1&end=2024-12-31'))).body, path).toEqual({
+          code: 400,
+          message: 'Valid date format is yyyy-MM-dd.',
+        });
+        expect((await get(withQuery(path, 'start=2024-01-01&end=2024-02-30'))).body, path).toEqual({
+          code: 400,
+          message: 'Valid date format is yyyy-MM-dd.',
+        });
       }
     });
 
@@ -205,7 +224,9 @@ describe.each(backends)('reports (%s)', (backend) => {
       expect(r.body.aggregated_metrics).toHaveLength(2);
       expect(r.body.aggregated_metrics).toContainEqual({ ...B, total_value: 0 });
       expect(byDefinition(r.body.aggregated_metrics)[A.metric_definition_id as string]).toBeCloseTo(1984.56, 9);
-      expect(r.body.aggregated_metrics.find((m: { metric_definition_id: string }) => m.metric_definition_id === A.metric_definition_id)).toMatchObject(A);
+      expect(
+        r.body.aggregated_metrics.find((m: { metric_definition_id: string }) => m.metric_definition_id === A.metric_definition_id),
+      ).toMatchObject(A);
     });
 
     it('finds the provider by external id among the project providers', async () => {
@@ -220,7 +241,10 @@ describe.each(backends)('reports (%s)', (backend) => {
         aggregated_metrics: [{ ...A, total_value: 1000 }],
         data: [i2Year(1000, 100)],
       });
-      expect((await get(`/projects/PR/providers/external/report?${YEAR}`)).body).toEqual({ code: 400, message: 'externalProviderId may not be empty.' });
+      expect((await get(`/projects/PR/providers/external/report?${YEAR}`)).body).toEqual({
+        code: 400,
+        message: 'externalProviderId may not be empty.',
+      });
       expect((await get(`/projects/PR2/providers/external/report?externalProviderId=ext-pv2&${YEAR}`)).body).toEqual({
         code: 404,
         message: 'There is no Provider with external id: ext-pv2',
@@ -233,15 +257,28 @@ describe.each(backends)('reports (%s)', (backend) => {
       expect((await get(`/projects/PR/providers/pv2/report?${YEAR}`, provViewer)).body).toEqual({ code: 403, message: FORBIDDEN });
       const insViewer = await tokenWith(s, ent(`PR:pv1:${i1.id}:role=viewer`));
       expect((await get(`/projects/PR/providers/pv1/report?${YEAR}`, insViewer)).status).toBe(403);
-      expect((await get(`/projects/nope/providers/pv1/report?${YEAR}`, insViewer)).body).toEqual({ code: 404, message: 'There is no Project with the following id: nope' });
-      expect((await get(`/projects/PR/providers/nope/report?${YEAR}`, insViewer)).body).toEqual({ code: 404, message: 'There is no Provider with the following id: nope' });
+      expect((await get(`/projects/nope/providers/pv1/report?${YEAR}`, insViewer)).body).toEqual({
+        code: 404,
+        message: 'There is no Project with the following id: nope',
+      });
+      expect((await get(`/projects/PR/providers/nope/report?${YEAR}`, insViewer)).body).toEqual({
+        code: 404,
+        message: 'There is no Provider with the following id: nope',
+      });
     });
   });
 
   describe('project report', () => {
     it('has one provider report per associated provider and sums their aggregates', async () => {
       const r = await get(`/projects/PR/report?${YEAR}`);
-      expect(r.body).toMatchObject({ id: 'PR', acronym: 'PRA', title: 'Project R', start_date: '2024-01-01', end_date: '2025-12-31', call_identifier: 'H2020' });
+      expect(r.body).toMatchObject({
+        id: 'PR',
+        acronym: 'PRA',
+        title: 'Project R',
+        start_date: '2024-01-01',
+        end_date: '2025-12-31',
+        call_identifier: 'H2020',
+      });
       expect(r.body.data.map((p: { provider_id: string }) => p.provider_id)).toEqual(['pv1', 'pv2', 'pv3']);
       expect(r.body.data[0].data).toEqual([i1Year()]);
       expect(r.body.data[1].data).toEqual([i2Year(1000, 100)]);
@@ -278,7 +315,10 @@ describe.each(backends)('reports (%s)', (backend) => {
       const provAdmin = await tokenWith(s, ent('PR:pv1:role=admin'));
       expect((await get(`/projects/PR/report?${YEAR}`, provAdmin)).body).toEqual({ code: 403, message: FORBIDDEN });
       expect((await get(`/projects/projects/PR/groups/g1/report?${YEAR}`, provAdmin)).status).toBe(403);
-      expect((await get(`/projects/nope/report?${YEAR}`, provAdmin)).body).toEqual({ code: 404, message: 'There is no Project with the following id: nope' });
+      expect((await get(`/projects/nope/report?${YEAR}`, provAdmin)).body).toEqual({
+        code: 404,
+        message: 'There is no Project with the following id: nope',
+      });
     });
   });
 
@@ -299,7 +339,10 @@ describe.each(backends)('reports (%s)', (backend) => {
     it('finds the provider by external id, with its own 404 text', async () => {
       const r = await get(`/providers/report/external?externalId=ext-pv1&${YEAR}`);
       expect(r.body.reports).toHaveLength(2);
-      expect((await get(`/providers/report/external?externalId=nope&${YEAR}`)).body).toEqual({ code: 404, message: 'There is no Provider with external id : nope' });
+      expect((await get(`/providers/report/external?externalId=nope&${YEAR}`)).body).toEqual({
+        code: 404,
+        message: 'There is no Provider with external id : nope',
+      });
       expect((await get(`/providers/report/external?${YEAR}`)).body).toEqual({ code: 400, message: 'externalId may not be empty.' });
     });
 
@@ -311,7 +354,10 @@ describe.each(backends)('reports (%s)', (backend) => {
       expect((await get(`/providers/pv2/report?${YEAR}`, representative)).body).toEqual(denied);
       expect((await get(`/providers/pv1/report?${YEAR}`, await tokenWith(s, ent('roles:provider:pv1:role=viewer')))).body).toEqual(denied);
       expect((await get(`/providers/pv1/report?${YEAR}`, await tokenWith(s, ent('PR:role=admin')))).body).toEqual(denied);
-      expect((await get(`/providers/nope/report?${YEAR}`, representative)).body).toEqual({ code: 404, message: 'There is no Provider with the following id: nope' });
+      expect((await get(`/providers/nope/report?${YEAR}`, representative)).body).toEqual({
+        code: 404,
+        message: 'There is no Provider with the following id: nope',
+      });
     });
   });
 
@@ -325,7 +371,10 @@ describe.each(backends)('reports (%s)', (backend) => {
     const x2 = await f.installation('PRX', 'pvx1');
     const x3 = await f.installation('PRX', 'pvx2');
     const def = await f.definition();
-    for (let d = 1; d <= 10; d++) await f.metric(x1, def, `2024-03-${String(d).padStart(2, '0')}T00:00:00Z`, `2024-03-${String(d).padStart(2, '0')}T01:00:00Z`, 0.1, { groupId: 'gx' });
+    for (let d = 1; d <= 10; d++)
+      await f.metric(x1, def, `2024-03-${String(d).padStart(2, '0')}T00:00:00Z`, `2024-03-${String(d).padStart(2, '0')}T01:00:00Z`, 0.1, {
+        groupId: 'gx',
+      });
     // Two periods of x2 (capacity from June) add up to 0.3 in the provider aggregate, where 0.1 + 0.2 drifts.
     await f.capacity(x2.id, def, '1', '2024-06-01T00:00:00Z');
     await f.metric(x2, def, '2024-02-01T00:00:00Z', '2024-02-02T00:00:00Z', 0.1);

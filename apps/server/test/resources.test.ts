@@ -66,7 +66,10 @@ describe.each(backends)('resources (%s)', (backend) => {
     const res = await s.call('GET', '/accounting-system/resources?size=100', { token: plain });
     expect(res.status).toBe(200);
     const mine = res.body.content.filter((r: { id: string }) => r.id === a || r.id === b);
-    expect(mine).toEqual([{ id: a, name: 'A' }, { id: b, name: 'B' }]);
+    expect(mine).toEqual([
+      { id: a, name: 'A' },
+      { id: b, name: 'B' },
+    ]);
     const page = await s.call('GET', '/accounting-system/resources?page=2&size=1', { token: plain });
     expect(page.body).toMatchObject({ size_of_page: 1, number_of_page: 2 });
     expect((await s.call('GET', '/accounting-system/resources?size=0', { token: plain })).body).toEqual({

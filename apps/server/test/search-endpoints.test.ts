@@ -23,11 +23,15 @@ describe.each(backends)('search endpoints on %s', (backend) => {
     admin = await s.issuer.token({ sub: 'admin', entitlements: [ent('role=admin')] });
     const m = s.app.database.dataSource;
     // One row per collection whose searched value is a metacharacter-laden literal, plus a decoy.
-    await m.query(`INSERT INTO metric_definitions (id, metric_name, unit_type, metric_type) VALUES ('md1', '.*', 'TB', 'count'), ('md2', 'plain', 'TB', 'count')`);
+    await m.query(
+      `INSERT INTO metric_definitions (id, metric_name, unit_type, metric_type) VALUES ('md1', '.*', 'TB', 'count'), ('md2', 'plain', 'TB', 'count')`,
+    );
     await m.query(`INSERT INTO projects (id, acronym) VALUES ('p1', '.*'), ('p2', 'plain')`);
     await m.query(`INSERT INTO providers (id, name) VALUES ('pv1', '.*'), ('pv2', 'plain')`);
     await m.query(`INSERT INTO project_providers (project_id, provider_id) VALUES ('p1', 'pv1'), ('p2', 'pv2')`);
-    await m.query(`INSERT INTO installations (id, project_id, provider_id, installation) VALUES ('i1', 'p1', 'pv1', '.*'), ('i2', 'p2', 'pv2', 'plain')`);
+    await m.query(
+      `INSERT INTO installations (id, project_id, provider_id, installation) VALUES ('i1', 'p1', 'pv1', '.*'), ('i2', 'p2', 'pv2', 'plain')`,
+    );
     await m.query(
       `INSERT INTO metrics (installation_id, id, metric_definition_id, time_period_start, time_period_end, value, project_id, provider_id, installation_name, resource_id)
        VALUES ('i1', 'm1', 'md1', '2024-01-01T00:00:00Z', '2024-01-02T00:00:00Z', 1, 'p1', 'pv1', '.*', 'p1.pv1.i1'),
@@ -59,7 +63,14 @@ describe.each(backends)('search endpoints on %s', (backend) => {
         expect(r.body.total_elements, value).toBe(0);
       }
       // Both rows are still there.
-      const all = await search(path, { type: 'filter', operator: 'OR', criteria: [{ type: 'query', field, values: '.*' }, { type: 'query', field, values: 'PLAIN' }] });
+      const all = await search(path, {
+        type: 'filter',
+        operator: 'OR',
+        criteria: [
+          { type: 'query', field, values: '.*' },
+          { type: 'query', field, values: 'PLAIN' },
+        ],
+      });
       expect(all.body.total_elements).toBe(2);
     });
   });

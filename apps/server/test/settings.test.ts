@@ -49,7 +49,11 @@ describe.each(backends)('settings on %s', (backend) => {
       code: 400,
       message: 'Invalid value for setting ENTITLEMENTS_MANAGEMENT',
     });
-    const noJson = await s.call('PUT', `${api}/admin/settings/ENTITLEMENTS_MANAGEMENT`, { token: admin, body: 'value=oidc', headers: { 'Content-Type': 'text/plain' } });
+    const noJson = await s.call('PUT', `${api}/admin/settings/ENTITLEMENTS_MANAGEMENT`, {
+      token: admin,
+      body: 'value=oidc',
+      headers: { 'Content-Type': 'text/plain' },
+    });
     expect(noJson.body).toEqual({ code: 415, message: 'Cannot consume content type.' });
     expect((await metadata()).content[0].current_value).toBe('oidc');
   });
@@ -100,13 +104,17 @@ describe.each(backends)('settings with the database default on %s', (backend) =>
 
   it('reports the configured default as both default and current value', async () => {
     // In database mode only a registered actor can be admin: seed one holding the system-admin entitlement.
-    await s.app.database.dataSource.query(`INSERT INTO actors (id, oidc_id, issuer) VALUES ('eeeeeeeeeeeeeeeeeeeeeeee', 'root', $1)`, [s.issuer.issuer]);
+    await s.app.database.dataSource.query(`INSERT INTO actors (id, oidc_id, issuer) VALUES ('eeeeeeeeeeeeeeeeeeeeeeee', 'root', $1)`, [
+      s.issuer.issuer,
+    ]);
     await s.app.database.dataSource.query(`INSERT INTO entitlements (id, name) VALUES ('ffffffffffffffffffffffff', $1)`, [ent('role=admin')]);
     await s.app.database.dataSource.query(
       `INSERT INTO actor_entitlements (id, actor_id, entitlement_id) VALUES ('000000000000000000000001', 'eeeeeeeeeeeeeeeeeeeeeeee', 'ffffffffffffffffffffffff')`,
     );
     const token = await s.issuer.token({ sub: 'root' });
     const r = await s.call('GET', `${api}/admin/settings/metadata`, { token });
-    expect(r.body.content).toEqual([{ key: 'ENTITLEMENTS_MANAGEMENT', current_value: 'database', default_value: 'database', allowed_values: ['oidc', 'database'] }]);
+    expect(r.body.content).toEqual([
+      { key: 'ENTITLEMENTS_MANAGEMENT', current_value: 'database', default_value: 'database', allowed_values: ['oidc', 'database'] },
+    ]);
   });
 });

@@ -164,7 +164,13 @@ describe('graceful shutdown on SIGTERM', () => {
   it('closes connections still open after ACC_SHUTDOWN_TIMEOUT_MS and exits', async () => {
     server = startServer({ ACC_SHUTDOWN_TIMEOUT_MS: '300' });
     const { url, token } = await ready(server);
-    const stuck = slowUpload(url, '/accounting-system/unit-types', token, 'stuck', JSON.stringify({ unit_type: 'stuck', description: 'never finished' }));
+    const stuck = slowUpload(
+      url,
+      '/accounting-system/unit-types',
+      token,
+      'stuck',
+      JSON.stringify({ unit_type: 'stuck', description: 'never finished' }),
+    );
     await server.waitFor((l) => l.reqId === 'stuck' && l.msg === 'request received', 'the stuck request to arrive');
 
     server.child.kill('SIGTERM');

@@ -169,7 +169,11 @@ const attacks = (): Attack[] => [
     token: (t) => sign(evil.privateKey, t.claims(), { alg: 'RS256', kid: KID, jku: `${attacker.url}/apel/jwk` }),
     argo: 'invalid',
   },
-  { name: 'the signature stripped', token: async (t) => `${(await sign(good.privateKey, t.claims())).split('.').slice(0, 2).join('.')}.`, argo: 'invalid' },
+  {
+    name: 'the signature stripped',
+    token: async (t) => `${(await sign(good.privateKey, t.claims())).split('.').slice(0, 2).join('.')}.`,
+    argo: 'invalid',
+  },
   {
     name: 'claims altered after signing',
     token: async (t) => {
@@ -217,7 +221,8 @@ describe.each(backends)('token attacks on %s', (backend) => {
   const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
   const argoGet = (token: string) => request(`${server.url}${UNIT_TYPES}`, { headers: bearer(token) });
   const apelGet = (token: string) => request(`${server.url}${SUMMARY}`, { headers: bearer(token) });
-  const apelPost = (token: string) => request(`${server.url}${RECORD}`, { method: 'POST', headers: bearer(token), body: 'APEL-cloud-message: v0.4\n' });
+  const apelPost = (token: string) =>
+    request(`${server.url}${RECORD}`, { method: 'POST', headers: bearer(token), body: 'APEL-cloud-message: v0.4\n' });
 
   beforeAll(async () => {
     server = await startTestServer(backend, {

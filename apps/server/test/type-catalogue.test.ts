@@ -85,7 +85,10 @@ describe.each(backends)('unit types and metric types on %s', (backend) => {
   it('answers 409 for a case-insensitive duplicate, naming the existing id', async () => {
     const r = await s.call('POST', `${api}/unit-types`, { token: admin, body: { unit_type: 'tb', description: 'dup' } });
     expect(r.status).toBe(409);
-    expect(r.body).toEqual({ code: 409, message: 'This Unit Type already exists in the Accounting Service database. Its id is 5eed00000000000000000001' });
+    expect(r.body).toEqual({
+      code: 409,
+      message: 'This Unit Type already exists in the Accounting Service database. Its id is 5eed00000000000000000001',
+    });
   });
 
   it('answers one 201 and one 409 to two concurrent creates of the same name', async () => {
@@ -113,13 +116,20 @@ describe.each(backends)('unit types and metric types on %s', (backend) => {
       code: 400,
       message: 'The request body is empty.',
     });
-    expect((await s.call('POST', `${api}/unit-types`, { token: admin, body: 'null' })).body).toEqual({ code: 400, message: 'The request body is empty.' });
+    expect((await s.call('POST', `${api}/unit-types`, { token: admin, body: 'null' })).body).toEqual({
+      code: 400,
+      message: 'The request body is empty.',
+    });
     const text = await s.call('POST', `${api}/unit-types`, { token: admin, body: '{"unit_type":"A"', headers: { 'Content-Type': 'text/plain' } });
     expect(text.status).toBe(415);
     const malformed = await s.call('POST', `${api}/unit-types`, { token: admin, body: '{"unit_type":' });
     expect(malformed.status).toBe(400);
     expect(malformed.body.message).toMatch(/^The request body is not valid JSON/);
-    const charset = await s.call('POST', `${api}/unit-types`, { token: admin, body: { unit_type: 'CS', description: 'c' }, headers: { 'Content-Type': 'application/json; charset=utf-8' } });
+    const charset = await s.call('POST', `${api}/unit-types`, {
+      token: admin,
+      body: { unit_type: 'CS', description: 'c' },
+      headers: { 'Content-Type': 'application/json; charset=utf-8' },
+    });
     expect(charset.status).toBe(201);
   });
 
@@ -157,7 +167,10 @@ describe.each(backends)('unit types and metric types on %s', (backend) => {
   it('answers 409 when a patch renames onto another type, and 404 for unknown ids', async () => {
     const a = await s.call('POST', `${api}/unit-types`, { token: admin, body: { unit_type: 'Alpha', description: 'a' } });
     const r = await s.call('PATCH', `${api}/unit-types/${a.body.id}`, { token: admin, body: { unit_type: 'TB' } });
-    expect(r.body).toEqual({ code: 409, message: 'This Unit Type already exists in the Accounting Service database. Its id is 5eed00000000000000000001' });
+    expect(r.body).toEqual({
+      code: 409,
+      message: 'This Unit Type already exists in the Accounting Service database. Its id is 5eed00000000000000000001',
+    });
     expect((await s.call('PATCH', `${api}/unit-types/nope`, { token: admin, body: { unit_type: 'x' } })).body).toEqual({
       code: 404,
       message: 'There is no Unit Type with the following id: nope',
@@ -169,7 +182,10 @@ describe.each(backends)('unit types and metric types on %s', (backend) => {
     const trpc = trpcClient(s.url, admin);
     const created = await trpc.unitTypes.create.mutate({ unit_type: 'PB', description: 'petabyte' });
     expect(created.unit_type).toBe('PB');
-    expect(await trpcFailure(trpc.unitTypes.get.query({ id: 'nope' }))).toEqual({ message: 'There is no Unit Type with the following id: nope', httpStatus: 404 });
+    expect(await trpcFailure(trpc.unitTypes.get.query({ id: 'nope' }))).toEqual({
+      message: 'There is no Unit Type with the following id: nope',
+      httpStatus: 404,
+    });
     const page = await trpc.unitTypes.list.query({ page: 1, size: 5 });
     expect(page.links[0]).toEqual({ href: 'http://acc.test/accounting-system/unit-types?page=1&size=5', rel: 'first' });
   });

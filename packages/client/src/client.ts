@@ -161,10 +161,23 @@ export class AccountingClient {
       log: createDebugLog(options.debug),
     };
 
-    this.projects = this.listOf('project_list', {}, (raw) => this.#project(raw), (id) => this.call('project_entry', { id }).then((raw) => this.#project(raw)));
-    this.providers = this.listOf('provider_list', {}, (raw) => this.#provider(raw), (id) => this.call('provider_entry', { id }).then((raw) => this.#provider(raw)));
-    this.installations = this.listOf('installation_list', {}, (raw) => wrapInstallation(this, raw), (id) =>
-      this.call('installation_entry', { id }).then((raw) => wrapInstallation(this, raw)),
+    this.projects = this.listOf(
+      'project_list',
+      {},
+      (raw) => this.#project(raw),
+      (id) => this.call('project_entry', { id }).then((raw) => this.#project(raw)),
+    );
+    this.providers = this.listOf(
+      'provider_list',
+      {},
+      (raw) => this.#provider(raw),
+      (id) => this.call('provider_entry', { id }).then((raw) => this.#provider(raw)),
+    );
+    this.installations = this.listOf(
+      'installation_list',
+      {},
+      (raw) => wrapInstallation(this, raw),
+      (id) => this.call('installation_entry', { id }).then((raw) => wrapInstallation(this, raw)),
     );
     this.metricDefinitions = new MetricDefinitions(this, this.#pageSize);
     this.unitTypes = new TypeCatalogue(this, 'unit_type', this.#pageSize);
@@ -190,7 +203,11 @@ export class AccountingClient {
   }
 
   /** `POST /<collection>/search` (§6) as a lazily paged collection; `pageSize` may go up to 1000 for metrics. */
-  search<T = Record<string, unknown>>(collection: SearchCollection, criterion: SearchCriterion | string, options: { pageSize?: number } = {}): Collection<T> {
+  search<T = Record<string, unknown>>(
+    collection: SearchCollection,
+    criterion: SearchCriterion | string,
+    options: { pageSize?: number } = {},
+  ): Collection<T> {
     const size = checkPageSize(options.pageSize ?? this.#pageSize, collection === 'metrics' ? PAGE_SIZE.maxSearch : PAGE_SIZE.max);
     const name = searchContracts[collection];
     // Text is sent as it is, so a malformed criterion gets the server's own §6 message.
@@ -199,7 +216,7 @@ export class AccountingClient {
       pageSize: size,
       wrap: (raw) => raw,
       fetchPage: (page, pageSize) =>
-        this.call(name, (typeof criterion === 'string' ? {} : criterion), { query: { page, size: pageSize }, ...asText }) as Promise<Page<T>>,
+        this.call(name, typeof criterion === 'string' ? {} : criterion, { query: { page, size: pageSize }, ...asText }) as Promise<Page<T>>,
     });
   }
 
@@ -234,7 +251,15 @@ export class AccountingClient {
     if (options.rawBody !== undefined) body = options.rawBody;
     else if (rest.body !== undefined) body = JSON.stringify(rest.body);
     if (body !== undefined || rest.jsonWithoutBody) headers['Content-Type'] = 'application/json';
-    const raw = await this.#send(name, rest.method, `${this.endpoint}/accounting-system${rest.path}`, rest.query, { ...headers, ...options.headers }, body, options.signal);
+    const raw = await this.#send(
+      name,
+      rest.method,
+      `${this.endpoint}/accounting-system${rest.path}`,
+      rest.query,
+      { ...headers, ...options.headers },
+      body,
+      options.signal,
+    );
     return this.#answer<ContractOutput<N>>(name, raw);
   }
 
@@ -258,7 +283,15 @@ export class AccountingClient {
       headers['Content-Type'] = 'application/json';
     }
     const path = route.startsWith('/') ? route : `/${route}`;
-    const raw = await this.#send(name, method.toUpperCase(), `${this.endpoint}/accounting-system${path}`, query, { ...headers, ...options.headers }, body, options.signal);
+    const raw = await this.#send(
+      name,
+      method.toUpperCase(),
+      `${this.endpoint}/accounting-system${path}`,
+      query,
+      { ...headers, ...options.headers },
+      body,
+      options.signal,
+    );
     return this.#answer<T>(name, raw);
   }
 
@@ -287,7 +320,11 @@ export class AccountingClient {
   ): Promise<RawResponse> {
     const qs = new URLSearchParams(query).toString();
     try {
-      return await send(qs ? `${base}?${qs}` : base, { method, headers: { ...(await this.#baseHeaders()), ...headers }, body, signal }, this.#transport);
+      return await send(
+        qs ? `${base}?${qs}` : base,
+        { method, headers: { ...(await this.#baseHeaders()), ...headers }, body, signal },
+        this.#transport,
+      );
     } catch (err) {
       throw err instanceof TransportFailure ? fromTransportFailure(name, err) : err;
     }
@@ -300,7 +337,12 @@ export class AccountingClient {
     try {
       return answer(JSON.parse(raw.text) as T);
     } catch {
-      throw new AccServiceError({ route: name, status: raw.status, errorMessage: `Response is not JSON: ${raw.text.trim().slice(0, 500)}`, body: raw.text });
+      throw new AccServiceError({
+        route: name,
+        status: raw.status,
+        errorMessage: `Response is not JSON: ${raw.text.trim().slice(0, 500)}`,
+        body: raw.text,
+      });
     }
   }
 
@@ -367,8 +409,7 @@ export class MetricCollection extends Collection<Metric, MetricData> {
     super({
       pageSize: size,
       wrap: toMetric,
-      fetchPage: (page, s) =>
-        client.call(name, { page, size: s, ...scope, ...metricFilters(filters) }),
+      fetchPage: (page, s) => client.call(name, { page, size: s, ...scope, ...metricFilters(filters) }),
     });
   }
 
@@ -400,7 +441,11 @@ export class InstallationMetrics extends MetricCollection {
   /** Pushes one metric (object or JSON string) and returns it with `id`. */
   async add(metric: MetricInput | string, options: IdempotencyOptions = {}): Promise<Metric> {
     const fields = (typeof metric === 'string' ? JSON.parse(metric) : metric) as MetricInput;
-    const raw = await this.client.call('installation_metrics_add', { ...fields, installation_id: this.installationId }, { headers: idempotencyHeader(options) });
+    const raw = await this.client.call(
+      'installation_metrics_add',
+      { ...fields, installation_id: this.installationId },
+      { headers: idempotencyHeader(options) },
+    );
     return toMetric(raw);
   }
 
@@ -427,9 +472,7 @@ export class InstallationMetrics extends MetricCollection {
   }
 
   update(id: string, patch: Partial<MetricInput>): Promise<Metric> {
-    return this.client
-      .call('installation_metrics_update', { ...patch, installation_id: this.installationId, metric_id: id })
-      .then(toMetric);
+    return this.client.call('installation_metrics_update', { ...patch, installation_id: this.installationId, metric_id: id }).then(toMetric);
   }
 
   delete(id: string): Promise<MessageBody> {
@@ -462,7 +505,10 @@ export class InstallationCapacities extends Collection<Capacity> {
     return this.#client.call('installation_capacity_add', { ...capacity, installation_id: this.#installationId });
   }
 
-  update(id: string, patch: Omit<ContractInput<'installation_capacity_update'>, 'installation_id' | 'capacity_id'>): Promise<ContractOutput<'installation_capacity_update'>> {
+  update(
+    id: string,
+    patch: Omit<ContractInput<'installation_capacity_update'>, 'installation_id' | 'capacity_id'>,
+  ): Promise<ContractOutput<'installation_capacity_update'>> {
     return this.#client.call('installation_capacity_update', { ...patch, installation_id: this.#installationId, capacity_id: id });
   }
 }
@@ -518,7 +564,13 @@ export class ProjectProviderScope {
   }
 
   get metrics(): MetricCollection {
-    return (this.#metrics ??= new MetricCollection(this.client, 'project_provider_metric_list', { project_id: this.projectId, provider_id: this.id }, {}, this.pageSize));
+    return (this.#metrics ??= new MetricCollection(
+      this.client,
+      'project_provider_metric_list',
+      { project_id: this.projectId, provider_id: this.id },
+      {},
+      this.pageSize,
+    ));
   }
 
   report(range: ReportRange): Promise<ProviderReport> {

@@ -14,11 +14,7 @@ export type DebugOption = boolean | DebugSink | undefined;
  */
 export function createDebugLog(option: DebugOption): ((message: string) => void) | undefined {
   const sink: DebugSink | undefined =
-    typeof option === 'function'
-      ? option
-      : (option ?? debugEnabledByEnv())
-        ? (line) => process.stderr.write(`${line}\n`)
-        : undefined;
+    typeof option === 'function' ? option : (option ?? debugEnabledByEnv()) ? (line) => process.stderr.write(`${line}\n`) : undefined;
   if (!sink) return undefined;
   return (message) => sink(`${new Date().toISOString()} - argo_acc_library - DEBUG - ${message}`);
 }

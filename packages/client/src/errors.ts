@@ -116,7 +116,7 @@ export function describeNetworkError(err: unknown): string {
   for (let depth = 0; depth < 5 && current instanceof Error && current.cause !== undefined; depth++) {
     current = current.cause;
     if (current instanceof Error && current.message) description = current.message;
-    else if (current && typeof current === 'object' && 'code' in current) description = String((current).code);
+    else if (current && typeof current === 'object' && 'code' in current) description = String(current.code);
   }
   return description;
 }

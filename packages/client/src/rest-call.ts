@@ -33,7 +33,11 @@ export function appendQuery(query: [string, string][], key: string, value: Query
  * path, the query string for GET and DELETE (and for a body method's declared `query` fields), the
  * JSON body otherwise. A body whose only field is `items` is a JSON array on the wire (bulk push).
  */
-export function toRestCall(contract: ProcedureContract, input: object | undefined, extraQuery: Record<string, QueryValue | QueryValue[]> = {}): RestCall {
+export function toRestCall(
+  contract: ProcedureContract,
+  input: object | undefined,
+  extraQuery: Record<string, QueryValue | QueryValue[]> = {},
+): RestCall {
   const fields: Record<string, unknown> = { ...(input ?? {}) };
   const path = contract.path.replace(/\{(\w+)\}/g, (_, key: string) => {
     const value = fields[key];

@@ -89,7 +89,10 @@ export async function send(url: string, init: SendInit, opts: TransportOptions):
     opts.log?.(`${init.method} ${url} (attempt ${n}/${attempts}) headers=${JSON.stringify(redactHeaders(init.headers))}`);
     const started = Date.now();
     const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(new TransportFailure('timeout', `timed out after ${opts.timeoutMs} ms`, opts.timeoutMs)), opts.timeoutMs);
+    const timer = setTimeout(
+      () => controller.abort(new TransportFailure('timeout', `timed out after ${opts.timeoutMs} ms`, opts.timeoutMs)),
+      opts.timeoutMs,
+    );
     const signal = init.signal ? AbortSignal.any([init.signal, controller.signal]) : controller.signal;
     let response: RawResponse;
     try {

@@ -17,7 +17,12 @@ type Step<N extends ContractName> = (s: Walk) => ContractInput<N> | Promise<Cont
 const idOf = (s: Walk, name: ContractName, key = 'id'): string => (s.got[name] as Record<string, string>)[key];
 const firstRow = (s: Walk, name: ContractName): Record<string, string> => (s.got[name] as { content: Record<string, string>[] }).content[0];
 const window = { start: '2024-01-01', end: '2024-12-31' };
-const push = (value: number) => ({ metric_definition_id: '', time_period_start: '2024-07-01T00:00:00Z', time_period_end: '2024-07-02T00:00:00Z', value });
+const push = (value: number) => ({
+  metric_definition_id: '',
+  time_period_start: '2024-07-01T00:00:00Z',
+  time_period_end: '2024-07-02T00:00:00Z',
+  value,
+});
 
 /**
  * One input per contract, in the order they run (creates before the calls that need them, deletes
@@ -37,7 +42,12 @@ const steps: { [N in ContractName]: Step<N> } = {
   metric_definition_list: () => ({}),
   metric_definition_search: () => ({ type: 'query', field: 'metric_name', values: 'walk' }),
   metric_definition_entry: (s) => ({ id: idOf(s, 'metric_definition_add', 'metric_definition_id') }),
-  metric_definition_update: (s) => ({ id: idOf(s, 'metric_definition_add', 'metric_definition_id'), metric_name: 'walk-2', unit_type: 'TB', metric_type: 'aggregated' }),
+  metric_definition_update: (s) => ({
+    id: idOf(s, 'metric_definition_add', 'metric_definition_id'),
+    metric_name: 'walk-2',
+    unit_type: 'TB',
+    metric_type: 'aggregated',
+  }),
   provider_add: () => ({ name: 'Walk', external_id: 'walk-provider' }),
   provider_list: () => ({}),
   provider_external_entry: () => ({ externalId: 'walk-provider' }),
@@ -87,7 +97,14 @@ const steps: { [N in ContractName]: Step<N> } = {
   // No AMS secret is configured, so the listener refuses; the call still reaches its route (see below).
   ams_listener: () => ({ message: { data: 'e30=' }, subscription: 'walk' }),
   admin_project_register: () => ({ projects: ['123456'] }),
-  admin_project_add: () => ({ id: 'walk-project', acronym: 'WALK', title: 'Walk', start_date: '2024-01-01', end_date: '2024-12-31', call_identifier: 'W' }),
+  admin_project_add: () => ({
+    id: 'walk-project',
+    acronym: 'WALK',
+    title: 'Walk',
+    start_date: '2024-01-01',
+    end_date: '2024-12-31',
+    call_identifier: 'W',
+  }),
   admin_project_update: () => ({ id: 'walk-project', title: 'Walk 2' }),
   admin_project_list: () => ({}),
   project_list: () => ({}),
@@ -99,7 +116,13 @@ const steps: { [N in ContractName]: Step<N> } = {
   project_provider_installations_list: (s) => ({ project_id: '777536', provider_id: s.w.grnet }),
   project_metric_definitions_list: () => ({ project_id: '777536' }),
   project_provider_metric_definitions_list: (s) => ({ project_id: '777536', provider_id: s.w.grnet }),
-  installation_add: (s) => ({ project: '777536', organisation: s.w.grnet, installation: 'WALK', infrastructure: 'walk', external_id: 'walk-installation' }),
+  installation_add: (s) => ({
+    project: '777536',
+    organisation: s.w.grnet,
+    installation: 'WALK',
+    infrastructure: 'walk',
+    external_id: 'walk-installation',
+  }),
   installation_list: () => ({}),
   installation_search: () => ({ type: 'query', field: 'installation', values: 'WALK' }),
   installation_external_entry: () => ({ externalId: 'walk-installation' }),
@@ -113,7 +136,12 @@ const steps: { [N in ContractName]: Step<N> } = {
   installation_metrics_bulk: (s) => ({ installation_id: s.w.kns, items: [{ ...push(3), metric_definition_id: s.w.cpu }] }),
   installation_metrics_list: (s) => ({ installation_id: s.w.kns, 'metric-definition-id': s.w.cpu, ...window }),
   installation_metrics_entry: (s) => ({ installation_id: s.w.kns, metric_id: idOf(s, 'installation_metrics_add', 'metric_id') }),
-  installation_metrics_update: (s) => ({ installation_id: s.w.kns, metric_id: idOf(s, 'installation_metrics_add', 'metric_id'), ...push(4), metric_definition_id: s.w.cpu }),
+  installation_metrics_update: (s) => ({
+    installation_id: s.w.kns,
+    metric_id: idOf(s, 'installation_metrics_add', 'metric_id'),
+    ...push(4),
+    metric_definition_id: s.w.cpu,
+  }),
   project_metrics_list: () => ({ project_id: '777536' }),
   project_provider_external_metric_list: (s) => ({ project_id: '777536', externalProviderId: s.grnetExternalId }),
   project_provider_metric_list: (s) => ({ project_id: '777536', provider_id: s.w.grnet }),
@@ -141,11 +169,22 @@ const steps: { [N in ContractName]: Step<N> } = {
   installation_metrics_delete: (s) => ({ installation_id: s.w.kns, metric_id: idOf(s, 'installation_metrics_add', 'metric_id') }),
   installation_external_delete: async (s) => {
     // The walk's own installation holds metrics now, which forbids deleting it: delete a fresh one.
-    await s.acc.call('installation_add', { project: '777536', organisation: s.w.grnet, installation: 'WALK-EXT', infrastructure: 'walk', external_id: 'walk-spare' });
+    await s.acc.call('installation_add', {
+      project: '777536',
+      organisation: s.w.grnet,
+      installation: 'WALK-EXT',
+      infrastructure: 'walk',
+      external_id: 'walk-spare',
+    });
     return { externalId: 'walk-spare' };
   },
   installation_delete: async (s) => {
-    const spare = await s.acc.call('installation_add', { project: '777536', organisation: s.w.grnet, installation: 'WALK-SPARE', infrastructure: 'walk' });
+    const spare = await s.acc.call('installation_add', {
+      project: '777536',
+      organisation: s.w.grnet,
+      installation: 'WALK-SPARE',
+      infrastructure: 'walk',
+    });
     return { id: spare.id };
   },
   admin_project_delete: () => ({ id: 'walk-project' }),

@@ -64,7 +64,9 @@ describe('against the real server', () => {
     expect(created.id).toMatch(/^[0-9a-f]{24}$/);
     const conflict = (await caught(acc.unitTypes.create({ unit_type: 'FROM-REST', description: 'd' }))) as AccServiceError;
     expect(conflict.status).toBe(409);
-    expect(conflict.message).toBe(`While trying the [unit_type_add]: This Unit Type already exists in the Accounting Service database. Its id is ${created.id}`);
+    expect(conflict.message).toBe(
+      `While trying the [unit_type_add]: This Unit Type already exists in the Accounting Service database. Its id is ${created.id}`,
+    );
   });
 
   it('returns the version', async () => {
@@ -119,7 +121,14 @@ describe('against a misbehaving server', () => {
   });
 
   it('retries contract calls the same way, at the path the contract gives', async () => {
-    const page = { size_of_page: 1, number_of_page: 1, total_elements: 1, total_pages: 1, content: [{ id: 'u', unit_type: 'TB', description: 'd', creator_id: '' }], links: [] };
+    const page = {
+      size_of_page: 1,
+      number_of_page: 1,
+      total_elements: 1,
+      total_pages: 1,
+      content: [{ id: 'u', unit_type: 'TB', description: 'd', creator_id: '' }],
+      links: [],
+    };
     await start((_req, res, n) => (n === 1 ? res.writeHead(504).end() : json(res, 200, page)));
     expect((await client().unitTypes.toArray()).map((u) => u.unit_type)).toEqual(['TB']);
     expect(srv!.seen).toHaveLength(2);
@@ -130,7 +139,10 @@ describe('against a misbehaving server', () => {
     const lines: string[] = [];
     await start((_req, res, n) => (n < 3 ? res.writeHead(503).end() : json(res, 200, { ok: n })));
     expect(await client({ debug: (l) => lines.push(l) }).request('GET', '/x')).toEqual({ ok: 3 });
-    const waits = lines.map((l) => /retrying GET .* in (\d+) ms/.exec(l)?.[1]).filter((w) => w !== undefined).map(Number);
+    const waits = lines
+      .map((l) => /retrying GET .* in (\d+) ms/.exec(l)?.[1])
+      .filter((w) => w !== undefined)
+      .map(Number);
     expect(waits).toHaveLength(2);
     expect(waits[0]).toBeGreaterThanOrEqual(500);
     expect(waits[0]).toBeLessThanOrEqual(1000);
@@ -197,10 +209,12 @@ describe('against a misbehaving server', () => {
   it('retries a POST that carries an Idempotency-Key, with the same key and body', async () => {
     await start((_req, res, n) => (n < 3 ? res.writeHead(503).end() : json(res, 201, { metric_id: 'm1', value: 1 })));
     const acc = client();
-    const metric = await acc.installation('i').metrics.add(
-      { metric_definition_id: 'd', time_period_start: '2024-01-01T00:00:00Z', time_period_end: '2024-01-02T00:00:00Z', value: 1 },
-      { idempotencyKey: 'k-1' },
-    );
+    const metric = await acc
+      .installation('i')
+      .metrics.add(
+        { metric_definition_id: 'd', time_period_start: '2024-01-01T00:00:00Z', time_period_end: '2024-01-02T00:00:00Z', value: 1 },
+        { idempotencyKey: 'k-1' },
+      );
     expect(metric.id).toBe('m1');
     expect(srv!.seen).toHaveLength(3);
     expect(new Set(srv!.seen.map((s) => s.headers['idempotency-key']))).toEqual(new Set(['k-1']));
@@ -223,7 +237,10 @@ describe('against a misbehaving server', () => {
   it('sends the documented headers and query parameters', async () => {
     await start((_req, res) => json(res, 200, { size_of_page: 0, number_of_page: 1, total_elements: 0, total_pages: 1, content: [], links: [] }));
     const acc = client({ pageSize: 25 });
-    await acc.installation('i 1').metrics.filter({ metricDefinitionId: 'd1', start: '2024-01-01', end: new Date('2024-02-01T10:00:00Z') }).toArray();
+    await acc
+      .installation('i 1')
+      .metrics.filter({ metricDefinitionId: 'd1', start: '2024-01-01', end: new Date('2024-02-01T10:00:00Z') })
+      .toArray();
     const [req] = srv!.seen;
     expect(req.url).toBe('/accounting-system/installations/i%201/metrics?page=1&size=25&metric-definition-id=d1&start=2024-01-01&end=2024-02-01');
     expect(req.headers.authorization).toBe('Bearer secret-token');

@@ -5,7 +5,11 @@ import { AccountingClient, type AccServiceError } from '../src/index.js';
 import { startRecordingProxy, type RecordingProxy } from './support/recording-proxy.js';
 import { seedWorld, type World } from './support/world.js';
 
-const caught = async (p: Promise<unknown>) => p.then(() => undefined, (e: unknown) => e);
+const caught = async (p: Promise<unknown>) =>
+  p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
 
 describe('ARGO collections, as the client sends them', () => {
   let w: World;
@@ -26,13 +30,19 @@ describe('ARGO collections, as the client sends them', () => {
     expect((await acc.providers.toArray()).map((p) => p.name).sort()).toEqual(['Cyfronet', 'GRNET']);
     expect((await acc.installations.toArray()).map((i) => i.installation).sort()).toEqual(['CYF-CLOUD', 'GRNET-KNS-1']);
     const paths = proxy.requests.map((r) => `${r.method} ${r.path}?${r.query}`);
-    expect(paths).toEqual(expect.arrayContaining(['GET /projects?page=1&size=2', 'GET /providers?page=1&size=2', 'GET /installations/all?page=1&size=2']));
+    expect(paths).toEqual(
+      expect.arrayContaining(['GET /projects?page=1&size=2', 'GET /providers?page=1&size=2', 'GET /installations/all?page=1&size=2']),
+    );
   });
 
   it('items are the server JSON plus non-enumerable navigation', async () => {
     const project = await acc.projects.get('777536');
     expect(Object.keys(project)).toEqual(['id', 'acronym', 'title', 'start_date', 'end_date', 'call_identifier', 'providers']);
-    expect(JSON.parse(JSON.stringify(project)).providers.map((p: { id: string }) => p.id).sort()).toEqual([w.grnet, w.cyfronet].sort());
+    expect(
+      JSON.parse(JSON.stringify(project))
+        .providers.map((p: { id: string }) => p.id)
+        .sort(),
+    ).toEqual([w.grnet, w.cyfronet].sort());
     expect(JSON.parse(String(project))).toEqual(project.toJSON());
     expect((await project.installations.toArray()).map((i) => i.id)).toHaveLength(2);
     const before = proxy.requests.length;
@@ -56,7 +66,13 @@ describe('ARGO collections, as the client sends them', () => {
   it('gets, finds, pushes and bulk-pushes installation metrics', async () => {
     const metrics = acc.installation(w.cyf).metrics;
     const pushed = await metrics.add(
-      JSON.stringify({ metric_definition_id: w.storage, time_period_start: '2024-05-01T00:00:00Z', time_period_end: '2024-05-02T00:00:00Z', value: 3.5, group_id: 'g' }),
+      JSON.stringify({
+        metric_definition_id: w.storage,
+        time_period_start: '2024-05-01T00:00:00Z',
+        time_period_end: '2024-05-02T00:00:00Z',
+        value: 3.5,
+        group_id: 'g',
+      }),
     );
     expect(pushed).toMatchObject({ id: pushed.metric_id, value: 3.5, group_id: 'g' });
     const push = proxy.requests.at(-1)!;
@@ -126,7 +142,9 @@ describe('REST collections on the real server', () => {
     expect(all.map((d) => d.metric_name)).toEqual(['m0', 'm1', 'm2', 'm3']);
     expect((await acc.metricDefinitions.get(all[2].metric_definition_id)).metric_name).toBe('m2');
     const err = (await caught(acc.metricDefinitions.get('507f1f77bcf86cd799439011'))) as AccServiceError;
-    expect(err.message).toBe('While trying the [metric_definition_entry]: There is no Metric Definition with the following id: 507f1f77bcf86cd799439011');
+    expect(err.message).toBe(
+      'While trying the [metric_definition_entry]: There is no Metric Definition with the following id: 507f1f77bcf86cd799439011',
+    );
     const found = await acc.metricDefinitions.search({ type: 'query', field: 'metric_name', values: 'M1' }).toArray();
     expect(found.map((d) => d.metric_name)).toEqual(['m1']);
   });
@@ -164,7 +182,9 @@ describe('ARGO collections on the real server', () => {
   it('names spec routes in 404s', async () => {
     const err = (await caught(acc.installations.get('nope'))) as AccServiceError;
     expect(err.message).toBe('While trying the [installation_entry]: There is no Installation with the following id: nope');
-    expect((await caught(acc.projects.get('nope')) as AccServiceError).message).toBe('While trying the [project_entry]: There is no Project with the following id: nope');
+    expect(((await caught(acc.projects.get('nope'))) as AccServiceError).message).toBe(
+      'While trying the [project_entry]: There is no Project with the following id: nope',
+    );
     expect(await acc.providers.find('nope')).toBeUndefined();
     const listErr = (await caught(acc.project('nope').installations.toArray())) as AccServiceError;
     expect(listErr.message).toBe('While trying the [project_installations_list]: There is no Project with the following id: nope');
@@ -177,10 +197,22 @@ describe('ARGO collections on the real server', () => {
     const replay = await metrics.add(m, { idempotencyKey: 'client-once' });
     expect(replay.id).toBe(first.id);
     expect((await metrics.get(first.id)).value).toBe(2);
-    const bulk = await metrics.addMany([{ ...m, value: 3 }, { ...m, value: 4 }], { idempotencyKey: 'client-bulk' });
+    const bulk = await metrics.addMany(
+      [
+        { ...m, value: 3 },
+        { ...m, value: 4 },
+      ],
+      { idempotencyKey: 'client-bulk' },
+    );
     expect(bulk.ids).toHaveLength(2);
     expect(bulk.replayed).toBe(false);
-    const bulkAgain = await metrics.addMany([{ ...m, value: 3 }, { ...m, value: 4 }], { idempotencyKey: 'client-bulk' });
+    const bulkAgain = await metrics.addMany(
+      [
+        { ...m, value: 3 },
+        { ...m, value: 4 },
+      ],
+      { idempotencyKey: 'client-bulk' },
+    );
     expect(bulkAgain).toEqual({ ...bulk, replayed: true });
     expect((await metrics.filter({ metricDefinitionId: w.storage }).toArray()).map((x) => x.value)).toEqual([2, 3, 4]);
     const missing = (await caught(metrics.get('ffffffffffffffffffffffff'))) as AccServiceError;

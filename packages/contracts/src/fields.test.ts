@@ -1,6 +1,17 @@
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import { z } from 'zod';
-import { boundedString, MAX_ABS_VALUE, MAX_LENGTH, type optionalNumber, optionalText, pathId, type queryInteger, requiredText, textProblem, valueProblem } from './fields.js';
+import {
+  boundedString,
+  MAX_ABS_VALUE,
+  MAX_LENGTH,
+  type optionalNumber,
+  optionalText,
+  pathId,
+  type queryInteger,
+  requiredText,
+  textProblem,
+  valueProblem,
+} from './fields.js';
 import type { CapacityUpdate } from './entities/capacity.js';
 import { CapacityCreate } from './entities/capacity.js';
 import { InstallationMetricsQuery } from './entities/metric.js';
@@ -22,8 +33,10 @@ describe('textProblem', () => {
   });
 
   it('refuses NUL and unpaired surrogates anywhere, and accepts paired ones', () => {
-    for (const bad of ['\u0000', 'a\u0000b', '\ud800', 'a\ud800', '\udc00a', '\udc00\ud800']) expect(textProblem('f', bad, 255), JSON.stringify(bad)).toBe(chars('f'));
-    for (const good of ['', 'plain', '\u{1F600}', 'é\n\t\u0001', 'a\ud83d\ude00b']) expect(textProblem('f', good, 255), JSON.stringify(good)).toBeUndefined();
+    for (const bad of ['\u0000', 'a\u0000b', '\ud800', 'a\ud800', '\udc00a', '\udc00\ud800'])
+      expect(textProblem('f', bad, 255), JSON.stringify(bad)).toBe(chars('f'));
+    for (const good of ['', 'plain', '\u{1F600}', 'é\n\t\u0001', 'a\ud83d\ude00b'])
+      expect(textProblem('f', good, 255), JSON.stringify(good)).toBeUndefined();
   });
 
   it('checks the length first, so an over-long string is never scanned', () => {
@@ -47,7 +60,9 @@ describe('field builders', () => {
     expect(firstMessage(s, { unit_type: 'a\u0000b' })).toBe(chars('unit_type'));
     expect(firstMessage(s, { unit_type: 'u'.repeat(MAX_LENGTH.name + 1) })).toBe('unit_type must be at most 255 characters.');
     expect(s.parse({ unit_type: 42 })).toEqual({ unit_type: '42' });
-    expect(firstMessage(z.object({ d: requiredText('description', MAX_LENGTH.description) }), { d: 'd'.repeat(4097) })).toBe('description must be at most 4096 characters.');
+    expect(firstMessage(z.object({ d: requiredText('description', MAX_LENGTH.description) }), { d: 'd'.repeat(4097) })).toBe(
+      'description must be at most 4096 characters.',
+    );
   });
 
   it('optionalText: blank is absent, anything else is bounded', () => {

@@ -22,7 +22,10 @@ try {
   const className = `${name}${timestamp}`;
   const q = (s: string) => JSON.stringify(s);
   const up = sql.upQueries.map((x) => `    await queryRunner.query(${q(x.query)});`).join('\n');
-  const down = sql.downQueries.reverse().map((x) => `    await queryRunner.query(${q(x.query)});`).join('\n');
+  const down = sql.downQueries
+    .reverse()
+    .map((x) => `    await queryRunner.query(${q(x.query)});`)
+    .join('\n');
   const file = `src/migrations/${timestamp}-${name}.ts`;
   writeFileSync(
     file,

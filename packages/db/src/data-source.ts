@@ -93,7 +93,11 @@ export async function openDatabase(config: DatabaseConfig, options: OpenOptions 
   if ('url' in config) {
     const timeouts = { ...DEFAULT_DATABASE_TIMEOUTS, ...config.timeouts };
     const postgres = { ...common(options), type: 'postgres', url: config.url, schema: options.schema } as const;
-    dataSource = new DataSource({ ...postgres, poolSize: options.poolSize ?? 10, extra: poolSettings(timeouts, options.schema) } as DataSourceOptions);
+    dataSource = new DataSource({
+      ...postgres,
+      poolSize: options.poolSize ?? 10,
+      extra: poolSettings(timeouts, options.schema),
+    } as DataSourceOptions);
     // Migrations may rewrite whole tables: they get their own connection without the per-statement limit.
     if (options.migrate !== false) {
       const untimed = { ...timeouts, statementTimeoutMs: 0 };

@@ -45,8 +45,22 @@ describe.each(['pglite', 'postgres'] as const)('migrations on %s', (backend) => 
   });
 
   it('seed the spec unit types and metric types in order', async () => {
-    const units: { name: string; creator_id: string }[] = await db.dataSource.query('SELECT name, creator_id FROM unit_types ORDER BY created_at, id');
-    expect(units.map((u) => u.name)).toEqual(['TB', 'TB/year', 'Endpoints Monitored/hour', 'Messages/hour', 'Service Updates', '#', 'count', 'API reqs', 'PID prefixes', 'CPU Time', 's']);
+    const units: { name: string; creator_id: string }[] = await db.dataSource.query(
+      'SELECT name, creator_id FROM unit_types ORDER BY created_at, id',
+    );
+    expect(units.map((u) => u.name)).toEqual([
+      'TB',
+      'TB/year',
+      'Endpoints Monitored/hour',
+      'Messages/hour',
+      'Service Updates',
+      '#',
+      'count',
+      'API reqs',
+      'PID prefixes',
+      'CPU Time',
+      's',
+    ]);
     expect(units.every((u) => u.creator_id === '')).toBe(true);
     const types: { name: string }[] = await db.dataSource.query('SELECT name FROM metric_types ORDER BY created_at, id');
     expect(types.map((t) => t.name)).toEqual(['aggregated', 'count', 'summarised', 'averaged']);
@@ -67,4 +81,3 @@ describe.each(['pglite', 'postgres'] as const)('migrations on %s', (backend) => 
     await cleanup();
   });
 });
-

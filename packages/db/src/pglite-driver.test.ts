@@ -206,7 +206,11 @@ describe('transactions are isolated from each other', () => {
 
 describe('results and errors look like pg', () => {
   it('reports affected rows for UPDATE and DELETE', async () => {
-    const inserted = await repo().insert([{ name: 'a', qty: 1 }, { name: 'b', qty: 1 }, { name: 'c', qty: 5 }]);
+    const inserted = await repo().insert([
+      { name: 'a', qty: 1 },
+      { name: 'b', qty: 1 },
+      { name: 'c', qty: 5 },
+    ]);
     expect(inserted.identifiers).toHaveLength(3);
     expect(inserted.identifiers[0].id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-/);
 
@@ -224,7 +228,9 @@ describe('results and errors look like pg', () => {
 
   it('surfaces a unique violation as QueryFailedError with the pg error fields', async () => {
     await repo().insert({ name: 'dup' });
-    const err = await repo().insert({ name: 'dup' }).catch((e: unknown) => e);
+    const err = await repo()
+      .insert({ name: 'dup' })
+      .catch((e: unknown) => e);
 
     expect(err).toBeInstanceOf(QueryFailedError);
     const failed = err as QueryFailedError<pg.DatabaseError>;

@@ -296,8 +296,7 @@ export class PgliteClient extends EventEmitter {
   }
 
   async #execute(text: string, values: unknown[] | undefined): Promise<PgQueryResult> {
-    const options: QueryOptions | undefined =
-      this.listenerCount('notice') > 0 ? { onNotice: (notice) => this.emit('notice', notice) } : undefined;
+    const options: QueryOptions | undefined = this.listenerCount('notice') > 0 ? { onNotice: (notice) => this.emit('notice', notice) } : undefined;
     try {
       // Like pg: parameters mean the extended protocol (one statement); none means the simple
       // protocol, which accepts several statements (migrations) and yields one result per statement.
@@ -330,8 +329,22 @@ function firstKeyword(sql: string): string {
 }
 
 const ERROR_FIELDS = [
-  'severity', 'code', 'detail', 'hint', 'position', 'internalPosition', 'internalQuery', 'where',
-  'schema', 'table', 'column', 'dataType', 'constraint', 'file', 'line', 'routine',
+  'severity',
+  'code',
+  'detail',
+  'hint',
+  'position',
+  'internalPosition',
+  'internalQuery',
+  'where',
+  'schema',
+  'table',
+  'column',
+  'dataType',
+  'constraint',
+  'file',
+  'line',
+  'routine',
 ] as const;
 
 /**

@@ -55,7 +55,8 @@ function describe(answer: Answer): string {
   try {
     const parsed: unknown = JSON.parse(text);
     if (typeof parsed === 'string') message = parsed;
-    else if (parsed && typeof parsed === 'object' && typeof (parsed as { message?: unknown }).message === 'string') message = (parsed as { message: string }).message;
+    else if (parsed && typeof parsed === 'object' && typeof (parsed as { message?: unknown }).message === 'string')
+      message = (parsed as { message: string }).message;
   } catch {
     /* plain text */
   }

@@ -34,7 +34,11 @@ export function registerCapacities(program: Command): void {
       const acc = createClient(g);
       const res = await acc
         .installation(o.installation)
-        .capacities.add({ metric_definition_id: o.metricdefid, value: o.value, ...(o.registeredOn !== undefined && { registered_on: o.registeredOn }) })
+        .capacities.add({
+          metric_definition_id: o.metricdefid,
+          value: o.value,
+          ...(o.registeredOn !== undefined && { registered_on: o.registeredOn }),
+        })
         .catch(failWith('Error while adding capacity'));
       out(g.output === 'json' ? JSON.stringify(res, null, 2) : res.message);
     });

@@ -27,7 +27,10 @@ function valueChoices(cmd: Command, into = new Map<string, string[]>()): Map<str
 }
 
 function bashScript(nodes: Node[], choices: Map<string, string[]>): string {
-  const known = nodes.filter((n) => n.path).map((n) => `"${n.path}"`).join('|');
+  const known = nodes
+    .filter((n) => n.path)
+    .map((n) => `"${n.path}"`)
+    .join('|');
   const cases = nodes.map((n) => `    "${n.path}") words="${n.words.join(' ')}" ;;`).join('\n');
   return `# acc bash completion; load with: source <(acc completion bash)
 _acc_completion() {
@@ -52,7 +55,10 @@ complete -o default -F _acc_completion acc
 }
 
 function zshScript(nodes: Node[], choices: Map<string, string[]>): string {
-  const known = nodes.filter((n) => n.path).map((n) => `"${n.path}"`).join('|');
+  const known = nodes
+    .filter((n) => n.path)
+    .map((n) => `"${n.path}"`)
+    .join('|');
   const cases = nodes.map((n) => `    "${n.path}") opts=(${n.words.map((w) => `'${w}'`).join(' ')}) ;;`).join('\n');
   return `#compdef acc
 # acc zsh completion; load with: source <(acc completion zsh)

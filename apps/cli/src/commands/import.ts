@@ -87,7 +87,10 @@ async function* jsonlObjects(chunks: AsyncIterable<string>): AsyncGenerator<{ va
   if (buffer.trim()) yield { value: parse(buffer.trim(), line), line };
 }
 
-async function* csvObjects(chunks: AsyncIterable<string>, defaultDefinition: string | undefined): AsyncGenerator<{ value: Record<string, unknown>; line: number }> {
+async function* csvObjects(
+  chunks: AsyncIterable<string>,
+  defaultDefinition: string | undefined,
+): AsyncGenerator<{ value: Record<string, unknown>; line: number }> {
   let header: string[] | undefined;
   try {
     for await (const rec of csvRecords(chunks)) {
@@ -126,7 +129,10 @@ function toMetric(o: Record<string, unknown>, line: number, defaultDefinition: s
  * import replays the chunks the server already stored (no duplicates) and sends the rest: resumable.
  */
 export const chunkKey = (installation: string, index: number, metrics: MetricInput[]) =>
-  `acc-import-${createHash('sha256').update(JSON.stringify([installation, index, metrics])).digest('hex').slice(0, 48)}`;
+  `acc-import-${createHash('sha256')
+    .update(JSON.stringify([installation, index, metrics]))
+    .digest('hex')
+    .slice(0, 48)}`;
 
 export function registerImport(program: Command): void {
   const metrics = program.commands.find((c) => c.name() === 'metrics')!;
@@ -138,10 +144,16 @@ export function registerImport(program: Command): void {
     .argument('<file>', 'FILE.csv or FILE.jsonl')
     .requiredOption('--installation <id>', HELP.installation)
     .option('--metricdefid <id>', 'metric definition for records that do not name one')
-    .option('--chunk-size <n>', `metrics per bulk request (1..${MAX_CHUNK})`, (v) => {
-      if (!/^\d+$/.test(v) || Number(v) < 1 || Number(v) > MAX_CHUNK) throw new InvalidArgumentError(`must be an integer between 1 and ${MAX_CHUNK}.`);
-      return Number(v);
-    }, MAX_CHUNK)
+    .option(
+      '--chunk-size <n>',
+      `metrics per bulk request (1..${MAX_CHUNK})`,
+      (v) => {
+        if (!/^\d+$/.test(v) || Number(v) < 1 || Number(v) > MAX_CHUNK)
+          throw new InvalidArgumentError(`must be an integer between 1 and ${MAX_CHUNK}.`);
+        return Number(v);
+      },
+      MAX_CHUNK,
+    )
     .addOption(new Option('--format <format>', 'file format (default: from the extension)').choices(['csv', 'jsonl']))
     .action(async (file: string, o: { installation: string; metricdefid?: string; chunkSize: number; format?: 'csv' | 'jsonl' }, cmd: Command) => {
       const g = globalsOf(cmd);
@@ -200,9 +212,17 @@ export function registerImport(program: Command): void {
       // A replayed chunk was stored by an earlier run of the same import: the server stored nothing now.
       const existing = sent - created;
       if (g.output === 'json') {
-        out(JSON.stringify({ file: basename(file), installation: o.installation, metrics: sent, new: created, already_there: existing, requests }, null, 2));
+        out(
+          JSON.stringify(
+            { file: basename(file), installation: o.installation, metrics: sent, new: created, already_there: existing, requests },
+            null,
+            2,
+          ),
+        );
       } else {
-        out(`Sent ${sent} metric(s) from ${basename(file)} to installation ${o.installation} in ${requests} request(s): ${created} new, ${existing} already there.`);
+        out(
+          `Sent ${sent} metric(s) from ${basename(file)} to installation ${o.installation} in ${requests} request(s): ${created} new, ${existing} already there.`,
+        );
       }
     });
 }

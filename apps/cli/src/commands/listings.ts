@@ -18,7 +18,9 @@ export function registerListings(program: Command): void {
     .action(async (_opts, cmd: Command) => {
       const g = globalsOf(cmd);
       const acc = createClient(g);
-      await printList(acc.projects, g.output, { columns: projectColumns, text: (p) => `${p.title} (ID: ${p.id})` }).catch(failWith('Error while iterating projects'));
+      await printList(acc.projects, g.output, { columns: projectColumns, text: (p) => `${p.title} (ID: ${p.id})` }).catch(
+        failWith('Error while iterating projects'),
+      );
     });
 
   program
@@ -29,7 +31,9 @@ export function registerListings(program: Command): void {
     .action(async (_opts, cmd: Command) => {
       const g = globalsOf(cmd);
       const acc = createClient(g);
-      await printList(acc.providers, g.output, { columns: providerColumns, text: (p) => `${p.name} (ID: ${p.id})` }).catch(failWith('Error while iterating providers'));
+      await printList(acc.providers, g.output, { columns: providerColumns, text: (p) => `${p.name} (ID: ${p.id})` }).catch(
+        failWith('Error while iterating providers'),
+      );
     });
 
   program

@@ -4,7 +4,14 @@ import { createClient } from '../config.js';
 import { fields, printList, printOne } from '../output.js';
 import { failWith, globalsOf } from '../util.js';
 
-export const definitionColumns = fields<MetricDefinition>('metric_definition_id', 'metric_name', 'metric_description', 'unit_type', 'metric_type', 'creator_id');
+export const definitionColumns = fields<MetricDefinition>(
+  'metric_definition_id',
+  'metric_name',
+  'metric_description',
+  'unit_type',
+  'metric_type',
+  'creator_id',
+);
 const definitionText = (d: MetricDefinition) => `${d.metric_name} (ID: ${d.metric_definition_id})`;
 
 export function registerMetricDefinitions(program: Command): void {
@@ -43,7 +50,12 @@ export function registerMetricDefinitions(program: Command): void {
       const g = globalsOf(cmd);
       const acc = createClient(g);
       const d = await acc.metricDefinitions
-        .create({ metric_name: o.name, unit_type: o.unitType, metric_type: o.metricType, ...(o.description !== undefined && { metric_description: o.description }) })
+        .create({
+          metric_name: o.name,
+          unit_type: o.unitType,
+          metric_type: o.metricType,
+          ...(o.description !== undefined && { metric_description: o.description }),
+        })
         .catch(failWith('Error while creating metric definition'));
       printOne(d, g.output, { columns: definitionColumns, text: definitionText });
     });

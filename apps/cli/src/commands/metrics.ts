@@ -95,24 +95,38 @@ export function registerMetrics(program: Command): void {
     .option('--gid <g>', HELP.gid)
     .option('--uid <u>', HELP.uid)
     .option('--idempotency-key <k>', 'makes the push safe to retry: the server stores it once per key (default: a random key)')
-    .action(async (o: { installation: string; metricdefid: string; tstart: string; tend: string; value: number; gid?: string; uid?: string; idempotencyKey?: string }, cmd: Command) => {
-      const g = globalsOf(cmd);
-      const acc = createClient(g);
-      const created = await acc
-        .installation(o.installation)
-        .metrics.add(
-          {
-            metric_definition_id: o.metricdefid,
-            time_period_start: o.tstart,
-            time_period_end: o.tend,
-            value: o.value,
-            ...(o.gid !== undefined && { group_id: o.gid }),
-            ...(o.uid !== undefined && { user_id: o.uid }),
-          },
-          { idempotencyKey: o.idempotencyKey },
-        )
-        .catch(failWith('Error while assigning metric to installation'));
-      // The id is what a script needs next (to get, update or delete the metric).
-      printOne(created, g.output, { columns: metricColumns, text: (m) => m.id });
-    });
+    .action(
+      async (
+        o: {
+          installation: string;
+          metricdefid: string;
+          tstart: string;
+          tend: string;
+          value: number;
+          gid?: string;
+          uid?: string;
+          idempotencyKey?: string;
+        },
+        cmd: Command,
+      ) => {
+        const g = globalsOf(cmd);
+        const acc = createClient(g);
+        const created = await acc
+          .installation(o.installation)
+          .metrics.add(
+            {
+              metric_definition_id: o.metricdefid,
+              time_period_start: o.tstart,
+              time_period_end: o.tend,
+              value: o.value,
+              ...(o.gid !== undefined && { group_id: o.gid }),
+              ...(o.uid !== undefined && { user_id: o.uid }),
+            },
+            { idempotencyKey: o.idempotencyKey },
+          )
+          .catch(failWith('Error while assigning metric to installation'));
+        // The id is what a script needs next (to get, update or delete the metric).
+        printOne(created, g.output, { columns: metricColumns, text: (m) => m.id });
+      },
+    );
 }

@@ -66,7 +66,11 @@ function usageTable(rows: Row[], withInstallation: boolean): string {
 const totalsTable = (aggregated: AggregatedMetric[]) =>
   aggregated.length === 0
     ? '  (no metrics)'
-    : formatTable(['METRIC', 'UNIT', 'TOTAL'], aggregated.map((a) => [a.metric_name, a.unit_type, num(a.total_value)]), false).replace(/^/gm, '  ');
+    : formatTable(
+        ['METRIC', 'UNIT', 'TOTAL'],
+        aggregated.map((a) => [a.metric_name, a.unit_type, num(a.total_value)]),
+        false,
+      ).replace(/^/gm, '  ');
 
 function installationText(r: InstallationReport): string {
   return `Installation ${r.installation} (ID: ${r.installation_id}) — project ${r.project}, provider ${r.provider}\n${usageTable(rowsOf(r), false)}`;
@@ -87,7 +91,20 @@ function genericText(r: GenericProviderReport): string {
   return [...r.reports.map(providerText), `Totals across projects:\n${totalsTable(r.aggregated_metrics)}`].join('\n');
 }
 
-const CSV_HEADER = ['project', 'provider', 'installation_id', 'installation', 'metric_definition_id', 'metric_name', 'unit_type', 'from', 'to', 'total_value', 'capacity_value', 'usage_percentage'] as const;
+const CSV_HEADER = [
+  'project',
+  'provider',
+  'installation_id',
+  'installation',
+  'metric_definition_id',
+  'metric_name',
+  'unit_type',
+  'from',
+  'to',
+  'total_value',
+  'capacity_value',
+  'usage_percentage',
+] as const;
 
 function printReport<R extends object>(report: R, format: Format, text: (r: R) => string, installations: (r: R) => InstallationReport[]): void {
   if (format === 'json') return out(JSON.stringify(report, null, 2));
@@ -106,23 +123,28 @@ interface Range {
 export function registerReport(program: Command): void {
   const report = program.command('report').description('usage reports with capacity, over a period');
   const range = (c: Command) =>
-    c.requiredOption('--start <yyyy-MM-dd>', 'first day of the period').requiredOption('--end <yyyy-MM-dd>', 'end of the period (midnight, exclusive)');
+    c
+      .requiredOption('--start <yyyy-MM-dd>', 'first day of the period')
+      .requiredOption('--end <yyyy-MM-dd>', 'end of the period (midnight, exclusive)');
 
-  range(report.command('installation').description('usage of one installation, per metric definition and capacity period').argument('<id>', 'installation id')).action(
-    async (id: string, o: Range, cmd: Command) => {
-      const g = globalsOf(cmd);
-      const r = await createClient(g).installation(id).report(o).catch(failWith('Error while fetching the report'));
-      printReport(r, g.output, installationText, (x) => [x]);
-    },
-  );
+  range(
+    report
+      .command('installation')
+      .description('usage of one installation, per metric definition and capacity period')
+      .argument('<id>', 'installation id'),
+  ).action(async (id: string, o: Range, cmd: Command) => {
+    const g = globalsOf(cmd);
+    const r = await createClient(g).installation(id).report(o).catch(failWith('Error while fetching the report'));
+    printReport(r, g.output, installationText, (x) => [x]);
+  });
 
-  range(report.command('project').description('usage of a project: every provider and installation, with totals').argument('<id>', 'project id')).action(
-    async (id: string, o: Range, cmd: Command) => {
-      const g = globalsOf(cmd);
-      const r = await createClient(g).project(id).report(o).catch(failWith('Error while fetching the report'));
-      printReport(r, g.output, projectText, (x) => x.data.flatMap((p) => p.data));
-    },
-  );
+  range(
+    report.command('project').description('usage of a project: every provider and installation, with totals').argument('<id>', 'project id'),
+  ).action(async (id: string, o: Range, cmd: Command) => {
+    const g = globalsOf(cmd);
+    const r = await createClient(g).project(id).report(o).catch(failWith('Error while fetching the report'));
+    printReport(r, g.output, projectText, (x) => x.data.flatMap((p) => p.data));
+  });
 
   range(
     report

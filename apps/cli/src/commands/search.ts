@@ -46,7 +46,8 @@ export function registerSearch(program: Command): void {
       const criterion = readQuery(o.query);
       const g = globalsOf(cmd);
       const max = collection === 'metrics' ? 1000 : 100;
-      if (g.pageSize !== undefined && g.pageSize > max) throw new UsageError(`--page-size must be between 1 and ${max} when searching ${collection}.`);
+      if (g.pageSize !== undefined && g.pageSize > max)
+        throw new UsageError(`--page-size must be between 1 and ${max} when searching ${collection}.`);
       const acc = createClient(g, { pageSize: false });
       const results = acc.search<Record<string, unknown>>(collection, criterion, { pageSize: g.pageSize });
       await printList(results, g.output, { columns: columnsFor[collection] ?? fields('id'), text: (x) => JSON.stringify(x) }).catch(

@@ -10,7 +10,15 @@ describe('authorizationMatches', () => {
   });
 
   it('refuses a missing header, other values, prefixes, case and whitespace variants', () => {
-    for (const header of [undefined, '', 'create', 'create_provider ', 'CREATE_PROVIDER', 'create_provider,create_installation', 'Bearer create_provider']) {
+    for (const header of [
+      undefined,
+      '',
+      'create',
+      'create_provider ',
+      'CREATE_PROVIDER',
+      'create_provider,create_installation',
+      'Bearer create_provider',
+    ]) {
       expect(authorizationMatches(header, accepted), String(header)).toBe(false);
     }
   });

@@ -56,7 +56,10 @@ export async function publisherVerdict(
 }
 
 /** `GET` summaries: the token's subject (undefined when the token was refused) against `ALLOWED_FOR_GET`. */
-export function summaryReaderVerdict(subject: string | undefined, allowedForGet: readonly string[]): { allowed: true; subject: string } | ApelRefusal {
+export function summaryReaderVerdict(
+  subject: string | undefined,
+  allowedForGet: readonly string[],
+): { allowed: true; subject: string } | ApelRefusal {
   if (subject === undefined) return { allowed: false, status: 401 };
   return allowedForGet.includes(subject) ? { allowed: true, subject } : { allowed: false, status: 403 };
 }

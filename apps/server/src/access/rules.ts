@@ -21,10 +21,7 @@ export interface GuardInput {
  */
 export type PreRule =
   /** `guard` checks a credential other than a bearer token (the AMS shared secret) before the body. */
-  | { kind: 'public'; guard?: (input: GuardInput) => void }
-  | { kind: 'auth' }
-  | { kind: 'sys' }
-  | { kind: 'res'; roles: Role[] };
+  { kind: 'public'; guard?: (input: GuardInput) => void } | { kind: 'auth' } | { kind: 'sys' } | { kind: 'res'; roles: Role[] };
 
 export type PublicRule = Extract<PreRule, { kind: 'public' }>;
 

@@ -70,7 +70,12 @@ export class Scope {
   }
 
   /** PRV[roles] on (project, provider): project 404, provider 404, then 403. */
-  async authorizeProvider(caller: Caller, roles: Role[], projectId: string, providerId: string): Promise<{ project: ProjectRow; provider: ProviderRow }> {
+  async authorizeProvider(
+    caller: Caller,
+    roles: Role[],
+    projectId: string,
+    providerId: string,
+  ): Promise<{ project: ProjectRow; provider: ProviderRow }> {
     const project = await this.project(projectId);
     const provider = await this.provider(providerId);
     assertHierarchy(caller, { kind: 'provider', roles, projectId, providerId });
@@ -81,7 +86,12 @@ export class Scope {
    * PRV[roles] on a provider of the project: a provider that exists but is not associated with the
    * project is as unknown there (404) as on the external-id twins, so nothing about it is revealed.
    */
-  async authorizeAssociatedProvider(caller: Caller, roles: Role[], projectId: string, providerId: string): Promise<{ project: ProjectRow; provider: ProviderRow }> {
+  async authorizeAssociatedProvider(
+    caller: Caller,
+    roles: Role[],
+    projectId: string,
+    providerId: string,
+  ): Promise<{ project: ProjectRow; provider: ProviderRow }> {
     const project = await this.project(projectId);
     const provider = await this.provider(providerId);
     if (!(await this.isAssociated(projectId, providerId))) throw notFound(scopeMessages.noProvider(providerId));

@@ -28,7 +28,10 @@ const rows = fc.uniqueArray(fc.tuple(name, name, name), { minLength: 1, maxLengt
 const depths: { cols: HierarchyColumns; at: (r: [string, string, string]) => { project: string; provider?: string; installation?: string } }[] = [
   { cols: { project: 't.p' }, at: ([project]) => ({ project }) },
   { cols: { project: 't.p', provider: 't.v' }, at: ([project, provider]) => ({ project, provider }) },
-  { cols: { project: 't.p', provider: 't.v', installation: 't.i' }, at: ([project, provider, installation]) => ({ project, provider, installation }) },
+  {
+    cols: { project: 't.p', provider: 't.v', installation: 't.i' },
+    at: ([project, provider, installation]) => ({ project, provider, installation }),
+  },
 ];
 
 describe('visibilitySql and admits', () => {

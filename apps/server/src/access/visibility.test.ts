@@ -6,7 +6,11 @@ import { admits, visibilitySql } from './visibility.js';
 
 const NS = 'urn:test:group';
 const policy = (...entitlements: string[]) =>
-  AccessPolicy.fromStrings(entitlements.map((e) => `${NS}:accounting:${e}`), NS, { parent: 'accounting', defaultTenant: true });
+  AccessPolicy.fromStrings(
+    entitlements.map((e) => `${NS}:accounting:${e}`),
+    NS,
+    { parent: 'accounting', defaultTenant: true },
+  );
 
 const projects = ['P', 'Q', 'roles', 'operations'];
 const providers = ['a', 'b', 'provider', 'resources'];
@@ -51,7 +55,10 @@ describe('visibilitySql', () => {
   it.each(cases.map((c) => [c.join(' + ') || '(none)', c]))('agrees with INS[admin,viewer] for %s', async (_, entitlements) => {
     const p = policy(...entitlements);
     const sql = visibilitySql(p.visibility(), { project: 't.project_id', provider: 't.provider_id', installation: 't.id' });
-    const expected = grid.filter(([pr, v, i]) => p.ins(['admin', 'viewer'], pr, v, i)).map(([, , i]) => i).sort();
+    const expected = grid
+      .filter(([pr, v, i]) => p.ins(['admin', 'viewer'], pr, v, i))
+      .map(([, , i]) => i)
+      .sort();
     expect(await admitted(sql)).toEqual(expected);
   });
 
@@ -59,13 +66,16 @@ describe('visibilitySql', () => {
     const p = policy(...entitlements);
     const v = p.visibility();
     const sql = visibilitySql(v, { project: 't.project_id', provider: 't.provider_id' });
-    const expected = grid.filter(([pr, pv]) => p.prv(['admin', 'viewer'], pr, pv)).map(([, , i]) => i).sort();
+    const expected = grid
+      .filter(([pr, pv]) => p.prv(['admin', 'viewer'], pr, pv))
+      .map(([, , i]) => i)
+      .sort();
     expect(await admitted(sql)).toEqual(expected);
     for (const [pr, pv] of grid) expect(admits(v, { project: pr, provider: pv })).toBe(p.prv(['admin', 'viewer'], pr, pv));
   });
 
   it('numbers its parameters from firstParam and sends values only as parameters', () => {
-    const v = policy("P:role=viewer", "Q';DROP:a:role=admin").visibility();
+    const v = policy('P:role=viewer', "Q';DROP:a:role=admin").visibility();
     const sql = visibilitySql(v, { project: 'x.p', provider: 'x.v', installation: 'x.i' }, 4);
     expect(sql.sql).toContain('$4::text[]');
     expect(sql.sql).toContain('$6::text[]');

@@ -121,7 +121,10 @@ export class ApelArgoBridge {
 
   private async ensureDefinitions(): Promise<{ wall: string; cpu: string }> {
     if (this.definitions) return this.definitions;
-    const ids = { wall: await ensureDefinition(this.db.manager, APEL_DEFINITIONS.wall), cpu: await ensureDefinition(this.db.manager, APEL_DEFINITIONS.cpu) };
+    const ids = {
+      wall: await ensureDefinition(this.db.manager, APEL_DEFINITIONS.wall),
+      cpu: await ensureDefinition(this.db.manager, APEL_DEFINITIONS.cpu),
+    };
     this.definitions = ids;
     return ids;
   }

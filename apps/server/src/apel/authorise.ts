@@ -1,4 +1,7 @@
-export type FetchLike = (url: string, init?: { signal?: AbortSignal }) => Promise<{
+export type FetchLike = (
+  url: string,
+  init?: { signal?: AbortSignal },
+) => Promise<{
   ok: boolean;
   status: number;
   text(): Promise<string>;
@@ -37,8 +40,7 @@ export async function fetchProviderHosts(
   fetchImplOrOptions?: FetchLike | FetchProviderHostsOptions,
 ): Promise<ProviderHostsResult> {
   if (!url) return { hosts: [] };
-  const opts: FetchProviderHostsOptions =
-    typeof fetchImplOrOptions === 'function' ? { fetchImpl: fetchImplOrOptions } : (fetchImplOrOptions ?? {});
+  const opts: FetchProviderHostsOptions = typeof fetchImplOrOptions === 'function' ? { fetchImpl: fetchImplOrOptions } : (fetchImplOrOptions ?? {});
   const fetchImpl: FetchLike = opts.fetchImpl ?? ((u, init) => fetch(u, init));
   try {
     const res = await fetchImpl(url, { signal: AbortSignal.timeout(opts.timeoutMs ?? 10_000) });

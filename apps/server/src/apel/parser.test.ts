@@ -259,7 +259,10 @@ describe('parseApelMessage: every §1.3 error message', () => {
   });
 
   it('Record contains a line without a key-value pair', () => {
-    expectRejected(msg(MINIMAL, `${MINIMAL}\nthis line has no colon`), 'Record 2: Record contains a line without a key-value pair: this line has no colon');
+    expectRejected(
+      msg(MINIMAL, `${MINIMAL}\nthis line has no colon`),
+      'Record 2: Record contains a line without a key-value pair: this line has no colon',
+    );
     // a blank line inside a record is such a line too
     expectRejected(msg(`VMUUID: vm-1\n\nSiteName: SITE`), 'Record 1: Record contains a line without a key-value pair: ');
   });
@@ -275,7 +278,10 @@ describe('parseApelMessage: every §1.3 error message', () => {
   });
 
   it('Invalid int value', () => {
-    expectRejected(msg(MINIMAL, MINIMAL, MINIMAL.replace('WallDuration: 10', 'WallDuration: abc')), 'Record 3: Invalid int value abc in field WallDuration');
+    expectRejected(
+      msg(MINIMAL, MINIMAL, MINIMAL.replace('WallDuration: 10', 'WallDuration: abc')),
+      'Record 3: Invalid int value abc in field WallDuration',
+    );
     for (const bad of ['1.5', '1e3', '0x10', '12abc', '- 1', '99999999999999999999']) {
       expectRejected(msg(`${MINIMAL}\nMemory: ${bad}`), `Record 1: Invalid int value ${bad} in field Memory`);
     }
@@ -299,7 +305,17 @@ describe('parseApelMessage: every §1.3 error message', () => {
   });
 
   it('Invalid datetime value', () => {
-    for (const bad of ['yesterday', '2016-07-30 10:00:00', '2016-07-30T10:00:00', '2016-07-30T10:00:00+00:00', '2016-02-30T00:00:00Z', '2016-07-30T24:00:00Z', '2016-7-3T1:2:3Z', '1.5', '99999999999999']) {
+    for (const bad of [
+      'yesterday',
+      '2016-07-30 10:00:00',
+      '2016-07-30T10:00:00',
+      '2016-07-30T10:00:00+00:00',
+      '2016-02-30T00:00:00Z',
+      '2016-07-30T24:00:00Z',
+      '2016-7-3T1:2:3Z',
+      '1.5',
+      '99999999999999',
+    ]) {
       expectRejected(msg(MINIMAL.replace('StartTime: 1000', `StartTime: ${bad}`)), `Record 1: Invalid datetime value ${bad} in field StartTime`);
     }
     expectRejected(msg(`${MINIMAL}\nEndTime: soon`), 'Record 1: Invalid datetime value soon in field EndTime');
@@ -353,7 +369,23 @@ describe('parseApelMessage: nulls and defaults', () => {
 
   it('stores absent and null strings as the literal None', () => {
     const r = one('');
-    for (const key of ['cloudComputeService', 'machineName', 'localUserId', 'localGroupId', 'globalUserName', 'fqan', 'vo', 'voGroup', 'voRole', 'status', 'networkType', 'benchmarkType', 'storageRecordId', 'imageId', 'cloudType'] as const) {
+    for (const key of [
+      'cloudComputeService',
+      'machineName',
+      'localUserId',
+      'localGroupId',
+      'globalUserName',
+      'fqan',
+      'vo',
+      'voGroup',
+      'voRole',
+      'status',
+      'networkType',
+      'benchmarkType',
+      'storageRecordId',
+      'imageId',
+      'cloudType',
+    ] as const) {
       expect(r[key]).toBe('None');
     }
     for (const key of ['endTime', 'cpuDuration', 'cpuCount', 'networkInbound', 'networkOutbound', 'publicIpCount', 'memory', 'disk'] as const) {

@@ -244,7 +244,7 @@ function buildRecord(raw: (string | undefined)[], recordNo: number): ApelRecord 
     const end = (values[I_END] as Date).getTime();
     values[I_WALL] = Math.trunc((end - start) / 1000);
     // An EndTime before StartTime computes a negative duration: the same range rule as a sent one.
-    if ((values[I_WALL]) < 0) fail(recordNo, durationRange('WallDuration'));
+    if (values[I_WALL] < 0) fail(recordNo, durationRange('WallDuration'));
   }
   if (values[I_WALL] === null) {
     fail(recordNo, 'WallDuration must be set unless Status is completed and EndTime is set.');

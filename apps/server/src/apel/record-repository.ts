@@ -50,8 +50,7 @@ export const MAX_PARAMETERS = 65_535;
 export const CHUNK_ROWS = Math.min(500, Math.floor(MAX_PARAMETERS / COLUMNS.length));
 
 /** StartTime + SuspendDuration + WallDuration (spec §3.1), the instant whose UTC date is the snapshot's day. */
-export const measurementTime = (r: ApelRecord): Date =>
-  new Date(r.startTime.getTime() + (r.suspendDuration + r.wallDuration) * 1000);
+export const measurementTime = (r: ApelRecord): Date => new Date(r.startTime.getTime() + (r.suspendDuration + r.wallDuration) * 1000);
 
 /**
  * Records with the same key (§1.5) collapse to the last one in the message. PostgreSQL refuses an

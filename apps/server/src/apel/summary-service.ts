@@ -59,7 +59,11 @@ export function parseSummaryQuery(params: URLSearchParams, now: Date = new Date(
     to = parsed;
   }
   // After the §2.3 checks: a filter no stored field can equal (NUL is an error in SQL) is refused too.
-  for (const [name, value] of [['user', user], ['group', group], ['service', service]] as const) {
+  for (const [name, value] of [
+    ['user', user],
+    ['group', group],
+    ['service', service],
+  ] as const) {
     const problem = value === undefined ? undefined : textProblem(name, value, MAX_LENGTH.text);
     if (problem) throw badRequest(problem);
   }

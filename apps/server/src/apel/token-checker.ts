@@ -128,11 +128,10 @@ export class ApelTokenChecker {
     sub: string,
     credentials: { clientId: string; clientSecret: string },
   ): Promise<boolean> {
-    const answer = await introspect(
-      { url: `${base}/introspect`, clientId: credentials.clientId, secret: credentials.clientSecret },
-      token,
-      { fetchImpl: this.fetchImpl, timeoutMs: this.timeoutMs },
-    );
+    const answer = await introspect({ url: `${base}/introspect`, clientId: credentials.clientId, secret: credentials.clientSecret }, token, {
+      fetchImpl: this.fetchImpl,
+      timeoutMs: this.timeoutMs,
+    });
     // Only client-credentials tokens carry client_id == sub: user tokens are refused on purpose.
     return answer?.active === true && answer.client_id === sub;
   }

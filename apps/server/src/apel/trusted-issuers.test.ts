@@ -67,7 +67,9 @@ describe('trusted APEL issuers', () => {
     }
     const local = JSON.stringify(['http://127.0.0.1:8443/']);
     expect(() => loadConfig({ ...env, ACC_APEL_IAM_ISSUERS: local })).toThrow(/ACC_APEL_ALLOW_HTTP_ISSUERS/);
-    expect(loadConfig({ ...env, ACC_APEL_IAM_ISSUERS: local, ACC_APEL_ALLOW_HTTP_ISSUERS: 'true' }).apel.iamIssuers).toEqual(['http://127.0.0.1:8443/']);
+    expect(loadConfig({ ...env, ACC_APEL_IAM_ISSUERS: local, ACC_APEL_ALLOW_HTTP_ISSUERS: 'true' }).apel.iamIssuers).toEqual([
+      'http://127.0.0.1:8443/',
+    ]);
     expect(() => new TrustedIssuers(['https://user@iam.example.com'])).toThrow(/ACC_APEL_IAM_ISSUERS/);
   });
 });

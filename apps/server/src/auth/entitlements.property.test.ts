@@ -92,7 +92,10 @@ const grantsAnything = (p: AccessPolicy, u: Universe) => {
 /** Segment material biased towards the words the grammar cares about, plus odd characters. */
 const word = fc.oneof(
   { weight: 4, arbitrary: fc.constantFrom('P1', 'grnet', 'I1', 'operations', 'resources', 'roles', 'provider', 'group', 'accounting', 'workgroup') },
-  { weight: 1, arbitrary: fc.constantFrom('Accounting', 'GROUP', 'Operations', 'role', 'role=admin', 'admin', ' ', 'é', '🙂', '\u0000', '\n', '\u0085', '=', '') },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom('Accounting', 'GROUP', 'Operations', 'role', 'role=admin', 'admin', ' ', 'é', '🙂', '\u0000', '\n', '\u0085', '=', ''),
+  },
   { weight: 2, arbitrary: fc.string({ unit: 'binary', maxLength: 6 }) },
   { weight: 2, arbitrary: fc.stringMatching(/^[A-Za-z0-9._-]{1,8}$/) },
 );
@@ -144,9 +147,28 @@ const head = fc.oneof(
   fc.constant(`${NS}:`),
   fc.constant(`${NS}:group:${PARENT}:`),
   fc.integer({ min: 0, max: NS.length }).map((k) => NS.slice(0, k)),
-  fc.constantFrom('urn:geant:other:group:accounting:', 'urn:mace:egi.eu:group:accounting:', `${NS.toUpperCase()}:${PARENT}:`, `x${PREFIX}`, ` ${PREFIX}`, ''),
+  fc.constantFrom(
+    'urn:geant:other:group:accounting:',
+    'urn:mace:egi.eu:group:accounting:',
+    `${NS.toUpperCase()}:${PARENT}:`,
+    `x${PREFIX}`,
+    ` ${PREFIX}`,
+    '',
+  ),
 );
-const tail = fc.constantFrom('role=admin', 'role=viewer', 'role=Admin', 'role=', 'role=owner', 'role=admin ', 'role=admin:', 'role=admin:x', 'ROLE=admin', 'admin', '');
+const tail = fc.constantFrom(
+  'role=admin',
+  'role=viewer',
+  'role=Admin',
+  'role=',
+  'role=owner',
+  'role=admin ',
+  'role=admin:',
+  'role=admin:x',
+  'ROLE=admin',
+  'admin',
+  '',
+);
 /** Token soup: a plausible head, adversarial segments joined by odd separators, a plausible or broken tail. */
 const soup = fc
   .tuple(head, fc.array(fc.tuple(word, separator), { maxLength: 6 }), tail)
@@ -295,8 +317,7 @@ describe('entitlement grammar (property, seeded)', () => {
     fc.assert(
       fc.property(valid, extension, ({ raw }, ext) => {
         const base = parseEntitlement(raw, REALM)!;
-        const longer =
-          ext.where === 'end' ? raw + ext.ws[0] : `${PREFIX}${[...base.hierarchy, ...ext.ws, `role=${base.role}`].join(':')}`;
+        const longer = ext.where === 'end' ? raw + ext.ws[0] : `${PREFIX}${[...base.hierarchy, ...ext.ws, `role=${base.role}`].join(':')}`;
         if (parseEntitlement(longer, REALM)) acceptedExtensions++;
         const u = universeWith([...base.hierarchy, ...ext.ws.flatMap(segmentsOf)]);
         for (const opts of [DEFAULT, OTHER_TENANT]) {

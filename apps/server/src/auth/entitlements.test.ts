@@ -38,8 +38,18 @@ describe('parseEntitlements', () => {
     { name: 'operations:resources', raw: ent('operations:resources:role=viewer'), expected: e(['operations', 'resources'], 'viewer') },
     { name: 'provider representative', raw: ent('roles:provider:grnet:role=admin'), expected: e(['roles', 'provider', 'grnet'], 'admin') },
     { name: 'segments may hold spaces, dots and non-ASCII', raw: ent('P 1:gr.net:Ί1:role=admin'), expected: e(['P 1', 'gr.net', 'Ί1'], 'admin') },
-    { name: 'non-default parent', raw: `${NS}:tenantx:P1:role=admin`, realm: { namespace: NS, parent: 'tenantx' }, expected: { group: 'tenantx', hierarchy: ['P1'], role: 'admin' } },
-    { name: 'namespace configured with its trailing ":"', raw: ent('role=admin'), realm: { namespace: `${NS}:`, parent: PARENT }, expected: e([], 'admin') },
+    {
+      name: 'non-default parent',
+      raw: `${NS}:tenantx:P1:role=admin`,
+      realm: { namespace: NS, parent: 'tenantx' },
+      expected: { group: 'tenantx', hierarchy: ['P1'], role: 'admin' },
+    },
+    {
+      name: 'namespace configured with its trailing ":"',
+      raw: ent('role=admin'),
+      realm: { namespace: `${NS}:`, parent: PARENT },
+      expected: e([], 'admin'),
+    },
 
     // The attack strings: a subgroup whose name contains `group:` must not re-anchor the parse. Read by
     // position, the first names installation "accounting" of provider "workgroup" in projA (system admin
@@ -50,7 +60,11 @@ describe('parseEntitlements', () => {
       expected: e(['projA', 'workgroup', 'accounting'], 'admin'),
     },
     { name: 'attack: "workgroup:accounting:<B>" is not admin of B', raw: ent('projA:workgroup:accounting:projB:role=admin'), expected: null },
-    { name: 'group: right after the parent is a project named "group"', raw: ent('group:other:role=admin'), expected: e(['group', 'other'], 'admin') },
+    {
+      name: 'group: right after the parent is a project named "group"',
+      raw: ent('group:other:role=admin'),
+      expected: e(['group', 'other'], 'admin'),
+    },
     { name: 'a second namespace after the first', raw: `${NS}:${ent('role=admin')}`, expected: null },
     { name: 'a second parent after the first', raw: ent('accounting:role=admin'), expected: e(['accounting'], 'admin') },
 
@@ -125,7 +139,12 @@ describe('parseEntitlements', () => {
       for (const opts of [DEFAULT, OTHER_TENANT]) {
         const p = policy([raw], opts);
         expect([p.isSysAdmin, p.sys(), p.res(BOTH), p.prj(BOTH, 'projA'), p.prj(BOTH, 'projB'), p.prv(BOTH, 'projB', 'grnet')]).toEqual([
-          false, false, false, false, false, false,
+          false,
+          false,
+          false,
+          false,
+          false,
+          false,
         ]);
       }
     }
@@ -368,16 +387,7 @@ const kinds: Kind[] = [
   {
     name: 'provider representative admin grnet',
     raw: [ent('roles:provider:grnet:role=admin')],
-    pass: [
-      'prv:A:P1/grnet',
-      'prv:AV:P10/grnet',
-      'prv:AV:P2/grnet',
-      'ins:A:I1',
-      'ins:AV:I2',
-      'ins:AV:I4',
-      'ins:AV:I5',
-      'prep:grnet',
-    ],
+    pass: ['prv:A:P1/grnet', 'prv:AV:P10/grnet', 'prv:AV:P2/grnet', 'ins:A:I1', 'ins:AV:I2', 'ins:AV:I4', 'ins:AV:I5', 'prep:grnet'],
   },
   {
     name: 'provider representative viewer grnet',
@@ -413,9 +423,7 @@ const kinds: Kind[] = [
 ];
 
 describe('rule matrix', () => {
-  const rows = kinds.flatMap((k) =>
-    checks.map((c) => ({ kind: k.name, check: c.id, k, c, want: k.pass.includes(c.id) })),
-  );
+  const rows = kinds.flatMap((k) => checks.map((c) => ({ kind: k.name, check: c.id, k, c, want: k.pass.includes(c.id) })));
 
   it('every expectation names a real check', () => {
     for (const k of kinds) for (const id of k.pass) expect(ALL).toContain(id);

@@ -158,9 +158,7 @@ export class AccessPolicy {
     this.entitlements = entitlements.map((e) => ({ group: e.group, hierarchy: [...e.hierarchy], role: e.role }));
     this.parent = options.parent;
     this.defaultTenant = options.defaultTenant;
-    this.isSysAdmin = this.entitlements.some(
-      (e) => e.group === this.parent && e.role === 'admin' && e.hierarchy.length === 0,
-    );
+    this.isSysAdmin = this.entitlements.some((e) => e.group === this.parent && e.role === 'admin' && e.hierarchy.length === 0);
     this.bypass = this.defaultTenant && this.hasAccess(this.parent, 'admin', []);
   }
 
@@ -209,18 +207,14 @@ export class AccessPolicy {
   prv(roles: readonly Role[], projectId: string, providerId: string): boolean {
     return this.anyRole(
       roles,
-      (r) =>
-        this.hasProjectPathAccess(r, [projectId, providerId]) ||
-        this.hasAccess(this.parent, r, providerTarget(providerId)),
+      (r) => this.hasProjectPathAccess(r, [projectId, providerId]) || this.hasAccess(this.parent, r, providerTarget(providerId)),
     );
   }
 
   ins(roles: readonly Role[], projectId: string, providerId: string, installationId: string): boolean {
     return this.anyRole(
       roles,
-      (r) =>
-        this.hasProjectPathAccess(r, [projectId, providerId, installationId]) ||
-        this.hasAccess(this.parent, r, providerTarget(providerId)),
+      (r) => this.hasProjectPathAccess(r, [projectId, providerId, installationId]) || this.hasAccess(this.parent, r, providerTarget(providerId)),
     );
   }
 

@@ -56,9 +56,30 @@ const PROVIDERS = [
 ];
 
 const PROJECTS = [
-  { id: 'climate-lab', acronym: 'CLIMLAB', title: 'Climate Modelling Laboratory', providers: ['grnet', 'cesnet'], groups: ['modelling', 'downscaling'], users: ['alice', 'bob', 'carol'] },
-  { id: 'genomics-hub', acronym: 'GENHUB', title: 'Genomics Analysis Hub', providers: ['cesnet', 'ifca'], groups: ['ngs-pipeline', 'variant-calling'], users: ['dave', 'erin'] },
-  { id: 'astro-survey', acronym: 'ASTRO', title: 'Sky Survey Data Processing', providers: ['ifca', 'grnet', 'cesnet'], groups: ['imaging', 'catalogue'], users: ['frank', 'grace', 'heidi'] },
+  {
+    id: 'climate-lab',
+    acronym: 'CLIMLAB',
+    title: 'Climate Modelling Laboratory',
+    providers: ['grnet', 'cesnet'],
+    groups: ['modelling', 'downscaling'],
+    users: ['alice', 'bob', 'carol'],
+  },
+  {
+    id: 'genomics-hub',
+    acronym: 'GENHUB',
+    title: 'Genomics Analysis Hub',
+    providers: ['cesnet', 'ifca'],
+    groups: ['ngs-pipeline', 'variant-calling'],
+    users: ['dave', 'erin'],
+  },
+  {
+    id: 'astro-survey',
+    acronym: 'ASTRO',
+    title: 'Sky Survey Data Processing',
+    providers: ['ifca', 'grnet', 'cesnet'],
+    groups: ['imaging', 'catalogue'],
+    users: ['frank', 'grace', 'heidi'],
+  },
 ];
 
 interface Series {
@@ -88,32 +109,83 @@ interface InstallationSpec {
 
 const INSTALLATIONS: InstallationSpec[] = [
   {
-    id: '64e5d1000000000000000001', project: 'climate-lab', provider: 'grnet', name: 'hpc-aris', infrastructure: 'HPC', cpuLoad: 1.12,
-    series: [{ definition: 'cpu', cadence: 'day', base: 4200, growth: 0.6, noise: 0.12, rhythm: true }, { definition: 'storage', cadence: 'day', base: 180, growth: 0.35, noise: 0.01, rhythm: false }],
+    id: '64e5d1000000000000000001',
+    project: 'climate-lab',
+    provider: 'grnet',
+    name: 'hpc-aris',
+    infrastructure: 'HPC',
+    cpuLoad: 1.12,
+    series: [
+      { definition: 'cpu', cadence: 'day', base: 4200, growth: 0.6, noise: 0.12, rhythm: true },
+      { definition: 'storage', cadence: 'day', base: 180, growth: 0.35, noise: 0.01, rhythm: false },
+    ],
   },
   {
-    id: '64e5d1000000000000000002', project: 'climate-lab', provider: 'cesnet', name: 'object-store', infrastructure: 'Cloud',
-    series: [{ definition: 'storage', cadence: 'day', base: 420, growth: 0.25, noise: 0.01, rhythm: false }, { definition: 'api', cadence: 'hour', base: 900, growth: 0.8, noise: 0.25, rhythm: true, integer: true }],
+    id: '64e5d1000000000000000002',
+    project: 'climate-lab',
+    provider: 'cesnet',
+    name: 'object-store',
+    infrastructure: 'Cloud',
+    series: [
+      { definition: 'storage', cadence: 'day', base: 420, growth: 0.25, noise: 0.01, rhythm: false },
+      { definition: 'api', cadence: 'hour', base: 900, growth: 0.8, noise: 0.25, rhythm: true, integer: true },
+    ],
   },
   {
-    id: '64e5d1000000000000000003', project: 'genomics-hub', provider: 'cesnet', name: 'metacentrum-batch', infrastructure: 'Grid', cpuLoad: 0.74,
-    series: [{ definition: 'cpu', cadence: 'day', base: 2600, growth: 0.3, noise: 0.15, rhythm: true }, { definition: 'jobs', cadence: 'day', base: 340, growth: 0.3, noise: 0.2, rhythm: true, integer: true }],
+    id: '64e5d1000000000000000003',
+    project: 'genomics-hub',
+    provider: 'cesnet',
+    name: 'metacentrum-batch',
+    infrastructure: 'Grid',
+    cpuLoad: 0.74,
+    series: [
+      { definition: 'cpu', cadence: 'day', base: 2600, growth: 0.3, noise: 0.15, rhythm: true },
+      { definition: 'jobs', cadence: 'day', base: 340, growth: 0.3, noise: 0.2, rhythm: true, integer: true },
+    ],
   },
   {
-    id: '64e5d1000000000000000004', project: 'genomics-hub', provider: 'ifca', name: 'cloud-ifca', infrastructure: 'Cloud', cpuLoad: 0.58,
-    series: [{ definition: 'cpu', cadence: 'day', base: 1500, growth: 0.15, noise: 0.1, rhythm: true }, { definition: 'storage', cadence: 'day', base: 60, growth: 0.5, noise: 0.01, rhythm: false }],
+    id: '64e5d1000000000000000004',
+    project: 'genomics-hub',
+    provider: 'ifca',
+    name: 'cloud-ifca',
+    infrastructure: 'Cloud',
+    cpuLoad: 0.58,
+    series: [
+      { definition: 'cpu', cadence: 'day', base: 1500, growth: 0.15, noise: 0.1, rhythm: true },
+      { definition: 'storage', cadence: 'day', base: 60, growth: 0.5, noise: 0.01, rhythm: false },
+    ],
   },
   {
-    id: '64e5d1000000000000000005', project: 'astro-survey', provider: 'ifca', name: 'gpu-cluster', infrastructure: 'HPC', cpuLoad: 0.86,
-    series: [{ definition: 'cpu', cadence: 'day', base: 900, growth: 0.4, noise: 0.12, rhythm: true }, { definition: 'gpu', cadence: 'day', base: 2.2e6, growth: 0.9, noise: 0.18, rhythm: true, integer: true }],
+    id: '64e5d1000000000000000005',
+    project: 'astro-survey',
+    provider: 'ifca',
+    name: 'gpu-cluster',
+    infrastructure: 'HPC',
+    cpuLoad: 0.86,
+    series: [
+      { definition: 'cpu', cadence: 'day', base: 900, growth: 0.4, noise: 0.12, rhythm: true },
+      { definition: 'gpu', cadence: 'day', base: 2.2e6, growth: 0.9, noise: 0.18, rhythm: true, integer: true },
+    ],
   },
   {
-    id: '64e5d1000000000000000006', project: 'astro-survey', provider: 'grnet', name: 'survey-archive', infrastructure: 'Storage',
+    id: '64e5d1000000000000000006',
+    project: 'astro-survey',
+    provider: 'grnet',
+    name: 'survey-archive',
+    infrastructure: 'Storage',
     series: [{ definition: 'storage', cadence: 'day', base: 750, growth: 0.4, noise: 0.005, rhythm: false }],
   },
   {
-    id: '64e5d1000000000000000007', project: 'astro-survey', provider: 'cesnet', name: 'legacy-grid', infrastructure: 'Grid', quiet: true,
-    series: [{ definition: 'cpu', cadence: 'day', base: 800, growth: -0.4, noise: 0.2, rhythm: true }, { definition: 'jobs', cadence: 'day', base: 120, growth: -0.4, noise: 0.25, rhythm: true, integer: true }],
+    id: '64e5d1000000000000000007',
+    project: 'astro-survey',
+    provider: 'cesnet',
+    name: 'legacy-grid',
+    infrastructure: 'Grid',
+    quiet: true,
+    series: [
+      { definition: 'cpu', cadence: 'day', base: 800, growth: -0.4, noise: 0.2, rhythm: true },
+      { definition: 'jobs', cadence: 'day', base: 120, growth: -0.4, noise: 0.25, rhythm: true, integer: true },
+    ],
   },
 ];
 
@@ -237,9 +309,18 @@ async function seed(m: EntityManager, now: Date, options: DemoOptions): Promise<
         cpu.filter((r) => r.timePeriodStart.getTime() >= from && r.timePeriodEnd.getTime() <= to).reduce((sum, r) => sum + r.value, 0);
       const before = roundTo2Significant(used(yearStart, capacityChange) / 0.8, 'up');
       const latest = roundTo2Significant(used(capacityChange, today) / spec.cpuLoad, spec.cpuLoad > 1 ? 'down' : 'up');
-      for (const [registeredOn, value] of [[yearStart, before], [capacityChange, latest]] as const) {
+      for (const [registeredOn, value] of [
+        [yearStart, before],
+        [capacityChange, latest],
+      ] as const) {
         await capacities.insert(
-          { id: newObjectId(), installation_id: spec.id, metric_definition_id: definitions.cpu, value: String(value), registered_on: new Date(registeredOn) },
+          {
+            id: newObjectId(),
+            installation_id: spec.id,
+            metric_definition_id: definitions.cpu,
+            value: String(value),
+            registered_on: new Date(registeredOn),
+          },
           creatorId,
         );
         capacityCount++;
@@ -275,7 +356,16 @@ async function seedDefinitions(m: EntityManager, creatorId: string): Promise<Rec
     const existing = await repo.findByUnitAndName(d.unitType, d.name);
     ids[key] =
       existing?.id ??
-      (await repo.insert({ id: newObjectId(), metricName: d.name, metricDescription: d.description, unitType: d.unitType, metricType: d.metricType, creatorId })).id;
+      (
+        await repo.insert({
+          id: newObjectId(),
+          metricName: d.name,
+          metricDescription: d.description,
+          unitType: d.unitType,
+          metricType: d.metricType,
+          creatorId,
+        })
+      ).id;
   }
   return ids;
 }

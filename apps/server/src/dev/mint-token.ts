@@ -132,7 +132,9 @@ try {
 } catch (err) {
   console.log(token);
   if (err instanceof NoServer) {
-    console.error(`warning: no dev server answers at ${values.url} (${err.message}): the grant was not registered; start \`npm start\` or pass --url.`);
+    console.error(
+      `warning: no dev server answers at ${values.url} (${err.message}): the grant was not registered; start \`npm start\` or pass --url.`,
+    );
   } else {
     console.error(`error: the grant was not registered: ${(err as Error).message}`);
     process.exit(1);

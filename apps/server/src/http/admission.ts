@@ -59,14 +59,19 @@ export function createAdmission(procedures: readonly ProcedureEntry[], app: AppS
   const { maxBodyBytes } = app.config;
   const timeoutMs = app.config.limits.requestTimeoutMs;
 
-  const limitOf = (targets: (Target | undefined)[]) =>
-    Math.max(maxBodyBytes, ...targets.map((t) => t?.contract.maxBodyBytes ?? 0));
+  const limitOf = (targets: (Target | undefined)[]) => Math.max(maxBodyBytes, ...targets.map((t) => t?.contract.maxBodyBytes ?? 0));
 
   /** Credentials checked without the body; false when a procedure will refuse the request. */
   const credentialsPass = async (req: IncomingMessage, targets: Target[], admission: Admission): Promise<boolean> => {
     if (targets.some((t) => t.rule.kind !== 'public')) {
       admission.caller = app.authenticator.authenticate(req.headers.authorization);
-      if (!(await admission.caller.then(() => true, () => false))) return false;
+      if (
+        !(await admission.caller.then(
+          () => true,
+          () => false,
+        ))
+      )
+        return false;
     }
     const headersOnly = { headers: req.headers } as HttpExchange;
     for (const t of targets) {

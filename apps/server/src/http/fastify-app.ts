@@ -1,6 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { METHODS, type IncomingMessage, type ServerResponse } from 'node:http';
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerFactory } from 'fastify';
+import Fastify, {
+  LogController,
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+  type FastifyServerFactory,
+} from 'fastify';
 import { pingDatabase } from '@acc/db';
 import { AppError } from '../errors.js';
 import type { AppRouter } from '../router.js';
@@ -43,7 +50,10 @@ export interface HttpAppOptions {
 }
 
 const envelope = (reply: FastifyReply, status: number, message: string) =>
-  reply.code(status).header('Content-Type', 'application/json').send(JSON.stringify({ code: status, message }));
+  reply
+    .code(status)
+    .header('Content-Type', 'application/json')
+    .send(JSON.stringify({ code: status, message }));
 
 /**
  * The HTTP layer: one Fastify instance serving REST (one route per contract), tRPC, health, the OpenAPI
@@ -180,7 +190,8 @@ export function createHttpApp(appRouter: AppRouter, app: AppServices, options: H
 
   // Plain and raw routes answer any method node parses (their handlers refuse what they do not serve), as
   // they always have; CONNECT never reaches a request handler.
-  for (const method of METHODS) if (method !== 'CONNECT' && !fastify.supportedMethods.includes(method)) fastify.addHttpMethod(method, { hasBody: true });
+  for (const method of METHODS)
+    if (method !== 'CONNECT' && !fastify.supportedMethods.includes(method)) fastify.addHttpMethod(method, { hasBody: true });
   const ALL = fastify.supportedMethods;
   const raw = (url: string, config: RouteConfig, route: RawRoute) =>
     fastify.route({

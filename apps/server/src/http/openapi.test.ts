@@ -3,7 +3,11 @@ import { REST_BASE, type ProcedureContract } from '@acc/contracts';
 import { appRouter } from '../router.js';
 import { buildOpenApiDocument } from './openapi.js';
 
-type Op = { responses: Record<string, { content?: unknown; headers?: Record<string, unknown> }>; parameters?: { in: string; name: string }[]; requestBody?: { content: Record<string, { schema: { properties?: Record<string, unknown>; type?: string } }> } };
+type Op = {
+  responses: Record<string, { content?: unknown; headers?: Record<string, unknown> }>;
+  parameters?: { in: string; name: string }[];
+  requestBody?: { content: Record<string, { schema: { properties?: Record<string, unknown>; type?: string } }> };
+};
 
 const doc = buildOpenApiDocument(appRouter, { version: 'test', publicUrl: 'http://acc.test' });
 const contracts = (Object.values(appRouter._def.procedures) as unknown as { _def: { meta?: { contract?: ProcedureContract } } }[])
@@ -29,7 +33,8 @@ describe('the OpenAPI document', () => {
     for (const c of contracts) {
       const op = opOf(c);
       for (const [status, response] of Object.entries(op.responses)) {
-        if (Number(status) >= 400) expect(response.content, `${c.path} ${status}`).toEqual({ 'application/json': { schema: { $ref: '#/components/schemas/Error' } } });
+        if (Number(status) >= 400)
+          expect(response.content, `${c.path} ${status}`).toEqual({ 'application/json': { schema: { $ref: '#/components/schemas/Error' } } });
       }
     }
   });

@@ -69,7 +69,11 @@ export function buildOpenApiDocument(appRouter: AppRouter, opts: { version: stri
       Error: {
         type: 'object',
         required: ['code', 'message'],
-        properties: { code: { type: 'integer', description: 'Equals the HTTP status.' }, message: { type: 'string' }, errors: { type: 'array', items: { type: 'string' } } },
+        properties: {
+          code: { type: 'integer', description: 'Equals the HTTP status.' },
+          message: { type: 'string' },
+          errors: { type: 'array', items: { type: 'string' } },
+        },
       },
     },
   };
@@ -83,9 +87,7 @@ export function buildOpenApiDocument(appRouter: AppRouter, opts: { version: stri
       const ok = op.responses['200'] as Record<string, unknown> | undefined;
       if (ok) {
         responses[String(contract.status)] =
-          contract.status === 201
-            ? { ...ok, headers: { Location: { description: 'URL of the created resource', schema: { type: 'string' } } } }
-            : ok;
+          contract.status === 201 ? { ...ok, headers: { Location: { description: 'URL of the created resource', schema: { type: 'string' } } } } : ok;
       }
       const statuses = new Set<number>([401, ...(contract.errors ?? []), 500]);
       for (const status of [...statuses].sort()) {

@@ -31,16 +31,18 @@ const MALFORMED = 'Invalid search query: malformed JSON.';
 const NEEDS = "Invalid search query: a query needs 'field' and 'values'.";
 const NO_CRITERIA = 'Invalid search query: a filter needs at least one criterion.';
 const type = (t: string) => `Invalid search query: unknown type '${t}'. Allowed types: query, filter.`;
-const operand = (o: string) =>
-  `Invalid search query: unknown operand '${o}'. Allowed operands: eq, neq, lt, lte, gt, gte.`;
+const operand = (o: string) => `Invalid search query: unknown operand '${o}'. Allowed operands: eq, neq, lt, lte, gt, gte.`;
 const operator = (o: string) => `Invalid search query: unknown operator '${o}'. Allowed operators: AND, OR.`;
 const invalid = (fl: string) => `Invalid search query: invalid value for field '${fl}'.`;
 
 describe('parseCriterion: accepted bodies', () => {
   it('parses the spec examples from raw text', () => {
-    expect(
-      parseCriterion('{"type":"query","field":"metric_type","values":"count","operand":"eq"}', searchFields.metricDefinitions),
-    ).toEqual({ type: 'query', field: 'metric_type', operand: 'eq', value: 'count' });
+    expect(parseCriterion('{"type":"query","field":"metric_type","values":"count","operand":"eq"}', searchFields.metricDefinitions)).toEqual({
+      type: 'query',
+      field: 'metric_type',
+      operand: 'eq',
+      value: 'count',
+    });
     expect(
       parseCriterion(
         '{"type":"filter","operator":"OR","criteria":[{"type":"query","field":"installation","values":"GRNET-KNS-1","operand":"eq"},{"type":"query","field":"organisation","values":"grnet"}]}',
@@ -54,9 +56,12 @@ describe('parseCriterion: accepted bodies', () => {
         { type: 'query', field: 'organisation', operand: 'eq', value: 'grnet' },
       ],
     });
-    expect(
-      parseCriterion('{"type":"query","field":"time_period_start","values":"2023-01-01T00:00:00Z","operand":"gte"}', metrics),
-    ).toEqual({ type: 'query', field: 'time_period_start', operand: 'gte', value: '2023-01-01T00:00:00Z' });
+    expect(parseCriterion('{"type":"query","field":"time_period_start","values":"2023-01-01T00:00:00Z","operand":"gte"}', metrics)).toEqual({
+      type: 'query',
+      field: 'time_period_start',
+      operand: 'gte',
+      value: '2023-01-01T00:00:00Z',
+    });
   });
 
   it('accepts an already-parsed object and a UTF-8 buffer alike', () => {
@@ -173,8 +178,7 @@ describe('parseCriterion: messages', () => {
   it('malformed JSON or not an object', () => {
     for (const body of ['{', '{"type":"query",}', "{'type':'query'}", 'undefined', '[]', '[{"type":"query"}]', '"query"', '5', 'true', '\uFEFF{}'])
       expect(message(body)).toBe(MALFORMED);
-    for (const body of [[], [q('value', 1)], 5, 'x', true])
-      expect(message(typeof body === 'string' ? JSON.stringify(body) : body)).toBe(MALFORMED);
+    for (const body of [[], [q('value', 1)], 5, 'x', true]) expect(message(typeof body === 'string' ? JSON.stringify(body) : body)).toBe(MALFORMED);
   });
 
   it('malformed nested criteria', () => {
@@ -339,7 +343,10 @@ describe('parseCriterion: precedence across the whole tree', () => {
     ];
     // Put the lower-precedence offenders first in document order: the higher-precedence one must still win.
     for (let i = 0; i < ladder.length; i++) {
-      const offenders = ladder.slice(i).map(([b]) => b).reverse();
+      const offenders = ladder
+        .slice(i)
+        .map(([b]) => b)
+        .reverse();
       expect(message(f('AND', ...offenders))).toBe(ladder[i][1]);
       expect(message(f('OR', q('value', 1), f('AND', ...offenders, q('value', 2))))).toBe(ladder[i][1]);
     }
@@ -360,9 +367,7 @@ describe('parseCriterion: hostile input never crashes', () => {
     let body: unknown = q('value', 1);
     for (let i = 1; i < MAX_SEARCH_DEPTH; i++) body = f('AND', body, q('value', 2));
     expect(() => parseCriterion(body, metrics)).not.toThrow();
-    expect(message(f('AND', body, q('value', 3)))).toBe(
-      `Invalid search query: criteria may be nested at most ${MAX_SEARCH_DEPTH} levels deep.`,
-    );
+    expect(message(f('AND', body, q('value', 3)))).toBe(`Invalid search query: criteria may be nested at most ${MAX_SEARCH_DEPTH} levels deep.`);
     const deep = '{"type":"filter","operator":"AND","criteria":['.repeat(100_000) + ']}'.repeat(100_000);
     expect(message(deep)).toMatch(/nested at most/);
   });
@@ -392,7 +397,26 @@ describe('parseCriterion: hostile input never crashes', () => {
       seed = (seed * 1103515245 + 12345) & 0x7fffffff;
       return seed % n;
     };
-    const atoms = [null, true, false, 0, -1, 1.5, '', 'x', 'query', 'filter', 'QUERY', 'and', 'OR', 'eq', 'gte', 'value', 'project', '2023-01-01T00:00:00Z'];
+    const atoms = [
+      null,
+      true,
+      false,
+      0,
+      -1,
+      1.5,
+      '',
+      'x',
+      'query',
+      'filter',
+      'QUERY',
+      'and',
+      'OR',
+      'eq',
+      'gte',
+      'value',
+      'project',
+      '2023-01-01T00:00:00Z',
+    ];
     const keys = ['type', 'field', 'values', 'operand', 'operator', 'criteria', 'other'];
     const gen = (depth: number): unknown => {
       const k = rnd(depth > 3 ? 2 : 5);
@@ -405,7 +429,7 @@ describe('parseCriterion: hostile input never crashes', () => {
     for (let i = 0; i < 3000; i++) {
       const body = gen(0);
       try {
-        parseCriterion(i % 2 ? JSON.stringify(body) ?? '' : body, metrics);
+        parseCriterion(i % 2 ? (JSON.stringify(body) ?? '') : body, metrics);
       } catch (e) {
         expect(e).toBeInstanceOf(AppError);
         expect((e as AppError).status).toBe(400);

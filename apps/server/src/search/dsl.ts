@@ -8,8 +8,7 @@ export type Operand = (typeof OPERANDS)[number];
 export type Operator = (typeof OPERATORS)[number];
 
 export type Criterion =
-  | { type: 'query'; field: string; operand: Operand; value: string | number }
-  | { type: 'filter'; operator: Operator; criteria: Criterion[] };
+  { type: 'query'; field: string; operand: Operand; value: string | number } | { type: 'filter'; operator: Operator; criteria: Criterion[] };
 
 /**
  * Bounds that keep a hostile body from exhausting the stack or PostgreSQL's 65535 bind parameters; real
@@ -23,8 +22,7 @@ export const searchMessages = {
   bodyEmpty: 'The request body is empty.',
   malformed: 'Invalid search query: malformed JSON.',
   unknownType: (t: string) => `Invalid search query: unknown type '${t}'. Allowed types: query, filter.`,
-  unknownOperand: (o: string) =>
-    `Invalid search query: unknown operand '${o}'. Allowed operands: eq, neq, lt, lte, gt, gte.`,
+  unknownOperand: (o: string) => `Invalid search query: unknown operand '${o}'. Allowed operands: eq, neq, lt, lte, gt, gte.`,
   unknownOperator: (o: string) => `Invalid search query: unknown operator '${o}'. Allowed operators: AND, OR.`,
   queryNeedsFieldAndValues: "Invalid search query: a query needs 'field' and 'values'.",
   filterNeedsCriteria: 'Invalid search query: a filter needs at least one criterion.',
@@ -179,8 +177,7 @@ export function parseCriterion(body: unknown, fields: readonly SearchField[]): C
   for (const n of queries()) normaliseOperand(prop(n.raw, 'operand'));
   for (const n of filters()) normaliseOperator(prop(n.raw, 'operator'));
   for (const n of queries())
-    if (absent(prop(n.raw, 'field')) || absent(prop(n.raw, 'values')))
-      throw badRequest(searchMessages.queryNeedsFieldAndValues);
+    if (absent(prop(n.raw, 'field')) || absent(prop(n.raw, 'values'))) throw badRequest(searchMessages.queryNeedsFieldAndValues);
   for (const n of filters()) if (n.children.length === 0) throw badRequest(searchMessages.filterNeedsCriteria);
   for (const n of queries()) resolveField(prop(n.raw, 'field'), fields);
   for (const n of queries()) coerceValue(resolveField(prop(n.raw, 'field'), fields), prop(n.raw, 'values'));

@@ -88,9 +88,7 @@ export const searchColumns: Readonly<Record<SearchCollection, readonly ColumnSpe
 
 const quoteIdent = (s: string) => `"${s.replace(/"/g, '""')}"`;
 
-export function makeSearchFields(
-  aliases: Readonly<Record<SearchCollection, string>> = searchAliases,
-): Record<SearchCollection, SearchField[]> {
+export function makeSearchFields(aliases: Readonly<Record<SearchCollection, string>> = searchAliases): Record<SearchCollection, SearchField[]> {
   const build = (c: SearchCollection): SearchField[] =>
     searchColumns[c].map(([name, type, column]) => ({
       name,

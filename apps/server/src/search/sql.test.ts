@@ -106,10 +106,7 @@ async function search(collection: SearchCollection, body: unknown): Promise<stri
   const fields = searchFields[collection];
   const { sql, params } = criterionToSql(parseCriterion(body, fields), fields);
   const a = searchAliases[collection];
-  const r = await db.query<{ id: string }>(
-    `SELECT "${a}".id FROM ${tables[collection]} "${a}" WHERE ${sql} ORDER BY "${a}".id`,
-    params,
-  );
+  const r = await db.query<{ id: string }>(`SELECT "${a}".id FROM ${tables[collection]} "${a}" WHERE ${sql} ORDER BY "${a}".id`, params);
   return r.rows.map((row) => row.id);
 }
 
@@ -129,10 +126,7 @@ function rejection(run: () => unknown): AppError {
 
 describe('criterionToSql: SQL shape', () => {
   it('binds values as numbered parameters and writes only allow-listed columns', () => {
-    const c = parseCriterion(
-      f('OR', q('name', "x' OR 1=1 --"), f('AND', q('logo', 'y', 'neq'), q('website', 'z', 'gte'))),
-      searchFields.providers,
-    );
+    const c = parseCriterion(f('OR', q('name', "x' OR 1=1 --"), f('AND', q('logo', 'y', 'neq'), q('website', 'z', 'gte'))), searchFields.providers);
     expect(criterionToSql(c, searchFields.providers, 4)).toEqual({
       sql:
         '((lower(("pv"."name")::text) COLLATE "C" = lower($4::text))' +
@@ -235,9 +229,7 @@ describe('criterionToSql on PGlite: strings', () => {
     expect(await search('providers', q('name', "'; DROP TABLE x; --", 'neq'))).toHaveLength(Object.keys(providerNames).length);
     expect(await search('providers', f('OR', q('name', "') OR (1=1"), q('logo', 'nothing')))).toEqual([]);
     expect((await db.query('SELECT count(*)::int AS n FROM x')).rows).toEqual([{ n: 1 }]);
-    expect(rejection(() => parseCriterion(q('name" = name OR "name', 'x'), searchFields.providers)).message).toMatch(
-      /unknown field/,
-    );
+    expect(rejection(() => parseCriterion(q('name" = name OR "name', 'x'), searchFields.providers)).message).toMatch(/unknown field/);
   });
 
   it('neq is exact, case-sensitive inequality (rows without a value included)', async () => {
@@ -354,11 +346,7 @@ describe('criterionToSql on PGlite: AND/OR nesting', () => {
 
   it('composes with a repository WHERE clause via firstParam', async () => {
     const fields = searchFields.metrics;
-    const { sql, params } = criterionToSql(
-      parseCriterion(f('OR', q('value', 50, 'gt'), q('value', 5, 'lt')), fields),
-      fields,
-      3,
-    );
+    const { sql, params } = criterionToSql(parseCriterion(f('OR', q('value', 50, 'gt'), q('value', 5, 'lt')), fields), fields, 3);
     const r = await db.query<{ id: string }>(
       `SELECT m.id FROM metrics m WHERE m.resource_id LIKE $1 || '%' AND m.group_id = $2 AND ${sql} ORDER BY m.id`,
       ['P2.', 'g1', ...params],
@@ -373,9 +361,7 @@ describe('criterionToSql on PGlite: every field and operand executes', () => {
       for (const field of searchFields[collection])
         for (const operand of OPERANDS) {
           const value = field.type === 'number' ? 1 : field.type === 'date' ? '2023-01-01T00:00:00Z' : 'x';
-          await expect(search(collection, q(field.name, value, operand)), `${collection}.${field.name} ${operand}`).resolves.toBeInstanceOf(
-            Array,
-          );
+          await expect(search(collection, q(field.name, value, operand)), `${collection}.${field.name} ${operand}`).resolves.toBeInstanceOf(Array);
         }
   });
 });

@@ -56,11 +56,7 @@ function comparison(type: FieldType, column: string, operand: Operand, param: st
  * The criterion is re-validated against `fields` rather than trusted: callers may build one by hand or receive
  * it from a transport that did not go through `parseCriterion`, and the allow-list is what keeps the SQL safe.
  */
-export function criterionToSql(
-  c: Criterion,
-  fields: readonly SearchField[],
-  firstParam = 1,
-): { sql: string; params: unknown[] } {
+export function criterionToSql(c: Criterion, fields: readonly SearchField[], firstParam = 1): { sql: string; params: unknown[] } {
   if (!Number.isInteger(firstParam) || firstParam < 1) throw new RangeError(`firstParam must be an integer >= 1`);
   const params: unknown[] = [];
   let count = 0;
@@ -76,8 +72,7 @@ export function criterionToSql(
     }
     if (node?.type === 'filter') {
       const operator = normaliseOperator(node.operator);
-      if (!Array.isArray(node.criteria) || node.criteria.length === 0)
-        throw badRequest(searchMessages.filterNeedsCriteria);
+      if (!Array.isArray(node.criteria) || node.criteria.length === 0) throw badRequest(searchMessages.filterNeedsCriteria);
       return `(${node.criteria.map((child) => emit(child, depth + 1)).join(` ${operator} `)})`;
     }
     throw badRequest(searchMessages.unknownType(echo((node as { type?: unknown } | undefined)?.type)));

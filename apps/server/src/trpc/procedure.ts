@@ -70,7 +70,8 @@ export function procedureFor<I extends z.ZodType, O extends z.ZodType, R extends
       const admission = ctx.http.admission;
       if (admission?.refusal) throw admission.refusal;
       // The listener authenticated before reading the body; verifying the token again would double its cost.
-      const caller = rule.kind === 'public' ? undefined : await (admission?.caller ?? ctx.app.authenticator.authenticate(ctx.http.headers.authorization));
+      const caller =
+        rule.kind === 'public' ? undefined : await (admission?.caller ?? ctx.app.authenticator.authenticate(ctx.http.headers.authorization));
       if (ctx.http.body.state === 'undeclared') {
         let hasBody = true;
         try {
@@ -83,7 +84,8 @@ export function procedureFor<I extends z.ZodType, O extends z.ZodType, R extends
       if (needsJson[ctx.http.transport] && ctx.http.body.state === 'unsupported') throw new AppError(415, messages.contentType);
       assertPreRule(caller, rule, ctx.http, ctx.app);
       // tRPC input the listener refused to parse (nested too deeply) is reported where REST reports its body.
-      if (ctx.http.transport === 'trpc' && ctx.http.body.state === 'malformed') throw badRequest(ctx.http.body.error ?? 'The input is not valid JSON.');
+      if (ctx.http.transport === 'trpc' && ctx.http.body.state === 'malformed')
+        throw badRequest(ctx.http.body.error ?? 'The input is not valid JSON.');
       if (ctx.http.transport === 'rest' && withBody) {
         if (ctx.http.body.state === 'empty' || ctx.http.body.state === 'none') throw badRequest(messages.bodyEmpty);
         if (ctx.http.body.state === 'malformed') throw badRequest(ctx.http.body.error ?? 'The request body is not valid JSON.');

@@ -19,7 +19,11 @@ export type Rdns = [string, string][];
 /** `/C=XX/O=XX/OU=XX/L=XX/CN=host`, the spec's slash form. */
 export const slashDn = (rdns: Rdns) => rdns.map(([t, v]) => `/${t}=${v}`).join('');
 /** RFC 4514 form (reverse order, comma-separated), to check that configured DNs are normalised. */
-export const rfc4514Dn = (rdns: Rdns) => [...rdns].reverse().map(([t, v]) => `${t}=${v}`).join(',');
+export const rfc4514Dn = (rdns: Rdns) =>
+  [...rdns]
+    .reverse()
+    .map(([t, v]) => `${t}=${v}`)
+    .join(',');
 export const hostDn = (host: string): Rdns => [
   ['C', 'XX'],
   ['O', 'XX'],
@@ -62,10 +66,14 @@ export async function createPki(): Promise<Pki> {
   const dir = mkdtempSync(join(tmpdir(), 'acc-apel-pki-'));
   const now = Date.now();
   const validity = { notBefore: new Date(now - 3600_000), notAfter: new Date(now + 86400_000) };
-  const caKeys = (await webcrypto.subtle.generateKey(EC, true, ['sign', 'verify']));
+  const caKeys = await webcrypto.subtle.generateKey(EC, true, ['sign', 'verify']);
   const ca = await x509.X509CertificateGenerator.createSelfSigned({
     serialNumber: nextSerial(),
-    name: name([['C', 'XX'], ['O', 'Test CA'], ['CN', 'APEL test CA']]),
+    name: name([
+      ['C', 'XX'],
+      ['O', 'Test CA'],
+      ['CN', 'APEL test CA'],
+    ]),
     keys: caKeys,
     signingAlgorithm: SIGN,
     ...validity,
@@ -77,7 +85,7 @@ export async function createPki(): Promise<Pki> {
   });
 
   const issue = async (rdns: Rdns, usage: 'server' | 'client') => {
-    const keys = (await webcrypto.subtle.generateKey(EC, true, ['sign', 'verify']));
+    const keys = await webcrypto.subtle.generateKey(EC, true, ['sign', 'verify']);
     const cert = await x509.X509CertificateGenerator.create({
       serialNumber: nextSerial(),
       subject: name(rdns),
@@ -92,7 +100,12 @@ export async function createPki(): Promise<Pki> {
         new x509.ExtendedKeyUsageExtension([usage === 'server' ? x509.ExtendedKeyUsage.serverAuth : x509.ExtendedKeyUsage.clientAuth]),
         await x509.AuthorityKeyIdentifierExtension.create(ca),
         ...(usage === 'server'
-          ? [new x509.SubjectAlternativeNameExtension([{ type: 'ip', value: '127.0.0.1' }, { type: 'dns', value: 'localhost' }])]
+          ? [
+              new x509.SubjectAlternativeNameExtension([
+                { type: 'ip', value: '127.0.0.1' },
+                { type: 'dns', value: 'localhost' },
+              ]),
+            ]
           : []),
       ],
     });
@@ -116,7 +129,7 @@ export async function createPki(): Promise<Pki> {
     serverKeyPath,
     client: (rdns) => issue(rdns, 'client'),
     async selfSigned(rdns) {
-      const keys = (await webcrypto.subtle.generateKey(EC, true, ['sign', 'verify']));
+      const keys = await webcrypto.subtle.generateKey(EC, true, ['sign', 'verify']);
       const cert = await x509.X509CertificateGenerator.createSelfSigned({
         serialNumber: nextSerial(),
         name: name(rdns),
@@ -272,7 +285,9 @@ export async function startTestIam(): Promise<TestIam> {
       // jti: RS256 signatures are deterministic, and two equal tokens would share a cache entry.
       const all: Record<string, unknown> = { sub: 'service-client', iss: iam.issuer, iat: now - 10, exp: now + 3600, jti: randomUUID(), ...claims };
       for (const k of Object.keys(all)) if (all[k] === undefined) delete all[k];
-      const token = await new SignJWT(all).setProtectedHeader({ alg: opts.alg ?? 'RS256', kid: 'iam-key' }).sign(opts.key === 'foreign' ? foreign.privateKey : own.privateKey);
+      const token = await new SignJWT(all)
+        .setProtectedHeader({ alg: opts.alg ?? 'RS256', kid: 'iam-key' })
+        .sign(opts.key === 'foreign' ? foreign.privateKey : own.privateKey);
       tokens.set(token, all);
       return token;
     },

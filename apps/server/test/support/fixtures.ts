@@ -29,21 +29,32 @@ export class Fixtures {
   async project(id: string, p: Partial<{ acronym: string; title: string; startDate: string; endDate: string; callIdentifier: string }> = {}) {
     await this.db.query(
       'INSERT INTO projects (id, acronym, title, start_date, end_date, call_identifier, creator_id) VALUES ($1, $2, $3, $4, $5, $6, $7)',
-      [id, p.acronym ?? `ACR-${id}`, p.title ?? `Title ${id}`, p.startDate ?? '2023-01-01', p.endDate ?? '2026-12-31', p.callIdentifier ?? 'HORIZON', 'seed'],
+      [
+        id,
+        p.acronym ?? `ACR-${id}`,
+        p.title ?? `Title ${id}`,
+        p.startDate ?? '2023-01-01',
+        p.endDate ?? '2026-12-31',
+        p.callIdentifier ?? 'HORIZON',
+        'seed',
+      ],
     );
     return id;
   }
 
   async provider(id: string, p: Partial<{ name: string; externalId: string | null; website: string; abbreviation: string; logo: string }> = {}) {
-    await this.db.query('INSERT INTO providers (id, name, website, abbreviation, logo, external_id, creator_id) VALUES ($1, $2, $3, $4, $5, $6, $7)', [
-      id,
-      p.name ?? `Provider ${id}`,
-      p.website ?? null,
-      p.abbreviation ?? null,
-      p.logo ?? null,
-      p.externalId === undefined ? `ext-${id}` : p.externalId,
-      'seed',
-    ]);
+    await this.db.query(
+      'INSERT INTO providers (id, name, website, abbreviation, logo, external_id, creator_id) VALUES ($1, $2, $3, $4, $5, $6, $7)',
+      [
+        id,
+        p.name ?? `Provider ${id}`,
+        p.website ?? null,
+        p.abbreviation ?? null,
+        p.logo ?? null,
+        p.externalId === undefined ? `ext-${id}` : p.externalId,
+        'seed',
+      ],
+    );
     return id;
   }
 
@@ -76,7 +87,14 @@ export class Fixtures {
     const id = d.id ?? objectId();
     await this.db.query(
       'INSERT INTO metric_definitions (id, metric_name, metric_description, unit_type, metric_type, creator_id) VALUES ($1, $2, $3, $4, $5, $6)',
-      [id, d.metricName ?? `metric-${id.slice(-6)}`, d.metricDescription === undefined ? 'a metric' : d.metricDescription, d.unitType ?? 'TB', d.metricType ?? 'aggregated', 'seed'],
+      [
+        id,
+        d.metricName ?? `metric-${id.slice(-6)}`,
+        d.metricDescription === undefined ? 'a metric' : d.metricDescription,
+        d.unitType ?? 'TB',
+        d.metricType ?? 'aggregated',
+        'seed',
+      ],
     );
     return id;
   }
@@ -116,13 +134,10 @@ export class Fixtures {
 
   async capacity(installationId: string, definitionId: string, value: string, registeredOn: string) {
     const id = objectId();
-    await this.db.query('INSERT INTO capacities (installation_id, id, metric_definition_id, value, registered_on) VALUES ($1, $2, $3, $4::numeric, $5)', [
-      installationId,
-      id,
-      definitionId,
-      value,
-      registeredOn,
-    ]);
+    await this.db.query(
+      'INSERT INTO capacities (installation_id, id, metric_definition_id, value, registered_on) VALUES ($1, $2, $3, $4::numeric, $5)',
+      [installationId, id, definitionId, value, registeredOn],
+    );
     return id;
   }
 
@@ -146,6 +161,13 @@ export const tokenWith = (server: TestServer, ...entitlements: string[]) => serv
 export const adminToken = (server: TestServer) => tokenWith(server, ent('role=admin'));
 
 /** A tRPC call through the typed client (`support/trpc.ts`); per-call headers such as an Idempotency-Key. */
-export async function trpc(server: TestServer, kind: 'query' | 'mutation', procedure: string, input: unknown, token: string, headers: Record<string, string> = {}) {
+export async function trpc(
+  server: TestServer,
+  kind: 'query' | 'mutation',
+  procedure: string,
+  input: unknown,
+  token: string,
+  headers: Record<string, string> = {},
+) {
   return callByPath(trpcClient(server.url, token, headers), kind, procedure, input);
 }

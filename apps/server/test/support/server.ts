@@ -8,12 +8,20 @@ export interface TestServer {
   issuer: TestIssuer;
   url: string;
   /** REST call under the server root; `token` adds the bearer header, `body` is sent as JSON unless a string. */
-  call(method: string, path: string, opts?: { token?: string; body?: unknown; headers?: Record<string, string> }): Promise<{ status: number; body: any; headers: Headers; text: string }>;
+  call(
+    method: string,
+    path: string,
+    opts?: { token?: string; body?: unknown; headers?: Record<string, string> },
+  ): Promise<{ status: number; body: any; headers: Headers; text: string }>;
   close(): Promise<void>;
 }
 
 /** The real server on a random 127.0.0.1 port, trusting a local test issuer, on a fresh database. */
-export async function startTestServer(backend: Backend, env: Record<string, string> = {}, options: Omit<AppOptions, 'database'> = {}): Promise<TestServer> {
+export async function startTestServer(
+  backend: Backend,
+  env: Record<string, string> = {},
+  options: Omit<AppOptions, 'database'> = {},
+): Promise<TestServer> {
   const issuer = await startTestIssuer();
   const database = await freshDatabase(backend);
   const config = loadConfig({

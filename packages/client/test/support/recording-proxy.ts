@@ -41,7 +41,10 @@ export async function startRecordingProxy(target: string, options: ProxyOptions 
         headers: req.headers,
         body: body.toString('utf8'),
       });
-      const headers = Object.fromEntries(Object.entries(req.headers).filter(([k]) => k !== 'host' && k !== 'content-length')) as Record<string, string>;
+      const headers = Object.fromEntries(Object.entries(req.headers).filter(([k]) => k !== 'host' && k !== 'content-length')) as Record<
+        string,
+        string
+      >;
       fetch(`${target}${url.pathname}${url.search}`, { method: req.method, headers, body: body.length ? body : undefined })
         .then(async (answer) => {
           const text = Buffer.from(await answer.arrayBuffer());

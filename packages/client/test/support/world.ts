@@ -41,18 +41,49 @@ export async function seedWorld(): Promise<World> {
   };
   const grnet = (await call('POST', '/providers', { name: 'GRNET', abbreviation: 'GRNET', website: 'https://grnet.gr' })).id as string;
   const cyfronet = (await call('POST', '/providers', { name: 'Cyfronet', abbreviation: 'CYF', website: 'https://cyfronet.pl' })).id as string;
-  await call('POST', '/admin/projects', { id: '777536', acronym: 'EOSC-Beyond', title: 'EOSC Beyond', start_date: '2024-01-01', end_date: '2026-12-31', call_identifier: 'HORIZON-INFRA-2023' });
-  await call('POST', '/admin/projects', { id: '101017567', acronym: 'EGI-ACE', title: 'EGI-ACE, "quoted"', start_date: '2021-01-01', end_date: '2023-06-30', call_identifier: 'H2020' });
+  await call('POST', '/admin/projects', {
+    id: '777536',
+    acronym: 'EOSC-Beyond',
+    title: 'EOSC Beyond',
+    start_date: '2024-01-01',
+    end_date: '2026-12-31',
+    call_identifier: 'HORIZON-INFRA-2023',
+  });
+  await call('POST', '/admin/projects', {
+    id: '101017567',
+    acronym: 'EGI-ACE',
+    title: 'EGI-ACE, "quoted"',
+    start_date: '2021-01-01',
+    end_date: '2023-06-30',
+    call_identifier: 'H2020',
+  });
   await call('POST', `/projects/777536/associate/provider/${grnet}`);
   await call('POST', `/projects/777536/associate/provider/${cyfronet}`);
   await call('POST', `/projects/101017567/associate/provider/${grnet}`);
-  const cpu = (await call('POST', '/metric-definitions', { metric_name: 'cpu_hours', metric_description: 'CPU hours', unit_type: 'CPU Time', metric_type: 'aggregated' }))
+  const cpu = (
+    await call('POST', '/metric-definitions', {
+      metric_name: 'cpu_hours',
+      metric_description: 'CPU hours',
+      unit_type: 'CPU Time',
+      metric_type: 'aggregated',
+    })
+  ).metric_definition_id as string;
+  const storage = (await call('POST', '/metric-definitions', { metric_name: 'storage', unit_type: 'TB', metric_type: 'summarised' }))
     .metric_definition_id as string;
-  const storage = (await call('POST', '/metric-definitions', { metric_name: 'storage', unit_type: 'TB', metric_type: 'summarised' })).metric_definition_id as string;
-  const kns = (await call('POST', '/installations', { project: '777536', organisation: grnet, installation: 'GRNET-KNS-1', infrastructure: 'okeanos-knossos' })).id as string;
-  const cyf = (await call('POST', '/installations', { project: '777536', organisation: cyfronet, installation: 'CYF-CLOUD', infrastructure: 'cloud' })).id as string;
+  const kns = (
+    await call('POST', '/installations', { project: '777536', organisation: grnet, installation: 'GRNET-KNS-1', infrastructure: 'okeanos-knossos' })
+  ).id as string;
+  const cyf = (
+    await call('POST', '/installations', { project: '777536', organisation: cyfronet, installation: 'CYF-CLOUD', infrastructure: 'cloud' })
+  ).id as string;
   const push = (inst: string, definition: string, start: string, end: string, value: number, extra: Record<string, string> = {}) =>
-    call('POST', `/installations/${inst}/metrics`, { metric_definition_id: definition, time_period_start: start, time_period_end: end, value, ...extra });
+    call('POST', `/installations/${inst}/metrics`, {
+      metric_definition_id: definition,
+      time_period_start: start,
+      time_period_end: end,
+      value,
+      ...extra,
+    });
   await push(kns, cpu, '2024-01-01T00:00:00Z', '2024-01-31T00:00:00Z', 500);
   await push(kns, cpu, '2024-02-01T00:00:00Z', '2024-02-28T00:00:00Z', 250, { group_id: 'g1' });
   await push(kns, storage, '2024-03-01T00:00:00Z', '2024-03-31T00:00:00Z', 12.5, { user_id: 'u1' });

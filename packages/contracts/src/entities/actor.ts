@@ -6,7 +6,9 @@ import { pageOf } from '../page.js';
  * `registered_on` and `assigned_at` are zone-less local date-times holding UTC values, e.g.
  * "2024-10-02T14:21:09.482" (§1.1): existing clients parse them as Java LocalDateTime.
  */
-const localDateTime = z.string().meta({ description: 'UTC date-time without zone, e.g. 2024-10-02T14:21:09.482', example: '2024-10-02T14:21:09.482' });
+const localDateTime = z
+  .string()
+  .meta({ description: 'UTC date-time without zone, e.g. 2024-10-02T14:21:09.482', example: '2024-10-02T14:21:09.482' });
 
 export const Actor = z
   .object({

@@ -41,7 +41,6 @@ export function parseRegisteredOn(v: string): Date | undefined {
   return Number.isNaN(d.getTime()) ? undefined : d;
 }
 
-
 /**
  * Bounds of a capacity's text: PostgreSQL's numeric refuses more than 16383 digits after the point
  * (`1e-20000` is a 500, not a tiny number), and a capacity smaller than 1e-15 would turn usage
@@ -110,7 +109,11 @@ const registeredOn = wireValue<string>()
   })
   .optional()
   .meta({
-    override: { type: 'string', description: '`yyyy-MM-dd` (00:00Z) or an ISO-8601 timestamp with zone; defaults to now', example: '2025-12-15T10:00:00Z' },
+    override: {
+      type: 'string',
+      description: '`yyyy-MM-dd` (00:00Z) or an ISO-8601 timestamp with zone; defaults to now',
+      example: '2025-12-15T10:00:00Z',
+    },
   });
 
 export const CapacityCreate = z.object({

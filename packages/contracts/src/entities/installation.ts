@@ -57,10 +57,7 @@ export const Installation = z
     resource: z.string().optional(),
     external_id: z.string().nullable(),
     unit_of_access: MetricDefinition.optional().meta({ description: 'Omitted when the definition no longer exists.' }),
-    capacities: z
-      .array(InstallationCapacity)
-      .optional()
-      .meta({ description: 'Only on get-by-id, /installations/all and search.' }),
+    capacities: z.array(InstallationCapacity).optional().meta({ description: 'Only on get-by-id, /installations/all and search.' }),
   })
   .meta({ id: 'Installation' });
 export type Installation = z.infer<typeof Installation>;

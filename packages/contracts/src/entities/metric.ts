@@ -45,8 +45,12 @@ export function isCalendarDate(v: string): boolean {
  */
 // `never`: the override type comes from zod-openapi's augmentation of zod's metadata, not from this package;
 // linted within this package (without the augmentation) the assertion looks unnecessary.
-// eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion
-const raw = (schema: object) => z.unknown().optional().meta({ override: schema as never });
+const raw = (schema: object) =>
+  z
+    .unknown()
+    .optional()
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion
+    .meta({ override: schema as never });
 
 export const metricRequestJsonSchema = {
   type: 'object' as const,
@@ -177,8 +181,7 @@ const windowFilter = { start: listDate, end: listDate };
  */
 const orderedWindow = (q: unknown, ctx: z.RefinementCtx) => {
   const { start, end } = q as { start?: string; end?: string };
-  if (start !== undefined && end !== undefined && start > end)
-    ctx.addIssue({ code: 'custom', message: metricMessages.listStartAfterEnd, input: q });
+  if (start !== undefined && end !== undefined && start > end) ctx.addIssue({ code: 'custom', message: metricMessages.listStartAfterEnd, input: q });
 };
 
 const listing = <S extends z.ZodRawShape>(shape: S) =>

@@ -7,8 +7,7 @@ export type EntitlementManagementMode = (typeof ENTITLEMENT_MANAGEMENT_MODES)[nu
 export const oidcTenantMessages = {
   invalidEntitlementManagement: (x: string) => `Invalid value for entitlement management : ${x}`,
   issuerRegistered: (x: string) => `OIDC tenant configuration with issuer [${x}] has already been registered in Accounting Service.`,
-  tenantIdRegistered: (x: string) =>
-    `OIDC tenant configuration with tenant ID [${x}] has already been registered in Accounting Service.`,
+  tenantIdRegistered: (x: string) => `OIDC tenant configuration with tenant ID [${x}] has already been registered in Accounting Service.`,
   tenantIdInUse: 'Tenant ID already in use.',
   issuerInUse: 'Issuer already in use.',
   notFound: (id: string) => `There is no OIDC tenant configuration with the following id: ${id}`,

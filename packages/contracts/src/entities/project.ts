@@ -41,7 +41,12 @@ const requiredDate = (field: string) =>
 
 const optionalDate = (field: string) =>
   optionalText(field)
-    .pipe(z.string().optional().refine((v) => v === undefined || isCalendarDate(v), { message: projectMessages.dateFormat }))
+    .pipe(
+      z
+        .string()
+        .optional()
+        .refine((v) => v === undefined || isCalendarDate(v), { message: projectMessages.dateFormat }),
+    )
     .meta(dateMeta);
 
 /** `yyyy-MM-dd` texts order as their dates; a bound that is not a calendar date (legacy `""`) orders nothing. */
@@ -50,7 +55,8 @@ export const endsBeforeStart = (start: string | undefined, end: string | undefin
 
 /** Runs once every field is valid, so it is the last of the fail-fast validation messages. */
 const datesInOrder = (dates: { start_date?: string; end_date?: string }, ctx: z.RefinementCtx) => {
-  if (endsBeforeStart(dates.start_date, dates.end_date)) ctx.addIssue({ code: 'custom', message: projectMessages.endBeforeStart, input: dates.end_date });
+  if (endsBeforeStart(dates.start_date, dates.end_date))
+    ctx.addIssue({ code: 'custom', message: projectMessages.endBeforeStart, input: dates.end_date });
 };
 
 /** A custom project (§4.5): every field is required. */

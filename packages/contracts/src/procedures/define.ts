@@ -60,6 +60,6 @@ type Spec<I extends z.ZodType, O extends z.ZodType> = Omit<ProcedureContract<I, 
 export const defineProcedures =
   (tag: string) =>
   <const T extends Record<string, Spec<z.ZodType, z.ZodType>>>(specs: T) =>
-    Object.fromEntries(
-      Object.entries(specs).map(([key, s]) => [key, { status: 200, tags: [tag], ...s }]),
-    ) as { [K in keyof T]: ProcedureContract<T[K]['input'], T[K]['output'], T[K]['name']> };
+    Object.fromEntries(Object.entries(specs).map(([key, s]) => [key, { status: 200, tags: [tag], ...s }])) as {
+      [K in keyof T]: ProcedureContract<T[K]['input'], T[K]['output'], T[K]['name']>;
+    };

@@ -11,8 +11,7 @@ export const metricDefinitionMessages = {
   notFound: (id: string) => `There is no Metric Definition with the following id: ${id}`,
   noUnitType: (v: string) => `There is no unit type : ${v}`,
   noMetricType: (v: string) => `There is no metric type : ${v}`,
-  exists: (unitType: string, name: string, id: string) =>
-    `There is a Metric Definition with unit type ${unitType} and name ${name}. Its id is ${id}`,
+  exists: (unitType: string, name: string, id: string) => `There is a Metric Definition with unit type ${unitType} and name ${name}. Its id is ${id}`,
   combinationTaken:
     'The combination of unit_type and metric_name should be unique. A Metric Definition with that combination has already been created.',
   inUseUpdate: 'The Metric Definition cannot be updated. There is a Metric assigned to it.',
@@ -34,7 +33,15 @@ export const metricDefinitionProcedures = defineProcedures('Metric definitions')
     summary: 'Create a metric definition',
     errors: [400, 403, 404, 409, 415],
   },
-  list: { name: 'metric_definition_list', method: 'GET', path: '/metric-definitions', input: PageQuery, output: MetricDefinitionPage, summary: 'List metric definitions', errors: [400, 403] },
+  list: {
+    name: 'metric_definition_list',
+    method: 'GET',
+    path: '/metric-definitions',
+    input: PageQuery,
+    output: MetricDefinitionPage,
+    summary: 'List metric definitions',
+    errors: [400, 403],
+  },
   search: {
     name: 'metric_definition_search',
     method: 'POST',
@@ -45,7 +52,15 @@ export const metricDefinitionProcedures = defineProcedures('Metric definitions')
     summary: 'Search metric definitions',
     errors: [400, 403, 415],
   },
-  get: { name: 'metric_definition_entry', method: 'GET', path: '/metric-definitions/{id}', input: IdInput, output: MetricDefinition, summary: 'Get a metric definition', errors: [403, 404] },
+  get: {
+    name: 'metric_definition_entry',
+    method: 'GET',
+    path: '/metric-definitions/{id}',
+    input: IdInput,
+    output: MetricDefinition,
+    summary: 'Get a metric definition',
+    errors: [403, 404],
+  },
   update: {
     name: 'metric_definition_update',
     method: 'PATCH',
@@ -55,5 +70,13 @@ export const metricDefinitionProcedures = defineProcedures('Metric definitions')
     summary: 'Update a metric definition',
     errors: [400, 403, 404, 409, 415],
   },
-  delete: { name: 'metric_definition_delete', method: 'DELETE', path: '/metric-definitions/{id}', input: IdInput, output: MessageResponse, summary: 'Delete a metric definition', errors: [403, 404, 409] },
+  delete: {
+    name: 'metric_definition_delete',
+    method: 'DELETE',
+    path: '/metric-definitions/{id}',
+    input: IdInput,
+    output: MessageResponse,
+    summary: 'Delete a metric definition',
+    errors: [403, 404, 409],
+  },
 });

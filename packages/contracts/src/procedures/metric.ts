@@ -34,10 +34,10 @@ const MetricId = z.object({ installation_id: pathId, metric_id: pathId });
 export const MetricSearchInput = z
   .looseObject({}, { error: (issue) => (issue.input === undefined || issue.input === null ? messages.bodyEmpty : metricSearchMalformed) })
   .meta({
-  description:
-    'One criterion: `{"type":"query","field":…,"values":…,"operand"?:"eq|neq|lt|lte|gt|gte"}` or ' +
-    '`{"type":"filter","operator":"AND|OR","criteria":[…]}`. Paging comes from the `page` and `size` query parameters (size ≤ 1000).',
-});
+    description:
+      'One criterion: `{"type":"query","field":…,"values":…,"operand"?:"eq|neq|lt|lte|gt|gte"}` or ' +
+      '`{"type":"filter","operator":"AND|OR","criteria":[…]}`. Paging comes from the `page` and `size` query parameters (size ≤ 1000).',
+  });
 
 const listErrors = [400, 403, 404];
 

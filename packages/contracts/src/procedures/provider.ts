@@ -24,8 +24,25 @@ const ProviderPage = pageOf(Provider, 'ProviderPage');
 
 // `external` and `all` come before `{id}`: the REST bridge takes the first path that matches.
 export const providerProcedures = defineProcedures('Providers')({
-  create: { name: 'provider_add', method: 'POST', path: '/providers', input: ProviderCreate, output: Provider, status: 201, summary: 'Create a provider', errors: [400, 403, 409, 415] },
-  list: { name: 'provider_list', method: 'GET', path: '/providers', input: PageQuery, output: ProviderPage, summary: 'List providers', errors: [400, 403] },
+  create: {
+    name: 'provider_add',
+    method: 'POST',
+    path: '/providers',
+    input: ProviderCreate,
+    output: Provider,
+    status: 201,
+    summary: 'Create a provider',
+    errors: [400, 403, 409, 415],
+  },
+  list: {
+    name: 'provider_list',
+    method: 'GET',
+    path: '/providers',
+    input: PageQuery,
+    output: ProviderPage,
+    summary: 'List providers',
+    errors: [400, 403],
+  },
   external: {
     name: 'provider_external_entry',
     method: 'GET',
@@ -54,7 +71,31 @@ export const providerProcedures = defineProcedures('Providers')({
     summary: 'Search the providers associated with a project',
     errors: [400, 403, 415],
   },
-  get: { name: 'provider_entry', method: 'GET', path: '/providers/{id}', input: IdInput, output: Provider, summary: 'Get a provider', errors: [403, 404] },
-  update: { name: 'provider_update', method: 'PATCH', path: '/providers/{id}', input: ProviderUpdate, output: Provider, summary: 'Update a provider', errors: [400, 403, 404, 409, 415] },
-  delete: { name: 'provider_delete', method: 'DELETE', path: '/providers/{id}', input: IdInput, output: MessageResponse, summary: 'Delete a provider', errors: [403, 404] },
+  get: {
+    name: 'provider_entry',
+    method: 'GET',
+    path: '/providers/{id}',
+    input: IdInput,
+    output: Provider,
+    summary: 'Get a provider',
+    errors: [403, 404],
+  },
+  update: {
+    name: 'provider_update',
+    method: 'PATCH',
+    path: '/providers/{id}',
+    input: ProviderUpdate,
+    output: Provider,
+    summary: 'Update a provider',
+    errors: [400, 403, 404, 409, 415],
+  },
+  delete: {
+    name: 'provider_delete',
+    method: 'DELETE',
+    path: '/providers/{id}',
+    input: IdInput,
+    output: MessageResponse,
+    summary: 'Delete a provider',
+    errors: [403, 404],
+  },
 });

@@ -14,8 +14,25 @@ export const resourceMessages = {
 } as const;
 
 export const resourceProcedures = defineProcedures('Resources')({
-  list: { name: 'resource_list', method: 'GET', path: '/resources', input: PageQuery, output: pageOf(Resource, 'ResourcePage'), summary: 'List resources', errors: [400] },
-  create: { name: 'admin_resource_add', method: 'POST', path: '/admin/resources', input: ResourceCreate, output: Resource, status: 201, summary: 'Register a resource', errors: [400, 403, 409, 415] },
+  list: {
+    name: 'resource_list',
+    method: 'GET',
+    path: '/resources',
+    input: PageQuery,
+    output: pageOf(Resource, 'ResourcePage'),
+    summary: 'List resources',
+    errors: [400],
+  },
+  create: {
+    name: 'admin_resource_add',
+    method: 'POST',
+    path: '/admin/resources',
+    input: ResourceCreate,
+    output: Resource,
+    status: 201,
+    summary: 'Register a resource',
+    errors: [400, 403, 409, 415],
+  },
   delete: {
     name: 'admin_resource_delete',
     method: 'DELETE',

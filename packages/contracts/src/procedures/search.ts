@@ -14,10 +14,7 @@ export const searchBodyMessages = {
  * over REST they are query parameters.
  */
 export const SearchCriterionInput = z
-  .looseObject(
-    {},
-    { error: (issue) => (issue.input === undefined || issue.input === null ? messages.bodyEmpty : searchBodyMessages.malformed) },
-  )
+  .looseObject({}, { error: (issue) => (issue.input === undefined || issue.input === null ? messages.bodyEmpty : searchBodyMessages.malformed) })
   .meta({
     id: 'SearchCriterion',
     description:
@@ -44,6 +41,22 @@ export const OPERATOR_LIST: LabelledValue[] = [
 ];
 
 export const searchMetaProcedures = defineProcedures('Search')({
-  operands: { name: 'operand_list', method: 'GET', path: '/operands', input: z.object({}), output: z.array(LabelledValue), summary: 'Search operands', errors: [] },
-  operators: { name: 'operator_list', method: 'GET', path: '/operators', input: z.object({}), output: z.array(LabelledValue), summary: 'Search operators', errors: [] },
+  operands: {
+    name: 'operand_list',
+    method: 'GET',
+    path: '/operands',
+    input: z.object({}),
+    output: z.array(LabelledValue),
+    summary: 'Search operands',
+    errors: [],
+  },
+  operators: {
+    name: 'operator_list',
+    method: 'GET',
+    path: '/operators',
+    input: z.object({}),
+    output: z.array(LabelledValue),
+    summary: 'Search operators',
+    errors: [],
+  },
 });

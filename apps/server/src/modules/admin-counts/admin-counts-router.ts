@@ -4,7 +4,5 @@ import { procedureFor } from '../../trpc/procedure.js';
 import { router } from '../../trpc/init.js';
 
 export const adminCountsRouter = router({
-  counts: procedureFor(adminCountProcedures.counts, Access.sys).query(({ ctx, input }) =>
-    ctx.app.adminCounts.counts(input.startDate, input.endDate),
-  ),
+  counts: procedureFor(adminCountProcedures.counts, Access.sys).query(({ ctx, input }) => ctx.app.adminCounts.counts(input.startDate, input.endDate)),
 });

@@ -12,7 +12,11 @@ import { AmsRepository } from './ams-repository.js';
 /** What the listener creates through, so the §4.4 and §4.6 rules and messages stay in one place each. */
 export interface AmsCatalogue {
   providers: {
-    createIn(manager: EntityManager, creatorId: string, input: { name: string; externalId?: string; website?: string; abbreviation?: string; logo?: string }): Promise<ProviderRow>;
+    createIn(
+      manager: EntityManager,
+      creatorId: string,
+      input: { name: string; externalId?: string; website?: string; abbreviation?: string; logo?: string },
+    ): Promise<ProviderRow>;
   };
   installations: { create(caller: Caller, input: InstallationCreate): Promise<unknown> };
 }

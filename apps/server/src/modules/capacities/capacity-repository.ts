@@ -28,7 +28,9 @@ export class CapacityRepository {
 
   /** Insertion order (§1.1). */
   async page(installationId: string, offset: number, limit: number): Promise<{ rows: CapacityRecord[]; total: number }> {
-    const [count]: { total: number }[] = await this.m.query('SELECT count(*)::int AS total FROM capacities WHERE installation_id = $1', [installationId]);
+    const [count]: { total: number }[] = await this.m.query('SELECT count(*)::int AS total FROM capacities WHERE installation_id = $1', [
+      installationId,
+    ]);
     const rows: CapacityRecord[] = await this.m.query(
       `SELECT ${COLUMNS} FROM capacities WHERE installation_id = $1 ORDER BY created_at, id LIMIT $2 OFFSET $3`,
       [installationId, limit, offset],
@@ -38,7 +40,10 @@ export class CapacityRepository {
 
   /** Only within the installation: another installation's capacity is a 404 (§4.8). */
   async findInInstallation(installationId: string, id: string): Promise<CapacityRecord | undefined> {
-    const rows: CapacityRecord[] = await this.m.query(`SELECT ${COLUMNS} FROM capacities WHERE installation_id = $1 AND id = $2`, [installationId, id]);
+    const rows: CapacityRecord[] = await this.m.query(`SELECT ${COLUMNS} FROM capacities WHERE installation_id = $1 AND id = $2`, [
+      installationId,
+      id,
+    ]);
     return rows[0];
   }
 

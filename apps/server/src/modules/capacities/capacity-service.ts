@@ -1,5 +1,13 @@
 import type { DataSource } from 'typeorm';
-import { capacityMessages as msg, metricMessages, type CapacityCreate, type CapacityRef, type CapacityUpdate, type InstallationCapacity, type PageQuery } from '@acc/contracts';
+import {
+  capacityMessages as msg,
+  metricMessages,
+  type CapacityCreate,
+  type CapacityRef,
+  type CapacityUpdate,
+  type InstallationCapacity,
+  type PageQuery,
+} from '@acc/contracts';
 import { newObjectId } from '@acc/db';
 import { Scope } from '../../access/index.js';
 import type { Caller } from '../../auth/caller.js';
@@ -29,7 +37,13 @@ export class CapacityService {
         const repo = new CapacityRepository(m);
         if (!(await repo.definitionExists(input.metric_definition_id))) throw notFound(metricMessages.noDefinition(input.metric_definition_id));
         await repo.insert(
-          { id: newObjectId(), installation_id: input.installation_id, metric_definition_id: input.metric_definition_id, value: input.value, registered_on: registeredOn },
+          {
+            id: newObjectId(),
+            installation_id: input.installation_id,
+            metric_definition_id: input.metric_definition_id,
+            value: input.value,
+            registered_on: registeredOn,
+          },
           caller.id,
         );
       }),

@@ -38,7 +38,7 @@ export function toClientProject(tree: ProjectTree, grants: Grant[] | 'project'):
   const whole = grants === 'project' || grants.some((g) => g.providerId === undefined);
   const providers: ClientProvider[] = [];
   for (const entry of tree.providers) {
-    const mine = whole ? [] : (grants).filter((g) => g.providerId === entry.provider.id);
+    const mine = whole ? [] : grants.filter((g) => g.providerId === entry.provider.id);
     if (whole || mine.some((g) => g.installationId === undefined)) {
       providers.push(providerOf(entry, scopedPermissions(), () => true));
       continue;

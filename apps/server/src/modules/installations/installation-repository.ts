@@ -18,9 +18,11 @@ export class InstallationRepository {
   /** One page of the installations matching `where` (over alias `i`), in insertion order. */
   async page(where: SqlFragment, offset: number, limit: number): Promise<[InstallationRow[], number]> {
     const n = where.params.length;
-    const [{ total }] = await this.m.query<{
-      total: number;
-    }[]>(`SELECT count(*)::int AS total FROM installations i WHERE ${where.sql}`, where.params);
+    const [{ total }] = await this.m.query<
+      {
+        total: number;
+      }[]
+    >(`SELECT count(*)::int AS total FROM installations i WHERE ${where.sql}`, where.params);
     const rows = await this.m.query<InstallationRow[]>(
       `SELECT ${INSTALLATION_COLUMNS} FROM installations i WHERE ${where.sql}
         ORDER BY i.registered_on, i.id LIMIT $${n + 1} OFFSET $${n + 2}`,
@@ -101,9 +103,11 @@ export class InstallationRepository {
   async usedDefinitions(metrics: SqlFragment, offset: number, limit: number): Promise<[MetricDefinitionRow[], number]> {
     const n = metrics.params.length;
     const used = `EXISTS (SELECT 1 FROM metrics m WHERE m.metric_definition_id = md.id AND ${metrics.sql})`;
-    const [{ total }] = await this.m.query<{
-      total: number;
-    }[]>(`SELECT count(*)::int AS total FROM metric_definitions md WHERE ${used}`, metrics.params);
+    const [{ total }] = await this.m.query<
+      {
+        total: number;
+      }[]
+    >(`SELECT count(*)::int AS total FROM metric_definitions md WHERE ${used}`, metrics.params);
     const rows = await this.m.query<MetricDefinitionRow[]>(
       `SELECT ${DEFINITION_COLUMNS} FROM metric_definitions md WHERE ${used}
         ORDER BY md.created_at, md.id LIMIT $${n + 1} OFFSET $${n + 2}`,

@@ -8,7 +8,6 @@ import { toMetricDefinitionWire } from '../metric-definitions/metric-definition-
 import { readSearchRequest } from '../search-meta/search-request.js';
 import type { InstallationChanges } from '@acc/contracts';
 
-
 const changesOf = (input: InstallationChanges): InstallationChanges => ({
   infrastructure: input.infrastructure,
   installation: input.installation,

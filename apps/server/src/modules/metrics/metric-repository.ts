@@ -41,14 +41,7 @@ export interface ListedMetric extends StoredMetric {
 
 /** A condition on a trusted column; only values travel as parameters. */
 export type Column =
-  | 'installation_id'
-  | 'project_id'
-  | 'provider_id'
-  | 'group_id'
-  | 'user_id'
-  | 'metric_definition_id'
-  | 'time_period_start'
-  | 'time_period_end';
+  'installation_id' | 'project_id' | 'provider_id' | 'group_id' | 'user_id' | 'metric_definition_id' | 'time_period_start' | 'time_period_end';
 export type Condition = readonly [Column, '=' | '>=' | '<=' | '<', unknown];
 
 /** A WHERE fragment over alias `m` with `$n` placeholders, and its parameters. */
@@ -67,7 +60,17 @@ export function conditionsToSql(conditions: readonly Condition[], firstParam = 1
 
 const STORED_COLUMNS = 'm.id, m.installation_id, m.metric_definition_id, m.time_period_start, m.time_period_end, m.value, m.group_id, m.user_id';
 
-const SHARED = ['installation_id', 'creator_id', 'project_id', 'provider_id', 'project_acronym', 'installation_name', 'infrastructure', 'resource', 'resource_id'] as const;
+const SHARED = [
+  'installation_id',
+  'creator_id',
+  'project_id',
+  'provider_id',
+  'project_acronym',
+  'installation_name',
+  'infrastructure',
+  'resource',
+  'resource_id',
+] as const;
 const PER_ROW = ['id', 'metric_definition_id', 'time_period_start', 'time_period_end', 'value', 'group_id', 'user_id'] as const;
 /** PostgreSQL's bind-parameter limit per statement. */
 const MAX_PARAMS = 65_535;

@@ -31,12 +31,14 @@ const pushContext = (ctx: Ctx, route: string) => ({
   },
 });
 
-const listing = (scopeOf: (input: never) => ListingScope) => async ({ ctx, input }: { ctx: Ctx; input: ListInput }) => {
-  const window: MetricWindow = { metricDefinitionId: input['metric-definition-id'], start: input.start, end: input.end };
-  const page = { page: input.page, size: input.size };
-  const { rows, total } = await ctx.app.metricListing.list(ctx.caller, scopeOf(input as never), window, page);
-  return toPage(ctx.http, ctx.app.config.publicUrl, page, total, rows);
-};
+const listing =
+  (scopeOf: (input: never) => ListingScope) =>
+  async ({ ctx, input }: { ctx: Ctx; input: ListInput }) => {
+    const window: MetricWindow = { metricDefinitionId: input['metric-definition-id'], start: input.start, end: input.end };
+    const page = { page: input.page, size: input.size };
+    const { rows, total } = await ctx.app.metricListing.list(ctx.caller, scopeOf(input as never), window, page);
+    return toPage(ctx.http, ctx.app.config.publicUrl, page, total, rows);
+  };
 
 export const metricsRouter = router({
   pushExternal: procedureFor(p.pushExternal, authenticated).mutation(({ ctx, input }) => {

@@ -95,7 +95,14 @@ export function checkMetric(raw: MetricRequest, knownDefinitions: ReadonlySet<st
 
   return {
     ok: true,
-    metric: { metricDefinitionId: definitionId, timePeriodStart: start, timePeriodEnd: end, value: value.value, groupId: groupId.value, userId: userId.value },
+    metric: {
+      metricDefinitionId: definitionId,
+      timePeriodStart: start,
+      timePeriodEnd: end,
+      value: value.value,
+      groupId: groupId.value,
+      userId: userId.value,
+    },
   };
 }
 

@@ -1,5 +1,12 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import { MAX_BULK_METRICS, metricMessages as msg, REST_BASE, type MetricBulkResponse, type MetricPushResponse, type MetricRequest } from '@acc/contracts';
+import {
+  MAX_BULK_METRICS,
+  metricMessages as msg,
+  REST_BASE,
+  type MetricBulkResponse,
+  type MetricPushResponse,
+  type MetricRequest,
+} from '@acc/contracts';
 import { newObjectId, type InstallationRow } from '@acc/db';
 import { assertHierarchy, Scope, scopeMessages } from '../../access/index.js';
 import type { Caller } from '../../auth/caller.js';
@@ -91,7 +98,8 @@ export class MetricService {
       const errors: string[] = [];
       let status = 400;
       items.forEach((item, i) => {
-        const checked = item === null ? ({ ok: false, violation: { status: 400, message: msg.bulkEmpty } } as const) : checkMetric(requests[i], known, now);
+        const checked =
+          item === null ? ({ ok: false, violation: { status: 400, message: msg.bulkEmpty } } as const) : checkMetric(requests[i], known, now);
         if (checked.ok) valid.push({ ...checked.metric, id: newObjectId() });
         else {
           if (errors.length === 0) status = checked.violation.status;

@@ -79,7 +79,12 @@ export class OpenAireClient {
  * The operator's record of a failed lookup: which project, which OpenAIRE, and why (status, timeout or
  * connection error). Only these fields: nothing of the caller's request (its token) is logged.
  */
-export function logLookupFailure(logger: { warn(obj: object, msg: string): void }, client: OpenAireClient, projectId: string, err: OpenAireError): void {
+export function logLookupFailure(
+  logger: { warn(obj: object, msg: string): void },
+  client: OpenAireClient,
+  projectId: string,
+  err: OpenAireError,
+): void {
   logger.warn({ projectId, openaire: client.origin, ...err.failure }, `OpenAIRE lookup for project ${projectId} failed: ${err.message}`);
 }
 
@@ -102,7 +107,11 @@ export function extractProject(body: unknown, requestedId: string): OpenAireProj
   if (!Number.isInteger(total) || !isObject(project)) throw new OpenAireError('OpenAIRE answered without the project');
   const text = (key: string) => {
     const v = child(child(project, key), '$');
-    return typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? String(v) : v === undefined || v === null ? '' : JSON.stringify(v);
+    return typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean'
+      ? String(v)
+      : v === undefined || v === null
+        ? ''
+        : JSON.stringify(v);
   };
   return {
     // The row is keyed by the grant code; the requested id stands in only if OpenAIRE omits it.

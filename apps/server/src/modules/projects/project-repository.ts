@@ -20,9 +20,11 @@ export class ProjectRepository {
   /** One page of the projects matching `where` (over alias `pj`), in registration order. */
   async page(where: SqlFragment, offset: number, limit: number): Promise<[ProjectRow[], number]> {
     const n = where.params.length;
-    const [{ total }] = await this.m.query<{
-      total: number;
-    }[]>(`SELECT count(*)::int AS total FROM projects pj WHERE ${where.sql}`, where.params);
+    const [{ total }] = await this.m.query<
+      {
+        total: number;
+      }[]
+    >(`SELECT count(*)::int AS total FROM projects pj WHERE ${where.sql}`, where.params);
     const rows = await this.m.query<ProjectRow[]>(
       `SELECT ${PROJECT_COLUMNS} FROM projects pj WHERE ${where.sql}
         ORDER BY pj.registered_on, pj.id LIMIT $${n + 1} OFFSET $${n + 2}`,

@@ -17,7 +17,10 @@ const ids = (t: ProjectTree) => t.providers.map((p) => [p.provider.id, p.install
 describe('restrictTree', () => {
   it('keeps admitted providers whole-or-filtered and providers leading to an admitted installation', () => {
     const view = { provider: (_: string, v: string) => v === 'b', installation: (_: string, __: string, i: string) => i === 'a2' };
-    expect(ids(restrictTree(tree, view))).toEqual([['a', ['a2']], ['b', []]]);
+    expect(ids(restrictTree(tree, view))).toEqual([
+      ['a', ['a2']],
+      ['b', []],
+    ]);
   });
 
   it('keeps everything for a view admitting everything, and nothing for one admitting nothing', () => {

@@ -36,7 +36,15 @@ describe('ProviderSync schedule', () => {
     let now = start;
     const { client, calls } = countingClient();
     const synced = vi.fn();
-    const sync = new ProviderSync({ db: noDb, client, onError: (e) => { throw e; }, onSynced: synced, now: () => now });
+    const sync = new ProviderSync({
+      db: noDb,
+      client,
+      onError: (e) => {
+        throw e;
+      },
+      onSynced: synced,
+      now: () => now,
+    });
 
     await sync.start();
     expect(calls.n).toBe(1);

@@ -13,13 +13,17 @@ type ExactPeriod = Omit<ReportPeriod, 'total_value'> & { total_value: string };
 type ExactDefinitionData = Omit<InstallationReport['data'][number], 'periods'> & { periods: ExactPeriod[] };
 export type ExactInstallationReport = Omit<InstallationReport, 'data'> & { data: ExactDefinitionData[] };
 export type ExactAggregated = Omit<AggregatedMetric, 'total_value'> & { total_value: string };
-export type ExactProviderReport = Omit<ProviderReport, 'aggregated_metrics' | 'data'> & { aggregated_metrics: ExactAggregated[]; data: ExactInstallationReport[] };
+export type ExactProviderReport = Omit<ProviderReport, 'aggregated_metrics' | 'data'> & {
+  aggregated_metrics: ExactAggregated[];
+  data: ExactInstallationReport[];
+};
 
 export const installationWire = (r: ExactInstallationReport): InstallationReport => ({
   ...r,
   data: r.data.map((d) => ({ ...d, periods: d.periods.map((p) => ({ ...p, total_value: Number(p.total_value) })) })),
 });
-export const aggregatedWire = (list: readonly ExactAggregated[]): AggregatedMetric[] => list.map((a) => ({ ...a, total_value: Number(a.total_value) }));
+export const aggregatedWire = (list: readonly ExactAggregated[]): AggregatedMetric[] =>
+  list.map((a) => ({ ...a, total_value: Number(a.total_value) }));
 export const providerWire = (r: ExactProviderReport): ProviderReport => ({
   ...r,
   aggregated_metrics: aggregatedWire(r.aggregated_metrics),
@@ -41,7 +45,11 @@ const pairKey = (installationId: string, definitionId: string) => JSON.stringify
  * capacities, then every period's sum at once. Periods are split here (few capacities); metrics are
  * only ever summed in SQL.
  */
-export async function installationReports(repo: ReportRepository, installations: readonly InstallationRow[], w: ReportWindow): Promise<ExactInstallationReport[]> {
+export async function installationReports(
+  repo: ReportRepository,
+  installations: readonly InstallationRow[],
+  w: ReportWindow,
+): Promise<ExactInstallationReport[]> {
   if (installations.length === 0) return [];
   const ids = installations.map((i) => i.id);
   const definitions = await repo.definitionsInUse(ids);

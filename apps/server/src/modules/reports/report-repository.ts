@@ -58,7 +58,11 @@ export class ReportRepository {
       [projectId],
     );
     if (ids.length === 0) return [];
-    const rows = await this.m.getRepository(ProviderEntity).createQueryBuilder('p').where('p.id IN (:...ids)', { ids: ids.map((r) => r.provider_id) }).getMany();
+    const rows = await this.m
+      .getRepository(ProviderEntity)
+      .createQueryBuilder('p')
+      .where('p.id IN (:...ids)', { ids: ids.map((r) => r.provider_id) })
+      .getMany();
     const byId = new Map(rows.map((r) => [r.id, r]));
     return ids.map((r) => byId.get(r.provider_id)).filter((r): r is ProviderRow => r !== undefined);
   }

@@ -7,7 +7,15 @@ import type { Role } from '../../auth/entitlements.js';
 import { AppError, notFound } from '../../errors.js';
 import { dayStart } from '../metrics/instants.js';
 import { providerOfProject } from '../metrics/project-provider.js';
-import { aggregate, aggregatedWire, installationReports, installationWire, providerReport, providerWire, type ReportWindow } from './report-builder.js';
+import {
+  aggregate,
+  aggregatedWire,
+  installationReports,
+  installationWire,
+  providerReport,
+  providerWire,
+  type ReportWindow,
+} from './report-builder.js';
 import { ReportRepository, type MetricOwnerFilter } from './report-repository.js';
 import { toProjectHeader } from '../projects/project-wire.js';
 
@@ -60,7 +68,12 @@ export class ReportService {
     const providers = await repo.providersOfProject(projectId);
     const installations = await repo.installationsOfProject(projectId);
     const reports = await installationReports(repo, installations, windowOf(r));
-    const data = providers.map((pv) => providerReport(pv, reports.filter((i) => i.provider === pv.id)));
+    const data = providers.map((pv) =>
+      providerReport(
+        pv,
+        reports.filter((i) => i.provider === pv.id),
+      ),
+    );
     return {
       ...toProjectHeader(project),
       aggregated_metrics: aggregatedWire(aggregate(data.flatMap((d) => d.aggregated_metrics))),
@@ -98,7 +111,12 @@ export class ReportService {
     const installations = await repo.installationsOfProvider(provider.id);
     const data = await installationReports(repo, installations, windowOf(r));
     const projects = [...new Set(installations.map((i) => i.projectId))];
-    const reports = projects.map((projectId) => providerReport(provider, data.filter((d) => d.project === projectId)));
+    const reports = projects.map((projectId) =>
+      providerReport(
+        provider,
+        data.filter((d) => d.project === projectId),
+      ),
+    );
     return { reports: reports.map(providerWire), aggregated_metrics: aggregatedWire(aggregate(reports.flatMap((p) => p.aggregated_metrics))) };
   }
 }

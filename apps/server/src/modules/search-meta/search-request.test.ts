@@ -32,7 +32,14 @@ const failure = (fn: () => unknown): string => {
 
 describe('readSearchRequest over REST', () => {
   it('takes the raw body and page/size from the query string, not from the bridge input', () => {
-    const r = readSearchRequest(rest('ok', criterion, [['size', '5'], ['page', '3']]), { page: '9', items: [] }, fields);
+    const r = readSearchRequest(
+      rest('ok', criterion, [
+        ['size', '5'],
+        ['page', '3'],
+      ]),
+      { page: '9', items: [] },
+      fields,
+    );
     expect(r).toEqual({ criterion: { type: 'query', field: 'name', operand: 'eq', value: 'x' }, page: { page: 3, size: 5 } });
     expect(readSearchRequest(rest('ok', criterion), {}, fields).page).toEqual({ page: 1, size: 10 });
   });
@@ -47,9 +54,7 @@ describe('readSearchRequest over REST', () => {
 
   it('checks the body shape, then paging, then the criterion', () => {
     expect(failure(() => readSearchRequest(rest('ok', [1], [['size', '0']]), {}, fields))).toBe('Invalid search query: malformed JSON.');
-    expect(failure(() => readSearchRequest(rest('ok', { type: 'nope' }, [['size', '0']]), {}, fields))).toBe(
-      'Page size must be between 1 and 100.',
-    );
+    expect(failure(() => readSearchRequest(rest('ok', { type: 'nope' }, [['size', '0']]), {}, fields))).toBe('Page size must be between 1 and 100.');
     expect(failure(() => readSearchRequest(rest('ok', { type: 'nope' }), {}, fields))).toBe(
       "Invalid search query: unknown type 'nope'. Allowed types: query, filter.",
     );

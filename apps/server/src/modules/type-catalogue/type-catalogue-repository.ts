@@ -45,10 +45,7 @@ export class TypeCatalogueRepository {
 
   /** Whether a metric definition names this type; definitions store the type as sent, so compare case-insensitively. */
   async usedByDefinition(name: string): Promise<boolean> {
-    const rows: unknown[] = await this.m.query(
-      `SELECT 1 FROM metric_definitions WHERE lower(${this.table.usedBy}) = lower($1) LIMIT 1`,
-      [name],
-    );
+    const rows: unknown[] = await this.m.query(`SELECT 1 FROM metric_definitions WHERE lower(${this.table.usedBy}) = lower($1) LIMIT 1`, [name]);
     return rows.length > 0;
   }
 }

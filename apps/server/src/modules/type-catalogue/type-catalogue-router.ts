@@ -16,8 +16,7 @@ type Wire<F extends Field> = { id: string; description: string; creator_id: stri
  * differ. Each router below is spelled out so its procedure types stay exact for the client.
  */
 const handlers = <F extends Field>(field: F, service: (app: AppServices) => TypeCatalogueService) => {
-  const wire = (row: TypeCatalogueRow) =>
-    ({ id: row.id, [field]: row.name, description: row.description, creator_id: row.creatorId }) as Wire<F>;
+  const wire = (row: TypeCatalogueRow) => ({ id: row.id, [field]: row.name, description: row.description, creator_id: row.creatorId }) as Wire<F>;
   return {
     list: async ({ ctx, input }: { ctx: Context; input: PageQuery }) => {
       const { rows, total } = await service(ctx.app).list(input);

@@ -64,7 +64,10 @@ export class TypeCatalogueService {
         const other = await repo.findByName(patch.name);
         if (other && other.id !== id) throw conflict(m.exists(this.kind.label, other.id));
       }
-      return repo.update(id, { ...(patch.name !== undefined && { name: patch.name }), ...(patch.description !== undefined && { description: patch.description }) });
+      return repo.update(id, {
+        ...(patch.name !== undefined && { name: patch.name }),
+        ...(patch.description !== undefined && { description: patch.description }),
+      });
     });
   }
 
@@ -79,4 +82,3 @@ export class TypeCatalogueService {
     });
   }
 }
-
