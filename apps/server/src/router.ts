@@ -15,6 +15,7 @@ import { clientsRouter } from './modules/clients/client-router.js';
 import { metricsRouter } from './modules/metrics/metric-router.js';
 import { capacitiesRouter } from './modules/capacities/capacity-router.js';
 import { reportsRouter } from './modules/reports/report-router.js';
+import { usageRouter } from './modules/usage/usage-router.js';
 import { router } from './trpc/init.js';
 
 /** One router for both transports; its type is what @acc/client infers from. */
@@ -38,6 +39,7 @@ export const appRouter = router({
   metrics: metricsRouter,
   capacities: capacitiesRouter,
   reports: reportsRouter,
+  usage: usageRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -26,6 +26,7 @@ import { MetricService } from './modules/metrics/metric-service.js';
 import { MetricListingService } from './modules/metrics/metric-listing-service.js';
 import { CapacityService } from './modules/capacities/capacity-service.js';
 import { ReportService } from './modules/reports/report-service.js';
+import { UsageService } from './modules/usage/usage-service.js';
 import { createTelemetry, silentLogger, type Logger, type Telemetry } from './telemetry/index.js';
 
 /** The composition root's product: every service a procedure may call, built once per server. */
@@ -52,6 +53,7 @@ export interface AppServices {
   metricListing: MetricListingService;
   capacities: CapacityService;
   reports: ReportService;
+  usage: UsageService;
   /** Logger and counters: `telemetry.metricsIngested.inc(n)`, `telemetry.apelRecords.inc({ result }, n)`. */
   telemetry: Telemetry;
 }
@@ -92,6 +94,7 @@ export function createServices(
     metricListing: new MetricListingService(db),
     capacities: new CapacityService(db),
     reports: new ReportService(db),
+    usage: new UsageService(db),
   };
 }
 

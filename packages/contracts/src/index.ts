@@ -35,4 +35,6 @@ export * from './entities/installation.js';
 export * from './procedures/installation.js';
 export * from './entities/client.js';
 export * from './procedures/client.js';
+export * from './entities/usage.js';
+export * from './procedures/usage.js';
 export * from './registry.js';

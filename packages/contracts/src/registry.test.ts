@@ -113,6 +113,13 @@ const STABLE: [string, string][] = [
   ['project_group_report_alias', 'GET /projects/{project_id}/groups/{group_id}/report'],
   ['project_user_report', 'GET /projects/projects/{project_id}/users/{user_id}/report'],
   ['project_user_report_alias', 'GET /projects/{project_id}/users/{user_id}/report'],
+  ['usage_freshness', 'GET /usage/freshness'],
+  ['installation_external_usage', 'GET /installations/external/usage'],
+  ['installation_usage', 'GET /installations/{installation_id}/usage'],
+  ['project_provider_usage', 'GET /projects/{project_id}/providers/{provider_id}/usage'],
+  ['project_usage', 'GET /projects/{project_id}/usage'],
+  ['provider_usage', 'GET /providers/{provider_id}/usage'],
+  ['usage', 'GET /usage'],
 ];
 
 describe('the contract registry', () => {

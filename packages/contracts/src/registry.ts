@@ -18,6 +18,7 @@ import { searchMetaProcedures } from './procedures/search.js';
 import { settingProcedures } from './procedures/setting.js';
 import { systemProcedures } from './procedures/system.js';
 import { metricTypeProcedures, unitTypeProcedures } from './procedures/type-catalogue.js';
+import { usageProcedures } from './procedures/usage.js';
 
 /** Every resource's contracts, in the server's router order (REST route precedence follows it). */
 const groups = [
@@ -40,6 +41,7 @@ const groups = [
   metricProcedures,
   capacityProcedures,
   reportProcedures,
+  usageProcedures,
 ] as const;
 
 type ContractsOf<G> = G extends unknown ? G[keyof G] : never;

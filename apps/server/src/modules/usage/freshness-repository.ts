@@ -1,0 +1,46 @@
+import type { EntityManager } from 'typeorm';
+import type { SqlFragment } from '../../access/index.js';
+
+export interface FreshnessRow {
+  installation_id: string;
+  installation: string;
+  project: string;
+  provider: string;
+  last_pushed_at: Date | null;
+  last_period_end: Date | null;
+  metrics_last_24h: number;
+}
+
+/**
+ * §2 freshness over the installations `where` admits (alias `i`). The latest push is the newest row by
+ * insertion order (`seq`, indexed per installation); the latest period end and the day's count read the
+ * installation's metrics.
+ */
+export class FreshnessRepository {
+  constructor(private readonly m: EntityManager) {}
+
+  async page(where: SqlFragment, staleAfterHours: number | undefined, offset: number, limit: number): Promise<[FreshnessRow[], number]> {
+    const params = [...where.params];
+    const stale =
+      staleAfterHours === undefined
+        ? ''
+        : ` AND (f.last_pushed_at IS NULL OR f.last_pushed_at <= now() - make_interval(hours => $${params.push(staleAfterHours)}::int))`;
+    const from = `FROM installations i
+      LEFT JOIN LATERAL (
+        SELECT (SELECT m.created_at FROM metrics m WHERE m.installation_id = i.id ORDER BY m.seq DESC LIMIT 1) AS last_pushed_at,
+               (SELECT max(m.time_period_end) FROM metrics m WHERE m.installation_id = i.id) AS last_period_end
+      ) f ON TRUE
+      WHERE ${where.sql}${stale}`;
+    const [{ total }] = await this.m.query<{ total: number }[]>(`SELECT count(*)::int AS total ${from}`, params);
+    const rows = await this.m.query<FreshnessRow[]>(
+      `SELECT i.id AS installation_id, i.installation, i.project_id AS project, i.provider_id AS provider,
+              f.last_pushed_at, f.last_period_end,
+              (SELECT count(*)::int FROM metrics m WHERE m.installation_id = i.id AND m.created_at > now() - interval '24 hours') AS metrics_last_24h
+         ${from}
+        ORDER BY f.last_pushed_at ASC NULLS FIRST, i.registered_on, i.id
+        LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
+      [...params, limit, offset],
+    );
+    return [rows, total];
+  }
+}

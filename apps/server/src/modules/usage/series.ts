@@ -1,0 +1,105 @@
+import { usageGroupField, type UsageAggregation, type UsageQuery, type UsageSeries } from '@acc/contracts';
+import { formatInstant } from '../metrics/instants.js';
+import { sumDecimals } from '../reports/decimal.js';
+import type { UsageDefinition } from './usage-repository.js';
+import type { UsageCell } from './usage-source.js';
+
+/** Cells of one window, or of a whole series, combined: sums stay exact decimal text. */
+interface Combined {
+  total: string;
+  count: number;
+  min: number;
+  max: number;
+}
+
+const combine = (cells: readonly UsageCell[]): Combined => ({
+  total: sumDecimals(cells.map((c) => c.total)),
+  count: cells.reduce((n, c) => n + c.count, 0),
+  min: cells.reduce((n, c) => Math.min(n, c.min), Infinity),
+  max: cells.reduce((n, c) => Math.max(n, c.max), -Infinity),
+});
+
+/** §1: avg is the exact sum divided by the count. */
+function valueOf(a: UsageAggregation, c: Combined): number {
+  switch (a) {
+    case 'sum':
+      return Number(c.total);
+    case 'count':
+      return c.count;
+    case 'avg':
+      return Number(c.total) / c.count;
+    case 'min':
+      return c.min;
+    case 'max':
+      return c.max;
+  }
+}
+
+/** A window without metrics under `fill=zero`: 0 for sum and count, null otherwise. */
+const emptyValue = (a: UsageAggregation) => (a === 'sum' || a === 'count' ? 0 : null);
+
+/** Ascending, nulls last; plain code-unit order, the same on every backend. */
+function compareKeys(a: readonly (string | null)[], b: readonly (string | null)[]): number {
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i];
+    const y = b[i];
+    if (x === y) continue;
+    if (x === null) return 1;
+    if (y === null) return -1;
+    return x < y ? -1 : 1;
+  }
+  return 0;
+}
+
+/**
+ * One series per (definition, group values) with at least one metric in range, ordered by definition id
+ * then group values (nulls last); points by time, every window under `fill=zero`, only windows with
+ * metrics under `fill=none`.
+ */
+export function buildSeries(
+  cells: readonly UsageCell[],
+  definitions: readonly UsageDefinition[],
+  bounds: readonly number[],
+  q: Pick<UsageQuery, 'aggregation' | 'fill' | 'group_by'>,
+): UsageSeries[] {
+  const byKey = new Map<string, UsageCell[]>();
+  for (const c of cells) {
+    const key = JSON.stringify([c.definitionId, ...c.group]);
+    const list = byKey.get(key);
+    if (list) list.push(c);
+    else byKey.set(key, [c]);
+  }
+  const definitionOf = new Map(definitions.map((d) => [d.id, d]));
+  const series = [...byKey.values()].map((list) => {
+    const { definitionId, group } = list[0];
+    const windows = new Map<number, UsageCell[]>();
+    for (const c of list) windows.set(c.window, [...(windows.get(c.window) ?? []), c]);
+    const indices = q.fill === 'zero' ? bounds.slice(0, -1).map((_, i) => i) : [...windows.keys()].sort((a, b) => a - b);
+    const points = indices.map((i) => {
+      const inWindow = windows.get(i);
+      const combined = inWindow ? combine(inWindow) : undefined;
+      return {
+        start: formatInstant(new Date(bounds[i])),
+        end: formatInstant(new Date(bounds[i + 1])),
+        value: combined ? valueOf(q.aggregation, combined) : emptyValue(q.aggregation),
+        count: combined?.count ?? 0,
+      };
+    });
+    const whole = combine(list);
+    const definition = definitionOf.get(definitionId);
+    return {
+      key: [definitionId, ...group],
+      series: {
+        metric_definition_id: definitionId,
+        metric_name: definition?.metric_name ?? '',
+        unit_type: definition?.unit_type ?? '',
+        metric_type: definition?.metric_type ?? '',
+        group: Object.fromEntries(q.group_by.map((k, i) => [usageGroupField[k], group[i]])),
+        total: valueOf(q.aggregation, whole),
+        count: whole.count,
+        points,
+      },
+    };
+  });
+  return series.sort((a, b) => compareKeys(a.key, b.key)).map((s) => s.series);
+}
