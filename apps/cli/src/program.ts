@@ -9,6 +9,7 @@ import { registerMetricDefinitions } from './commands/metric-definitions.js';
 import { registerMetrics } from './commands/metrics.js';
 import { registerReport } from './commands/report.js';
 import { registerSearch } from './commands/search.js';
+import { registerUsage } from './commands/usage.js';
 import { registerVersion } from './commands/version.js';
 import { CliError, err, out } from './io.js';
 import { FORMATS } from './output.js';
@@ -46,7 +47,7 @@ export function createProgram(): Command {
       `items per page requested from the server (1..${PAGE_SIZE.max}; search: 1..${PAGE_SIZE.maxSearch})`,
       integer(1, PAGE_SIZE.maxSearch),
     )
-    .addOption(new Option('--output <format>', 'output format').choices(FORMATS).default('text'))
+    .addOption(new Option('--output <format>', 'output format (chart: acc usage only)').choices([...FORMATS, 'chart']).default('text'))
     .addHelpText('after', `\nacc --version (or -V) prints the version of this CLI; \`acc version\` also asks the server.`);
 
   registerListings(program);
@@ -55,6 +56,7 @@ export function createProgram(): Command {
   registerMetricDefinitions(program);
   registerCapacities(program);
   registerReport(program);
+  registerUsage(program);
   registerSearch(program);
   registerApel(program);
   registerVersion(program);

@@ -15,7 +15,11 @@ export const numberArg = (value: string) => {
 };
 
 /** The merged global and command options of the command being run. */
-export const globalsOf = (cmd: Command) => cmd.optsWithGlobals<GlobalOptions & Record<string, unknown>>();
+export const globalsOf = (cmd: Command) => {
+  const o = cmd.optsWithGlobals<GlobalOptions & Record<string, unknown>>();
+  // `--output chart` draws usage series (`acc usage`, which reads it itself); elsewhere it is the default text.
+  return (o.output as string) === 'chart' ? { ...o, output: 'text' as const } : o;
+};
 
 /**
  * Turns a library error into the command's own error line (e.g. "Error while iterating projects: <e>")

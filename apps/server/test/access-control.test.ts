@@ -185,6 +185,12 @@ const listed = (...expected: string[]): Yield => ({ ids: (b) => b.content.map((x
 const installationsIn = (r: any): string[] =>
   r.installation_id ? [r.installation_id] : [...(r.data ?? []), ...(r.reports ?? [])].flatMap(installationsIn);
 const reported = (...expected: string[]): Yield => ({ ids: installationsIn, expected });
+/** Usage (usage-api.md §1) grouped by installation: the installations its series come from. */
+const USAGE = { start: '2024-01-01', end: '2025-01-01', window: 'total', group_by: 'installation', fill: 'none' };
+const usedBy = (...expected: string[]): Yield => ({
+  ids: (b) => [...new Set<string>(b.series.map((x: { group: { installation_id: string } }) => x.group.installation_id))],
+  expected,
+});
 
 const REPORT = { start: '2024-01-01', end: '2024-12-31' };
 const metricBody = () => ({
@@ -796,6 +802,68 @@ const ROWS: Row[] = [
     rule: 'PRJ[admin,viewer] P',
     yields: reported(W.instP, W.instP2),
   },
+
+  // usage-api.md §1–§2: the reports' rules; GET /usage and freshness are AUTH, filtered by visibility (below)
+  { method: 'GET', path: '/usage', query: USAGE, rule: 'AUTH' },
+  { method: 'GET', path: '/usage/freshness', rule: 'AUTH' },
+  {
+    method: 'GET',
+    path: '/installations/{installation_id}/usage',
+    params: inst,
+    query: USAGE,
+    rule: 'INS[admin,viewer] instP',
+    yields: usedBy(W.instP),
+  },
+  {
+    method: 'GET',
+    path: '/installations/{installation_id}/usage',
+    params: { installation_id: W.instQ },
+    query: USAGE,
+    rule: 'INS[admin,viewer] instQ',
+    yields: usedBy(W.instQ),
+    note: "the provider's installation in Q",
+  },
+  {
+    method: 'GET',
+    path: '/installations/external/usage',
+    query: { externalId: ext(W.instP), ...USAGE },
+    rule: 'INS[admin,viewer] instP',
+    yields: usedBy(W.instP),
+  },
+  {
+    method: 'GET',
+    path: '/projects/{project_id}/providers/{provider_id}/usage',
+    params: prjProv,
+    query: USAGE,
+    rule: 'PRV[admin,viewer] P.prov',
+    yields: usedBy(W.instP),
+  },
+  { method: 'GET', path: '/projects/{project_id}/usage', params: prj, query: USAGE, rule: 'PRJ[admin,viewer] P', yields: usedBy(W.instP, W.instP2) },
+  {
+    method: 'GET',
+    path: '/projects/{project_id}/usage',
+    params: { project_id: W.unknown },
+    query: USAGE,
+    rule: 'PRJ[admin,viewer] P',
+    missing: true,
+    note: 'unknown project',
+  },
+  {
+    method: 'GET',
+    path: '/providers/{provider_id}/usage',
+    params: { provider_id: W.prov },
+    query: USAGE,
+    rule: 'PREP prov',
+    yields: usedBy(W.instP, W.instQ),
+  },
+  {
+    method: 'GET',
+    path: '/providers/{provider_id}/usage',
+    params: { provider_id: W.other },
+    query: USAGE,
+    rule: 'PREP other',
+    note: 'a provider the representative does not represent',
+  },
 ];
 
 /** Reads (and searches, which are POSTs) leave the world as it was. */
@@ -1170,7 +1238,10 @@ describe.each(backends)('access control on %s', (backend) => {
         body: { type: 'query', field: 'time_period_start', values: '2000-01-01T00:00:00Z', operand: 'gte' },
       });
 
-      for (const r of [projects, me, installations, metrics, metricsAll]) expect(r.status).toBe(200);
+      const usage = await s.call('GET', `${API}/usage?${new URLSearchParams(USAGE).toString()}`, { token });
+      const freshness = await s.call('GET', `${API}/usage/freshness?size=100`, { token });
+
+      for (const r of [projects, me, installations, metrics, metricsAll, usage, freshness]) expect(r.status).toBe(200);
       const visibleMetrics = sorted(VISIBLE_INSTALLATIONS[c].map((i) => METRIC_OF[i]));
       expect({
         projects: sorted(flatten(projects.body.content)),
@@ -1178,6 +1249,8 @@ describe.each(backends)('access control on %s', (backend) => {
         installations: sorted(installations.body.content.map((i: { id: string }) => i.id)),
         metrics: sorted(metricsAll.body.content.map((m: { id: string }) => m.id)),
         metricsByValue: sorted(metrics.body.content.map((m: { id: string }) => m.id)),
+        usage: sorted(usedBy().ids(usage.body)),
+        freshness: sorted(freshness.body.content.map((i: { installation_id: string }) => i.installation_id)),
         totals: [projects.body.total_elements, me.body.total_elements, installations.body.total_elements, metricsAll.body.total_elements],
       }).toEqual({
         projects: sorted(PROJECTS[c]),
@@ -1185,6 +1258,8 @@ describe.each(backends)('access control on %s', (backend) => {
         installations: sorted(VISIBLE_INSTALLATIONS[c]),
         metrics: visibleMetrics,
         metricsByValue: visibleMetrics,
+        usage: sorted(VISIBLE_INSTALLATIONS[c]),
+        freshness: sorted(VISIBLE_INSTALLATIONS[c]),
         totals: [
           new Set(PROJECTS[c].map((x) => x.split('/')[0])).size,
           new Set(CLIENT_PROJECTS[c].map((x) => x.split('/')[0])).size,

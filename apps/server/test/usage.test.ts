@@ -169,7 +169,8 @@ describe.each(backends)('usage (%s)', (backend) => {
   });
 
   it('follows the calendar for week (ISO, Monday), month, quarter and year, clipping the first and last window', async () => {
-    const starts = async (q: Query) => (await get('/usage', { ...q, metric_definition_id: A })).body.series[0].points.map((p: { start: string }) => p.start);
+    const starts = async (q: Query) =>
+      (await get('/usage', { ...q, metric_definition_id: A })).body.series[0].points.map((p: { start: string }) => p.start);
     expect(await starts({ start: '2025-03-01', end: '2025-04-01', window: 'week' })).toEqual([
       '2025-03-01T00:00:00Z',
       '2025-03-03T00:00:00Z',
@@ -225,7 +226,9 @@ describe.each(backends)('usage (%s)', (backend) => {
 
   it('groups by group_id (nulls last) and orders series by definition, then group values', async () => {
     const r = await get('/projects/PR/usage', { ...ATHENS, window: 'total', group_by: 'group_id' });
-    expect(r.body.series.map((x: { metric_definition_id: string; group: unknown; total: number }) => [x.metric_definition_id, x.group, x.total])).toEqual([
+    expect(
+      r.body.series.map((x: { metric_definition_id: string; group: unknown; total: number }) => [x.metric_definition_id, x.group, x.total]),
+    ).toEqual([
       [A, { group_id: 'g1' }, 0.3],
       [A, { group_id: 'g2' }, 7],
       [A, { group_id: null }, 5.7],
@@ -256,10 +259,9 @@ describe.each(backends)('usage (%s)', (backend) => {
 
   it('filters by group_id, user_id and repeated metric_definition_id', async () => {
     const totals = async (q: Query) =>
-      (await get('/projects/PR/usage', { ...ATHENS, window: 'total', ...q })).body.series.map((x: { metric_definition_id: string; total: number }) => [
-        x.metric_definition_id,
-        x.total,
-      ]);
+      (await get('/projects/PR/usage', { ...ATHENS, window: 'total', ...q })).body.series.map(
+        (x: { metric_definition_id: string; total: number }) => [x.metric_definition_id, x.total],
+      );
     expect(await totals({ group_id: 'g1' })).toEqual([[A, 0.3]]);
     expect(await totals({ user_id: 'u1' })).toEqual([[A, 0.1]]);
     expect(await totals({ group_id: 'nobody' })).toEqual([]);
@@ -293,7 +295,10 @@ describe.each(backends)('usage (%s)', (backend) => {
       [{ start: '2025-01-02', end: '2025-01-01T23:00:00Z' }, 'start must be before end.'],
       [{ start: '2025-01-01', end: '2025-01-02', window: 'fortnight' }, 'window must be one of hour, day, week, month, quarter, year, total.'],
       [{ start: '2025-01-01', end: '2025-01-02', tz: 'Mars/Olympus' }, 'Unknown time zone: Mars/Olympus'],
-      [{ start: '2025-01-01', end: '2025-01-02', group_by: 'installation,cluster' }, 'group_by must be among installation, provider, project, group_id, user_id.'],
+      [
+        { start: '2025-01-01', end: '2025-01-02', group_by: 'installation,cluster' },
+        'group_by must be among installation, provider, project, group_id, user_id.',
+      ],
       [{ start: '2025-01-01', end: '2025-01-02', aggregation: 'median' }, 'aggregation must be one of sum, count, avg, min, max.'],
       [{ start: '2025-01-01', end: '2025-01-02', fill: 'linear' }, 'fill must be zero or none.'],
       [{ start: '2025-01-01', end: '2026-02-22', window: 'hour' }, 'Too many windows (10008); use a larger window or a shorter range.'],
@@ -319,9 +324,18 @@ describe.each(backends)('usage (%s)', (backend) => {
     const q = { start: '2025-01-01', end: '2025-01-02' };
     expect((await get('/projects/NOPE/usage', { ...q, fill: 'x' }, nobody)).status).toBe(400);
     expect((await get('/projects/NOPE/usage', q, nobody)).body).toEqual({ code: 404, message: 'There is no Project with the following id: NOPE' });
-    expect((await get('/projects/PR/providers/NOPE/usage', q, nobody)).body).toEqual({ code: 404, message: 'There is no Provider with the following id: NOPE' });
-    expect((await get('/projects/PR2/providers/pv2/usage', q, nobody)).body).toEqual({ code: 404, message: 'There is no Provider with the following id: pv2' });
-    expect((await get('/installations/NOPE/usage', q, nobody)).body).toEqual({ code: 404, message: 'There is no Installation with the following id: NOPE' });
+    expect((await get('/projects/PR/providers/NOPE/usage', q, nobody)).body).toEqual({
+      code: 404,
+      message: 'There is no Provider with the following id: NOPE',
+    });
+    expect((await get('/projects/PR2/providers/pv2/usage', q, nobody)).body).toEqual({
+      code: 404,
+      message: 'There is no Provider with the following id: pv2',
+    });
+    expect((await get('/installations/NOPE/usage', q, nobody)).body).toEqual({
+      code: 404,
+      message: 'There is no Installation with the following id: NOPE',
+    });
     expect((await get('/installations/external/usage', { ...q, externalId: 'x' }, nobody)).body).toEqual({
       code: 404,
       message: 'There is no Installation with external id: x',
@@ -350,7 +364,12 @@ describe.each(backends)('usage (%s)', (backend) => {
       ['/installations/external/usage', { externalId: 'ext-i1' }, ok(...all.filter((c) => c !== 'nobody')), FORBIDDEN],
       [`/installations/${i2.id}/usage`, {}, ok('sys', 'projectAdmin', 'projectViewer'), FORBIDDEN],
       ['/projects/PR/usage', {}, ok('sys', 'projectAdmin', 'projectViewer'), FORBIDDEN],
-      ['/projects/PR/providers/pv1/usage', {}, ok('sys', 'projectAdmin', 'projectViewer', 'providerAdmin', 'providerViewer', 'representative'), FORBIDDEN],
+      [
+        '/projects/PR/providers/pv1/usage',
+        {},
+        ok('sys', 'projectAdmin', 'projectViewer', 'providerAdmin', 'providerViewer', 'representative'),
+        FORBIDDEN,
+      ],
       ['/projects/PR/providers/pv2/usage', {}, ok('sys', 'projectAdmin', 'projectViewer'), FORBIDDEN],
       ['/providers/pv1/usage', {}, ok('sys', 'representative'), PREP_DENIED],
     ];
@@ -393,7 +412,10 @@ describe.each(backends)('usage (%s)', (backend) => {
     const bad = await trpc(s, 'query', 'usage.installation', { installation_id: i1.id, ...ATHENS, tz: 'Nowhere/Land' }, admin);
     expect([bad.body.error.data.httpStatus, bad.body.error.message]).toEqual([400, 'Unknown time zone: Nowhere/Land']);
     const unknown = await trpc(s, 'query', 'usage.provider', { provider_id: 'pv1', ...ATHENS, metric_definition_id: 'zzz' }, admin);
-    expect([unknown.body.error.data.httpStatus, unknown.body.error.message]).toEqual([404, 'There is no Metric Definition with the following id: zzz']);
+    expect([unknown.body.error.data.httpStatus, unknown.body.error.message]).toEqual([
+      404,
+      'There is no Metric Definition with the following id: zzz',
+    ]);
     const rep = await tokenWith(s, ent('roles:provider:pv1:role=viewer'));
     const denied = await trpc(s, 'query', 'usage.provider', { provider_id: 'pv1', ...ATHENS }, rep);
     expect([denied.body.error.data.httpStatus, denied.body.error.message]).toEqual([403, PREP_DENIED]);
@@ -422,7 +444,13 @@ describe.each(backends)('usage (%s)', (backend) => {
         last_period_end: null,
         metrics_last_24h: 0,
       });
-      expect(two).toMatchObject({ installation: 'I-TWO', project: 'PR', provider: 'pv2', last_period_end: '2025-03-29T23:00:00Z', metrics_last_24h: 0 });
+      expect(two).toMatchObject({
+        installation: 'I-TWO',
+        project: 'PR',
+        provider: 'pv2',
+        last_period_end: '2025-03-29T23:00:00Z',
+        metrics_last_24h: 0,
+      });
       expect(Date.now() - Date.parse(two.last_pushed_at)).toBeGreaterThan(47 * H);
       const one = r.body.content.find((x: { installation_id: string }) => x.installation_id === i1.id);
       const [{ n }] = await s.app.database.dataSource.query('SELECT count(*)::int AS n FROM metrics WHERE installation_id = $1', [i1.id]);

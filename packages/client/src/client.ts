@@ -28,7 +28,10 @@ import {
   type SearchCollection,
   type SearchCriterion,
   type UnitTypeData,
+  type FreshnessRow,
+  type UsageAnswer,
 } from './wire.js';
+import { toUsageQuery, type FreshnessOptions, type UsageOptions } from './usage.js';
 
 export type { QueryValue } from './rest-call.js';
 
@@ -217,6 +220,21 @@ export class AccountingClient {
       wrap: (raw) => raw,
       fetchPage: (page, pageSize) =>
         this.call(name, typeof criterion === 'string' ? {} : criterion, { query: { page, size: pageSize }, ...asText }) as Promise<Page<T>>,
+    });
+  }
+
+  /** Usage over time of every installation the caller may see (`GET /usage`; empty when it sees none). */
+  usage(options: UsageOptions): Promise<UsageAnswer> {
+    return this.call('usage', toUsageQuery(options));
+  }
+
+  /** The installations the caller may see, stalest first (`GET /usage/freshness`), lazily paged. */
+  freshness(options: FreshnessOptions = {}): Collection<FreshnessRow> {
+    const stale = options.staleAfterHours === undefined ? {} : { stale_after_hours: options.staleAfterHours };
+    return new Collection<FreshnessRow>({
+      pageSize: checkPageSize(options.pageSize ?? this.#pageSize, PAGE_SIZE.max),
+      wrap: (raw) => raw,
+      fetchPage: (page, size) => this.call('usage_freshness', { ...stale, page, size }),
     });
   }
 
@@ -540,6 +558,10 @@ export class InstallationScope {
   report(range: ReportRange): Promise<InstallationReport> {
     return this.client.call('installation_report', { installation_id: this.id, ...rangeOf(range) });
   }
+
+  usage(options: UsageOptions): Promise<UsageAnswer> {
+    return this.client.call('installation_usage', { installation_id: this.id, ...toUsageQuery(options) });
+  }
 }
 
 export class ProjectProviderScope {
@@ -575,6 +597,10 @@ export class ProjectProviderScope {
 
   report(range: ReportRange): Promise<ProviderReport> {
     return this.client.call('project_provider_report', { project_id: this.projectId, provider_id: this.id, ...rangeOf(range) });
+  }
+
+  usage(options: UsageOptions): Promise<UsageAnswer> {
+    return this.client.call('project_provider_usage', { project_id: this.projectId, provider_id: this.id, ...toUsageQuery(options) });
   }
 }
 
@@ -627,6 +653,11 @@ export class ProjectScope {
   report(range: ReportRange): Promise<ProjectReport> {
     return this.client.call('project_report', { project_id: this.id, ...rangeOf(range) });
   }
+
+  /** Usage over time of every installation of the project (`GET /projects/{id}/usage`). */
+  usage(options: UsageOptions): Promise<UsageAnswer> {
+    return this.client.call('project_usage', { project_id: this.id, ...toUsageQuery(options) });
+  }
 }
 
 export class ProviderScope {
@@ -642,6 +673,11 @@ export class ProviderScope {
   /** The provider across every project it has installations in (provider representatives only). */
   report(range: ReportRange): Promise<GenericProviderReport> {
     return this.client.call('provider_report', { provider_id: this.id, ...rangeOf(range) });
+  }
+
+  /** Usage of the provider's installations in every project (provider representatives only). */
+  usage(options: UsageOptions): Promise<UsageAnswer> {
+    return this.client.call('provider_usage', { provider_id: this.id, ...toUsageQuery(options) });
   }
 }
 

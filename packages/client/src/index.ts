@@ -35,5 +35,6 @@ export { AccConnectionError, AccError, AccServiceError, AccTimeoutError } from '
 export type { Item } from './items.js';
 export { retryAfterMs, type FetchLike } from './transport.js';
 export { searchContracts } from './wire.js';
+export { toUsageQuery, type FreshnessOptions, type UsageOptions } from './usage.js';
 export type * from './wire.js';
 export { contracts, PAGE_SIZE, type ContractInput, type ContractName, type ContractOutput } from '@acc/contracts';

@@ -26,6 +26,10 @@ export type ProjectReport = ContractOutput<'project_report'>;
 export type GenericProviderReport = ContractOutput<'provider_report'>;
 export type AggregatedMetric = ProjectReport['aggregated_metrics'][number];
 export type ReportPeriod = InstallationReport['data'][number]['periods'][number];
+export type UsageAnswer = ContractOutput<'usage'>;
+export type UsageSeries = UsageAnswer['series'][number];
+export type UsagePoint = UsageSeries['points'][number];
+export type FreshnessRow = RowOf<'usage_freshness'>;
 
 /** Client-side options, not wire types. */
 export interface MetricFilter {

@@ -164,6 +164,13 @@ const steps: { [N in ContractName]: Step<N> } = {
   project_group_report_alias: () => ({ project_id: '777536', group_id: 'g1', ...window }),
   project_user_report: () => ({ project_id: '777536', user_id: 'u1', ...window }),
   project_user_report_alias: () => ({ project_id: '777536', user_id: 'u1', ...window }),
+  usage_freshness: () => ({ stale_after_hours: 1 }),
+  installation_external_usage: () => ({ externalId: 'walk-installation', ...window, window: 'month' }),
+  installation_usage: (s) => ({ installation_id: s.w.kns, ...window, metric_definition_id: [s.w.cpu] }),
+  project_provider_usage: (s) => ({ project_id: '777536', provider_id: s.w.grnet, ...window, group_by: ['installation', 'user_id'] }),
+  project_usage: () => ({ project_id: '777536', ...window, window: 'month', tz: 'Europe/Athens', group_by: ['provider'] }),
+  provider_usage: (s) => ({ provider_id: s.w.grnet, ...window, aggregation: 'avg', fill: 'none' }),
+  usage: () => ({ ...window, window: 'total' }),
   // Deletes last, each of something the walk created.
   installation_capacity_delete: (s) => ({ installation_id: s.w.cyf, capacity_id: firstRow(s, 'installation_capacity_list').id }),
   installation_metrics_delete: (s) => ({ installation_id: s.w.kns, metric_id: idOf(s, 'installation_metrics_add', 'metric_id') }),

@@ -114,7 +114,10 @@ const definitionIds = wireValue<string | string[]>()
       return z.NEVER;
     }
     for (const id of ids) {
-      const problem = typeof id === 'string' || typeof id === 'number' ? textProblem('metric_definition_id', String(id), MAX_LENGTH.id) : 'metric_definition_id must be a string.';
+      const problem =
+        typeof id === 'string' || typeof id === 'number'
+          ? textProblem('metric_definition_id', String(id), MAX_LENGTH.id)
+          : 'metric_definition_id must be a string.';
       if (problem) {
         ctx.addIssue({ code: 'custom', message: problem, input: v });
         return z.NEVER;

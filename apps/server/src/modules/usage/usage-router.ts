@@ -15,7 +15,9 @@ export const usageRouter = router({
   installationExternal: procedureFor(p.installationExternal, authenticated).query(({ ctx, input }) =>
     ctx.app.usage.installationByExternalId(ctx.caller, input.externalId, input),
   ),
-  installation: procedureFor(p.installation, authenticated).query(({ ctx, input }) => ctx.app.usage.installation(ctx.caller, input.installation_id, input)),
+  installation: procedureFor(p.installation, authenticated).query(({ ctx, input }) =>
+    ctx.app.usage.installation(ctx.caller, input.installation_id, input),
+  ),
   projectProvider: procedureFor(p.projectProvider, authenticated).query(({ ctx, input }) =>
     ctx.app.usage.projectProvider(ctx.caller, input.project_id, input.provider_id, input),
   ),

@@ -58,7 +58,11 @@ export class UsageService {
   async projectProvider(caller: Caller, projectId: string, providerId: string, q: UsageQuery): Promise<UsageAnswer> {
     const plan = await this.prepare(q);
     await this.scope.authorizeAssociatedProvider(caller, READERS, projectId, providerId);
-    return this.answer(q, plan, await this.repo.installationIds({ sql: 'i.project_id = $1 AND i.provider_id = $2', params: [projectId, providerId] }));
+    return this.answer(
+      q,
+      plan,
+      await this.repo.installationIds({ sql: 'i.project_id = $1 AND i.provider_id = $2', params: [projectId, providerId] }),
+    );
   }
 
   async provider(caller: Caller, providerId: string, q: UsageQuery): Promise<UsageAnswer> {

@@ -25,7 +25,13 @@ export function instantOf(b: UsageBound, tz: string): number {
 }
 
 type Calendar = Exclude<UsageWindow, 'hour' | 'total'>;
-const STEP: Record<Calendar, Temporal.DurationLike> = { day: { days: 1 }, week: { weeks: 1 }, month: { months: 1 }, quarter: { months: 3 }, year: { years: 1 } };
+const STEP: Record<Calendar, Temporal.DurationLike> = {
+  day: { days: 1 },
+  week: { weeks: 1 },
+  month: { months: 1 },
+  quarter: { months: 3 },
+  year: { years: 1 },
+};
 /** The shortest length of each window: enough to bound how many windows a range can hold before listing them. */
 const MIN_MS: Record<Exclude<UsageWindow, 'total'>, number> = {
   hour: 30 * 60_000,
