@@ -79,7 +79,7 @@ describe('acc usage', () => {
     const out = lines(r.stdout);
     expect(out[0]).toBe('cpu_hours (CPU Time) — sum per week, total 750');
     expect(out.filter((l) => /[┤┼]/.test(l)).length).toBeGreaterThanOrEqual(8);
-    expect(out[out.length - 1]).toBe('2024-01-01T00:00:00Z … 2024-04-01T00:00:00Z (14 windows, UTC)');
+    expect(out[out.length - 1]).toBe('2024-01-01T00:00:00Z … 2024-04-01T00:00:00Z (13 windows, UTC)');
   });
 
   it('answers everything the caller sees without a scope, and a provider across its projects', async () => {
