@@ -10,6 +10,7 @@ COPY packages/db/package.json packages/db/
 COPY packages/client/package.json packages/client/
 COPY apps/server/package.json apps/server/
 COPY apps/cli/package.json apps/cli/
+COPY apps/web/package.json apps/web/
 RUN npm ci
 COPY . .
 RUN npm run build && npm prune --omit=dev

@@ -19,7 +19,7 @@ export default defineConfig(
     'vitest.config.ts',
   ]),
   {
-    files: ['apps/**/*.{ts,js}', 'packages/**/*.{ts,js}'],
+    files: ['apps/**/*.{ts,tsx,js}', 'packages/**/*.{ts,js}'],
     extends: [eslint.configs.recommended, tseslint.configs.recommendedTypeChecked],
     languageOptions: {
       parserOptions: {

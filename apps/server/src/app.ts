@@ -10,6 +10,7 @@ import { insecureDefaults, type Config } from './config.js';
 import { DEMO_VIEWER, seedDemoFederation, type DemoSummary } from './dev/demo-federation.js';
 import { DEV_ISSUER, devAdminClaims, loadDevKeys, mintDevToken, projectEntitlement, type DevKeys } from './dev/dev-issuer.js';
 import { seedDevAdmin } from './dev/seed.js';
+import { devUiTokenRoute } from './dev/ui-token.js';
 import { createLagMonitor, type LagMonitor } from './http/lag-monitor.js';
 import { createHttpApp, type RawRoute } from './http/fastify-app.js';
 import { sendError, sendJson } from './http/send.js';
@@ -77,7 +78,11 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     const telemetry = createTelemetry({ logger, version: config.version, dataSource: database.dataSource });
     const services = createServices(config, database.dataSource, new TokenVerifier(trust), telemetry);
     const extra: Record<string, RawRoute> = {};
-    if (devKeys) extra['/dev/jwks.json'] = (_req, res) => sendJson(res, 200, devKeys.jwks);
+    if (devKeys) {
+      extra['/dev/jwks.json'] = (_req, res) => sendJson(res, 200, devKeys.jwks);
+      // The dashboard's dev sign-in; never registered outside dev mode.
+      extra['/dev/ui-token'] = devUiTokenRoute(devKeys, database.dataSource, config.entitlements.namespace, config.entitlements.parent);
+    }
     extra['/ams_verification_hash'] = amsVerificationRoute(config);
     Object.assign(
       extra,

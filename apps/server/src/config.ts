@@ -35,6 +35,9 @@ const EnvSchema = z.object({
   ACC_OIDC_ISSUER: optional,
   ACC_OIDC_JWKS_URI: z.string().url().optional(),
   ACC_OIDC_AUDIENCE: optional,
+  ACC_UI_OIDC_CLIENT_ID: optional,
+  ACC_UI_OIDC_SCOPES: z.string().trim().min(1).default('openid profile email'),
+  ACC_WEB_DIR: optional,
   ACC_CALLER_ID_CLAIM: z.string().default('sub'),
   ACC_SERVICE_ID_CLAIM: z.string().default('client_id'),
   ACC_ENTITLEMENTS_SOURCE: z.enum(['database', 'oidc']).default('database'),
@@ -171,6 +174,8 @@ export interface Config {
   cors: { origins: string[] };
   /** AMS push listener (§4.14): Authorization values it accepts, the project it files into, the hash it shows AMS. */
   ams: { authorization: string[]; project: string; verificationHash: string };
+  /** The web dashboard: where its build is (unset: apps/web/dist) and the OIDC client it signs in as. */
+  ui: { webDir?: string; oidcClientId?: string; oidcScopes: string };
   /** Dev mode: the server is its own token issuer (never in production). */
   dev: boolean;
   /** Dev mode only: seed the demo federation when the data folder has no project yet. */
@@ -305,6 +310,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: { dev?: boolean } = 
       project: e.ACC_AMS_PROJECT,
       verificationHash: e.ACC_AMS_VERIFICATION_HASH,
     },
+    ui: { webDir: e.ACC_WEB_DIR, oidcClientId: e.ACC_UI_OIDC_CLIENT_ID, oidcScopes: e.ACC_UI_OIDC_SCOPES },
     dev,
     demo: dev && e.ACC_DEMO,
   };

@@ -25,6 +25,7 @@ import { buildOpenApiDocument } from './openapi.js';
 import { procedureTable } from './procedure-table.js';
 import { registerRestRoutes, type RouteConfig } from './rest-routes.js';
 import { registerTrpcRoute } from './trpc-route.js';
+import { createWebUi, DEFAULT_WEB_DIR, webUiCsp } from './web-ui.js';
 
 const READY_PROBE_TIMEOUT_MS = 1_500;
 
@@ -245,6 +246,26 @@ export function createHttpApp(appRouter: AppRouter, app: AppServices, options: H
   raw(DOCS_PATH, { routeName: DOCS_PATH, kind: 'plain' }, docsRoute);
   raw(`${DOCS_PATH}/*`, { routeName: DOCS_PATH, kind: 'plain' }, docsRoute);
   for (const [path, route] of Object.entries(options.raw ?? {})) raw(path, { routeName: path, kind: 'raw' }, route);
+
+  // The web dashboard: how it signs in, then its files at `/` with an SPA fallback for every other page path.
+  const { ui, oidc, dev } = app.config;
+  plain('/ui-config.json', (_req, res) =>
+    json(res, 200, dev ? { sign_in: 'dev' } : { sign_in: 'oidc', issuer: oidc.issuer, client_id: ui.oidcClientId ?? null, scopes: ui.oidcScopes }),
+  );
+  const webUi = createWebUi({ dir: ui.webDir ?? DEFAULT_WEB_DIR, csp: webUiCsp(dev ? undefined : oidc.issuer) });
+  const page = (url: string) =>
+    fastify.route({
+      method: ['GET', 'HEAD'],
+      url,
+      config: { routeName: '/', kind: 'plain' },
+      exposeHeadRoute: false,
+      handler: (request, reply) => {
+        reply.hijack();
+        webUi.handle(request.raw, reply.raw, new URL(request.url, 'http://localhost').pathname);
+      },
+    });
+  page('/');
+  page('/*');
 
   registerRestRoutes(fastify, appRouter, app, procedures, (r) => admittedRest.get(r), logError);
   registerTrpcRoute(fastify, appRouter, app, (r) => admittedTrpc.get(r), logError);

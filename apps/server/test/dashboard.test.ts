@@ -1,0 +1,160 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect } from 'vitest';
+import { startApp, type RunningApp } from '../src/app.js';
+import { loadConfig } from '../src/config.js';
+import { browserTest, ensureWebBuild, openBrowser, saveScreenshot, type Browser } from './support/browser.js';
+import { ent } from './support/issuer.js';
+
+const VIEWER_ROLE = ent('climate-lab:role=viewer');
+const REP_ROLE = ent('roles:provider:cesnet:role=admin');
+
+interface Listed {
+  content: { id: string; installation?: string; acronym?: string }[];
+}
+
+/** The dashboard in dev mode over the demo federation: what a person sees against what the API answers. */
+describe('web dashboard in a browser (dev mode, demo federation)', () => {
+  let app: RunningApp;
+  let dataDir: string;
+  let browser: Browser;
+
+  const api = async (token: string, path: string) => {
+    const r = await fetch(`${app.url}/accounting-system${path}`, { headers: { Authorization: `Bearer ${token}` } });
+    expect(r.status, path).toBe(200);
+    return (await r.json()) as Listed;
+  };
+  const tokenFor = async (body: object) =>
+    ((await (await fetch(`${app.url}/dev/ui-token`, { method: 'POST', body: JSON.stringify(body) })).json()) as { access_token: string })
+      .access_token;
+
+  /** Signs in through the page as a typed-in person, starting from `path`. */
+  const signInAs = async (page: Page, path: string, sub: string, entitlements: string[]) => {
+    await page.goto(`${app.url}${path}`);
+    await page.getByLabel('Person (subject)').fill(sub);
+    await page.getByLabel('Entitlements, one per line').fill(entitlements.join('\n'));
+    await page.getByRole('button', { name: 'Sign in as this person' }).click();
+  };
+  const listedIds = async (page: Page, testId: string) => {
+    await page.locator(`[data-testid="${testId}"]`).waitFor();
+    return page.locator(`[data-testid="${testId}"] [data-id]`).evaluateAll((els) => els.map((e) => e.getAttribute('data-id')!).sort());
+  };
+
+  beforeAll(async () => {
+    ensureWebBuild();
+    dataDir = mkdtempSync(join(tmpdir(), 'acc-web-dev-'));
+    app = await startApp(loadConfig({ ACC_PORT: '0', ACC_DATA_DIR: dataDir, ACC_AUTH_CACHE_TTL_MS: '0' }, { dev: true }), { log: () => {} });
+    browser = await openBrowser();
+  }, 120_000);
+  afterAll(async () => {
+    await browser?.close();
+    await app?.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  browserTest(
+    'a deep link survives dev sign-in as the dev admin, who sees every installation with capacity and usage',
+    async () => {
+      const all = await api(app.adminToken!, '/installations/all?size=100');
+      const target = all.content.find((i) => i.installation === 'hpc-aris')!;
+      const page = await browser.page();
+      const deepLink = `/installations/${target.id}?start=2025-01-01&end=2025-01-31`;
+      await page.goto(`${app.url}${deepLink}`);
+      await page.waitForURL((u) => u.pathname === '/sign-in');
+      expect(new URL(page.url()).searchParams.get('redirect')).toBe(deepLink);
+      await page.getByRole('button', { name: 'Sign in as the dev admin' }).click();
+      await page.getByRole('heading', { level: 1, name: 'hpc-aris' }).waitFor();
+      expect(page.url()).toBe(`${app.url}${deepLink}`);
+      expect(await page.getByLabel('From').inputValue()).toBe('2025-01-01');
+      await page.locator('[data-testid="report"]').waitFor();
+      saveScreenshot('installation', await page.screenshot({ fullPage: true }));
+
+      await page.getByRole('link', { name: 'Overview' }).first().click();
+      expect(await listedIds(page, 'installations')).toEqual(all.content.map((i) => i.id).sort());
+      // Capacity % and colour come from the report of the capacity in force; at least one gauge is drawn.
+      await page.locator('[data-testid="usage"] .gauge').first().waitFor();
+      const levels = await page.locator('[data-testid="usage"][data-level]').evaluateAll((els) => els.map((e) => e.getAttribute('data-level')));
+      expect(levels.some((l) => l === 'ok' || l === 'warn' || l === 'over')).toBe(true);
+      saveScreenshot('overview-admin', await page.screenshot({ fullPage: true }));
+      expect(browser.problems).toEqual([]);
+      await page.close();
+    },
+    120_000,
+  );
+
+  browserTest(
+    'a viewer of one project sees exactly what the API lists for that viewer',
+    async () => {
+      const token = await tokenFor({ sub: 'web-viewer', entitlements: [VIEWER_ROLE] });
+      const installations = await api(token, '/installations/all?size=100');
+      const projects = await api(token, '/projects?size=100');
+      expect(projects.content.map((p) => p.id)).toEqual(['climate-lab']);
+      const page = await browser.page();
+      await signInAs(page, '/', 'web-viewer', [VIEWER_ROLE]);
+      expect(await listedIds(page, 'installations')).toEqual(installations.content.map((i) => i.id).sort());
+      expect(await listedIds(page, 'projects')).toEqual(['climate-lab']);
+      await page.getByTestId('subject').getByText('web-viewer').waitFor();
+      saveScreenshot('overview-viewer', await page.screenshot({ fullPage: true }));
+
+      // Search by name narrows the list, and the URL keeps it.
+      await page.getByLabel('Search by name').fill('object');
+      await page.waitForURL((u) => u.searchParams.get('q') === 'object');
+      const shown = await page
+        .locator('[data-testid="installations"] tbody tr')
+        .evaluateAll((rows) => rows.map((r) => r.querySelector('th')?.textContent));
+      expect(shown).toEqual(['object-store']);
+      expect(browser.problems).toEqual([]);
+      await page.close();
+    },
+    120_000,
+  );
+
+  browserTest(
+    'a provider representative sees only its provider',
+    async () => {
+      const token = await tokenFor({ sub: 'web-rep', entitlements: [REP_ROLE] });
+      const installations = await api(token, '/installations/all?size=100');
+      expect(installations.content.length).toBeGreaterThan(0);
+      const page = await browser.page();
+      await signInAs(page, '/', 'web-rep', [REP_ROLE]);
+      expect(await listedIds(page, 'installations')).toEqual(installations.content.map((i) => i.id).sort());
+      expect(await listedIds(page, 'providers')).toEqual(['cesnet']);
+      await page.close();
+    },
+    120_000,
+  );
+
+  browserTest(
+    "shows the server's error message as the server wrote it",
+    async () => {
+      const page = await browser.page();
+      await page.goto(`${app.url}/sign-in`);
+      await page.getByRole('button', { name: 'Sign in as the dev admin' }).click();
+      await page.waitForURL((u) => u.pathname === '/');
+      await page.goto(`${app.url}/installations/no-such-installation`);
+      const message = page.getByTestId('server-message');
+      await message.waitFor();
+      expect(await message.textContent()).toBe('There is no Installation with the following id: no-such-installation');
+      saveScreenshot('error', await page.screenshot());
+      await page.close();
+    },
+    120_000,
+  );
+
+  browserTest(
+    'sign-out ends the session: the next page asks to sign in again',
+    async () => {
+      const page = await browser.page();
+      await page.goto(`${app.url}/sign-in`);
+      await page.getByRole('button', { name: 'Sign in as the dev admin' }).click();
+      await page.getByRole('button', { name: 'Sign out' }).click();
+      await page.waitForURL((u) => u.pathname === '/sign-in');
+      await page.goto(`${app.url}/projects/climate-lab`);
+      await page.waitForURL((u) => u.pathname === '/sign-in' && u.searchParams.get('redirect') === '/projects/climate-lab');
+      await page.close();
+    },
+    120_000,
+  );
+});
