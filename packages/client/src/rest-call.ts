@@ -31,7 +31,7 @@ export function appendQuery(query: [string, string][], key: string, value: Query
 /**
  * Where each input field travels, as the server's REST bridge reads it: `{param}` segments from the
  * path, the query string for GET and DELETE (and for a body method's declared `query` fields), the
- * JSON body otherwise. A body whose only field is `items` is a JSON array on the wire (bulk push).
+ * JSON body otherwise; a contract's `body` field is the whole JSON body (the bulk push's array).
  */
 export function toRestCall(
   contract: ProcedureContract,
@@ -59,6 +59,6 @@ export function toRestCall(
   const loose = schema.def?.catchall !== undefined;
   const takesBody = withBody && (loose || declared.length > 0);
   let body: unknown;
-  if (takesBody) body = declared.length === 1 && declared[0] === 'items' && !loose ? fields.items : fields;
+  if (takesBody) body = contract.body === undefined ? fields : fields[contract.body];
   return { method: contract.method, path, query, body, jsonWithoutBody: !takesBody && contract.jsonContentType === true };
 }

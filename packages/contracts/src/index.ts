@@ -1,5 +1,6 @@
 export * from './fields.js';
 export * from './limits.js';
+export * from './instants.js';
 export * from './messages.js';
 export * from './errors.js';
 export * from './page.js';

@@ -36,14 +36,11 @@ function moveBodyFieldsToQuery(op: Operation, names: string[]) {
 
 type JsonBody = { content?: Record<string, { schema?: unknown }> };
 
-/**
- * The REST routes hand a JSON array body to its procedure as `{ items: [...] }` (bulk metric push);
- * clients send the array itself, so that is what the document shows.
- */
-function showArrayBody(op: Operation): void {
+/** A contract whose whole body is one field (the bulk push's array): the document shows that field as the body. */
+function showWholeBody(op: Operation, field: string): void {
   const media = (op.requestBody as JsonBody | undefined)?.content?.['application/json'];
-  const properties = (media?.schema as { properties?: Record<string, { type?: unknown }> } | undefined)?.properties;
-  if (media && properties && Object.keys(properties).length === 1 && properties.items?.type === 'array') media.schema = properties.items;
+  const properties = (media?.schema as { properties?: Record<string, unknown> } | undefined)?.properties;
+  if (media && properties?.[field]) media.schema = properties[field];
 }
 
 /**
@@ -82,7 +79,7 @@ export function buildOpenApiDocument(appRouter: AppRouter, opts: { version: stri
       const contract = contracts.get(`${method} ${path}`);
       if (!contract || !op.responses) continue;
       if (contract.query?.length) moveBodyFieldsToQuery(op, contract.query);
-      showArrayBody(op);
+      if (contract.body) showWholeBody(op, contract.body);
       const responses: Record<string, unknown> = {};
       const ok = op.responses['200'] as Record<string, unknown> | undefined;
       if (ok) {

@@ -35,12 +35,14 @@ const kindOf = (schema: z.ZodType): string => {
   return def.type;
 };
 
+const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
 /** Methods whose input is the JSON body (plus path parameters); GET and DELETE take theirs from the query. */
 const inputFromBody = (method: string) => method !== 'GET' && method !== 'DELETE';
 
 /**
- * The procedure's input as REST clients have always sent it: the body (a JSON array travels as `items`)
- * or the query string (a repeated key, or any key of an array field, as a list), with the path
+ * The procedure's input as REST clients have always sent it: the body (the contract's `body` field when
+ * the whole body is one field, the bulk array) or the query string (a repeated key, or any key of an array field, as a list), with the path
  * parameters over either. Query values stay strings: the contracts' fields convert them themselves.
  */
 function restInput(entry: ProcedureEntry, url: URL, params: Record<string, string>, body: RestAdmitted['body']): unknown {
@@ -48,8 +50,12 @@ function restInput(entry: ProcedureEntry, url: URL, params: Record<string, strin
   if (kind === 'void' || kind === 'undefined' || kind === 'never') return undefined;
   let base: Record<string, unknown> = {};
   if (inputFromBody(entry.contract.method)) {
-    if (Array.isArray(body?.value)) base = { items: body.value };
-    else if (body?.state === 'ok' && typeof body.value === 'object' && body.value !== null) base = body.value as Record<string, unknown>;
+    const { body: whole } = entry.contract;
+    if (body?.state === 'ok') {
+      // A body that is one field (the bulk array) is handed over as sent; its schema judges what JSON it is.
+      if (whole) base = { [whole]: body.value };
+      else if (isPlainObject(body.value)) base = body.value;
+    }
   } else {
     const shape = kind === 'object' ? ((entry.contract.input as z.ZodObject).shape as Record<string, z.ZodType>) : {};
     for (const key of new Set(url.searchParams.keys())) {

@@ -1,33 +1,11 @@
 import { z } from 'zod';
-import { boundedString, boundMessages, MAX_LENGTH, pathId, requiredText, textProblem, wireValue } from '../fields.js';
+import { boundedString, MAX_LENGTH, pathId, requiredText, textProblem, wireValue } from '../fields.js';
 import { pageParams } from '../page.js';
+import { metricMessages } from './metric-messages.js';
+import { metricBulkItems, metricRequestFields } from './metric-request.js';
 
-/** §4.7 and §7 messages, character for character. */
-export const metricMessages = {
-  empty: (field: string) => `${field} may not be empty.`,
-  notText: (field: string) => `${field} must be a string.`,
-  noDefinition: (id: string) => `There is no Metric Definition with the following id: ${id}`,
-  notZulu: (field: string, found: string) => `${field} must be a valid zulu timestamp. found: ${found}`,
-  future: 'Timestamp cannot be after the current date-time.',
-  equal: 'Timestamp of the starting date time cannot be equal to Timestamp of the end date time.',
-  startAfterEnd: 'Timestamp of the starting date time cannot be after of Timestamp of the end date time.',
-  endBeforeStart: 'Timestamp of the end date time cannot be before of Timestamp of the starting date time.',
-  valueNotNumber: 'value must be a number.',
-  valueRange: boundMessages.valueRange,
-  noMetric: (id: string) => `There is no Metric with the following id: ${id}`,
-  deleted: 'Metric has been deleted successfully.',
-  listDateFormat: 'The date format must be as follows YYYY-MM-DD',
-  listStartAfterEnd: 'start cannot be after end.',
-  externalProviderIdEmpty: 'externalProviderId may not be empty.',
-  bulkNotArray: 'The request body must be a JSON array of metrics.',
-  bulkEmpty: 'The request body is empty.',
-  bulkTooMany: 'At most 10000 metrics can be registered in one request.',
-  bulkRegistered: (n: number) => `${n} metrics have been registered.`,
-  idempotencyKeyInvalid: 'Idempotency-Key must be 1 to 255 printable ASCII characters.',
-  idempotencyKeyReused: 'Idempotency-Key reused with a different request.',
-} as const;
-
-export const MAX_BULK_METRICS = 10_000;
+export * from './metric-messages.js';
+export * from './metric-request.js';
 
 /** A real calendar date written `yyyy-MM-dd` (Feb 30 and month 13 are not). */
 export function isCalendarDate(v: string): boolean {
@@ -38,64 +16,13 @@ export function isCalendarDate(v: string): boolean {
   return date.getUTCFullYear() === y && date.getUTCMonth() === mo - 1 && date.getUTCDate() === d && y >= 1;
 }
 
-/**
- * The push body's fields are taken raw: the seven rules of §4.7 interleave a database lookup (rule 2)
- * with format checks, and the bulk push must report the same texts per element, so one validator in the
- * server owns them all. The overrides only describe the wire types for the OpenAPI document.
- */
-// `never`: the override type comes from zod-openapi's augmentation of zod's metadata, not from this package;
-// linted within this package (without the augmentation) the assertion looks unnecessary.
-const raw = (schema: object) =>
-  z
-    .unknown()
-    .optional()
-    // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion
-    .meta({ override: schema as never });
-
-export const metricRequestJsonSchema = {
-  type: 'object' as const,
-  required: ['metric_definition_id', 'time_period_start', 'time_period_end'],
-  properties: {
-    metric_definition_id: { type: 'string' as const },
-    time_period_start: { type: 'string' as const, format: 'date-time', example: '2022-01-05T09:13:07Z' },
-    time_period_end: { type: 'string' as const, format: 'date-time', example: '2022-01-05T10:13:07Z' },
-    value: { type: 'number' as const, default: 0 },
-    group_id: { type: 'string' as const },
-    user_id: { type: 'string' as const },
-  },
-};
-
-const metricRequestFields = {
-  metric_definition_id: raw(metricRequestJsonSchema.properties.metric_definition_id),
-  time_period_start: raw(metricRequestJsonSchema.properties.time_period_start),
-  time_period_end: raw(metricRequestJsonSchema.properties.time_period_end),
-  value: raw(metricRequestJsonSchema.properties.value),
-  group_id: raw(metricRequestJsonSchema.properties.group_id),
-  user_id: raw(metricRequestJsonSchema.properties.user_id),
-};
-
-/** What a client may send for one metric; the server validates it (`MetricRequest` fields are unknown). */
-export interface MetricRequest {
-  metric_definition_id?: unknown;
-  time_period_start?: unknown;
-  time_period_end?: unknown;
-  value?: unknown;
-  group_id?: unknown;
-  user_id?: unknown;
-}
-
+/** Push, external push and PATCH: the request's fields parse to verdicts (see metric-request.ts). */
 export const MetricPush = z.object({ installation_id: pathId, ...metricRequestFields });
 export const MetricPushExternal = z.object({ externalId: boundedString(MAX_LENGTH.id).optional(), ...metricRequestFields });
 export const MetricPatch = z.object({ installation_id: pathId, metric_id: pathId, ...metricRequestFields });
 
-export const MetricBulkPush = z.object({
-  installation_id: pathId,
-  // The REST bridge hands a JSON array body over as `items`; anything else arrives without it.
-  items: z
-    .unknown()
-    .optional()
-    .meta({ override: { type: 'array', minItems: 1, maxItems: MAX_BULK_METRICS, items: metricRequestJsonSchema } }),
-});
+/** Over REST the whole JSON body is `items` (the contract's `body`); over tRPC it travels as `items`. */
+export const MetricBulkPush = z.object({ installation_id: pathId, items: metricBulkItems });
 
 /** The push response (§4.7); `group_id`/`user_id` are omitted when null. */
 export const MetricPushResponse = z

@@ -22,6 +22,11 @@ export interface ProcedureContract<I extends z.ZodType = z.ZodType, O extends z.
   tags: string[];
   /** Input fields a body method takes from the query string (`?externalId=`), not from the body. */
   query?: string[];
+  /**
+   * The input field the whole JSON body fills, whatever JSON it is (the bulk push's array is `items`);
+   * without it the body is an object whose properties are the input's fields.
+   */
+  body?: string;
   /** Demand `Content-Type: application/json` although there is no body (`POST /clients`, §1.1). */
   jsonContentType?: boolean;
   /** Error statuses this operation documents besides 401. */

@@ -81,6 +81,7 @@ export const metricProcedures = defineProcedures('Metrics')({
     method: 'POST',
     path: '/installations/{installation_id}/metrics/bulk',
     input: MetricBulkPush,
+    body: 'items',
     output: MetricBulkResponse,
     status: 201,
     summary: 'Push up to 10000 metrics at once, all or nothing (optional `Idempotency-Key` header)',

@@ -1,23 +1,7 @@
 /** Instants and calendar days as the wire spells them (§1.1). */
 
-const ZULU = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?Z$/;
-
-/**
- * An ISO-8601 instant with a `Z` suffix and optional fractional seconds (§4.7 rule 4); undefined for
- * anything else, including impossible dates such as Feb 30 or hour 24.
- */
-export function parseZulu(text: string): Date | undefined {
-  const m = ZULU.exec(text);
-  if (!m) return undefined;
-  const [y, mo, d, h, mi, s] = m.slice(1, 7).map(Number);
-  if (y < 1 || h > 23 || mi > 59 || s > 59) return undefined;
-  const ms = m[7] ? Math.floor(Number(`0${m[7]}`) * 1000) : 0;
-  const date = new Date(Date.UTC(y, mo - 1, d, h, mi, s, ms));
-  // Date.UTC maps years 0..99 onto 1900..1999.
-  date.setUTCFullYear(y);
-  if (date.getUTCMonth() !== mo - 1 || date.getUTCDate() !== d) return undefined;
-  return date;
-}
+/** Parsing lives with the contracts, whose metric fields validate instants; re-exported for the server's own use. */
+export { parseZulu } from '@acc/contracts';
 
 /** `2022-01-05T09:13:07Z`, with milliseconds only when there are some. */
 export const formatInstant = (d: Date): string => d.toISOString().replace('.000Z', 'Z');

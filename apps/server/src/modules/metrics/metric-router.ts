@@ -54,12 +54,7 @@ export const metricsRouter = router({
     ctx.app.metrics.push(pushContext(ctx, `POST ${ctx.http.path}`), { installationId: input.installation_id }, input),
   ),
   pushBulk: procedureFor(p.pushBulk, authenticated).mutation(({ ctx, input }) =>
-    ctx.app.metrics.pushBulk(
-      pushContext(ctx, `POST ${ctx.http.path}`),
-      input.installation_id,
-      // Over REST the raw body decides: an object with an `items` array is still not an array body.
-      ctx.http.transport === 'rest' ? ctx.http.body.value : input.items,
-    ),
+    ctx.app.metrics.pushBulk(pushContext(ctx, `POST ${ctx.http.path}`), input.installation_id, input.items),
   ),
   listByInstallation: procedureFor(p.listByInstallation, authenticated).query(
     listing((i: { installation_id: string }) => ({ kind: 'installation', installationId: i.installation_id })),

@@ -1,8 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { checkMetric, checkNewTimes, parseMetricChanges } from './metric-rules.js';
+import { metricChanges, MetricRequestFields, pushVerdicts } from '@acc/contracts';
+import { checkMetric as checkVerdicts, checkNewTimes } from './metric-rules.js';
 
 const now = new Date('2024-06-01T00:00:00Z');
 const known = new Set(['d1']);
+
+/** The request as the contract parses it, then rule 2 against `known`: the whole push check of §4.7. */
+const checkMetric = (raw: Record<string, unknown>, definitions: ReadonlySet<string>, at: Date) =>
+  checkVerdicts(pushVerdicts(MetricRequestFields.parse(raw), at), definitions);
+const parseMetricChanges = (raw: Record<string, unknown>) => {
+  const r = metricChanges(MetricRequestFields.parse(raw));
+  return r.ok ? { ok: true as const, changes: r.value } : { ok: false as const, violation: { status: 400, message: r.message } };
+};
 const ok = { metric_definition_id: 'd1', time_period_start: '2024-01-01T00:00:00Z', time_period_end: '2024-01-02T00:00:00Z', value: 10.8 };
 
 const failure = (raw: Record<string, unknown>) => {

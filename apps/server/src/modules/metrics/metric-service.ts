@@ -1,11 +1,15 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import {
-  MAX_BULK_METRICS,
+  metricChanges,
   metricMessages as msg,
+  pushVerdicts,
   REST_BASE,
+  sentFields,
+  type BulkElement,
   type MetricBulkResponse,
+  type MetricFields,
   type MetricPushResponse,
-  type MetricRequest,
+  type Verdict,
 } from '@acc/contracts';
 import { newObjectId, type InstallationRow } from '@acc/db';
 import { assertHierarchy, Scope, scopeMessages } from '../../access/index.js';
@@ -14,7 +18,7 @@ import { AppError, badRequest, notFound } from '../../errors.js';
 import { storeOnce, type IdempotencyScope } from './idempotency.js';
 import { MetricRepository, type MetricOwner, type StoredMetric } from './metric-repository.js';
 import { pushTarget, type InstallationRef as TargetRef, type PushTarget } from './push-target.js';
-import { checkMetric, checkNewTimes, parseMetricChanges, requestedDefinitionId, type ValidMetric } from './metric-rules.js';
+import { checkMetric, checkNewTimes, type Checked, type ValidMetric } from './metric-rules.js';
 import { toPushResponse } from './metric-wire.js';
 
 /** Which installation a push names: by id (path) or by external id (query). */
@@ -30,15 +34,6 @@ export interface PushContext {
   /** Called when the response is an earlier request's, replayed from its Idempotency-Key. */
   onReplay?: () => void;
 }
-
-const REQUEST_FIELDS = ['metric_definition_id', 'time_period_start', 'time_period_end', 'value', 'group_id', 'user_id'] as const;
-
-/** Only the fields a push reads: unknown properties are ignored (§1.1), so they do not change the request either. */
-const requestOf = (raw: unknown): MetricRequest => {
-  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return {};
-  const o = raw as Record<string, unknown>;
-  return Object.fromEntries(REQUEST_FIELDS.filter((k) => Object.hasOwn(o, k)).map((k) => [k, o[k]]));
-};
 
 const violation = (v: { status: number; message: string }) => new AppError(v.status, v.message);
 
@@ -56,19 +51,18 @@ export class MetricService {
    * the definition and the installation with its project, one INSERT stores the metric: a single INSERT
    * is atomic, so only an `Idempotency-Key` (whose claim must commit with the metric) opens a transaction.
    */
-  async push(ctx: PushContext, ref: InstallationRef, raw: MetricRequest): Promise<MetricPushResponse> {
+  async push(ctx: PushContext, ref: InstallationRef, fields: MetricFields): Promise<MetricPushResponse> {
     if ('externalId' in ref && (!ref.externalId || ref.externalId.trim() === '')) throw badRequest(scopeMessages.externalIdEmpty);
     const target: TargetRef = 'installationId' in ref ? ref : { externalId: ref.externalId as string };
-    const request = requestOf(raw);
-    const now = new Date();
-    const definitionId = requestedDefinitionId(request);
+    const verdicts = pushVerdicts(fields, new Date());
+    const definitionId = verdicts.definition.ok ? verdicts.definition.value : undefined;
     const scope = this.idempotency(ctx);
     const store = async (m: EntityManager) => {
       const found = definitionId === undefined ? { definitionExists: false } : await pushTarget(m, definitionId, target);
-      const checked = checkMetric(request, found.definitionExists && definitionId ? new Set([definitionId]) : new Set<string>(), now);
+      const checked = checkMetric(verdicts, found.definitionExists && definitionId ? new Set([definitionId]) : new Set<string>());
       if (!checked.ok) throw violation(checked.violation);
       const installation = authorizedTarget(ctx.caller, target, found.installation);
-      return storeOnce(m, scope, request, async () => {
+      return storeOnce(m, scope, sentFields(fields), async () => {
         const metric = { ...checked.metric, id: newObjectId() };
         await new MetricRepository(m).insertMany(ownerOfTarget(installation, ctx.caller), [metric]);
         const body = toPushResponse(storedOf(installation.id, metric));
@@ -85,21 +79,19 @@ export class MetricService {
    * §7.1: every element is checked with the single-push rules; one failure stores nothing and reports
    * every failing element's first violation, index-prefixed. The status is the first failure's.
    */
-  async pushBulk(ctx: PushContext, installationId: string, items: unknown): Promise<MetricBulkResponse> {
-    if (!Array.isArray(items)) throw badRequest(msg.bulkNotArray);
-    if (items.length === 0) throw badRequest(msg.bulkEmpty);
-    if (items.length > MAX_BULK_METRICS) throw badRequest(msg.bulkTooMany);
-    const requests = items.map(requestOf);
+  async pushBulk(ctx: PushContext, installationId: string, body: Verdict<BulkElement[]>): Promise<MetricBulkResponse> {
+    if (!body.ok) throw badRequest(body.message);
+    const items = body.value;
     const now = new Date();
+    const verdicts = items.map((item) => item && pushVerdicts(item, now));
     const result = await this.db.transaction(async (m) => {
       const repo = new MetricRepository(m);
-      const known = await repo.existingDefinitions(requests.map(requestedDefinitionId).filter((id): id is string => id !== undefined));
+      const known = await repo.existingDefinitions(verdicts.flatMap((v) => (v?.definition.ok ? [v.definition.value] : [])));
       const valid: (ValidMetric & { id: string })[] = [];
       const errors: string[] = [];
       let status = 400;
-      items.forEach((item, i) => {
-        const checked =
-          item === null ? ({ ok: false, violation: { status: 400, message: msg.bulkEmpty } } as const) : checkMetric(requests[i], known, now);
+      verdicts.forEach((v, i) => {
+        const checked: Checked = v === null ? { ok: false, violation: { status: 400, message: msg.bulkEmpty } } : checkMetric(v, known);
         if (checked.ok) valid.push({ ...checked.metric, id: newObjectId() });
         else {
           if (errors.length === 0) status = checked.violation.status;
@@ -108,11 +100,16 @@ export class MetricService {
       });
       if (errors.length > 0) throw new AppError(status, errors[0], errors);
       const installation = await this.resolve(m, ctx.caller, { installationId });
-      return storeOnce(m, this.idempotency(ctx), requests, async () => {
-        await repo.insertMany(await this.ownerOf(m, installation, ctx.caller), valid);
-        const body = { code: 201, message: msg.bulkRegistered(valid.length), ids: valid.map((v) => v.id) };
-        return { status: 201, body, location: null };
-      });
+      return storeOnce(
+        m,
+        this.idempotency(ctx),
+        items.map((item) => item && sentFields(item)),
+        async () => {
+          await repo.insertMany(await this.ownerOf(m, installation, ctx.caller), valid);
+          const body = { code: 201, message: msg.bulkRegistered(valid.length), ids: valid.map((v) => v.id) };
+          return { status: 201, body, location: null };
+        },
+      );
     });
     if (result.replayed) ctx.onReplay?.();
     else this.onStored(items.length);
@@ -125,10 +122,10 @@ export class MetricService {
     return toPushResponse(await this.find(m, installationId, metricId));
   }
 
-  async update(caller: Caller, installationId: string, metricId: string, raw: MetricRequest): Promise<MetricPushResponse> {
-    const parsed = parseMetricChanges(requestOf(raw));
-    if (!parsed.ok) throw violation(parsed.violation);
-    const { changes } = parsed;
+  async update(caller: Caller, installationId: string, metricId: string, fields: MetricFields): Promise<MetricPushResponse> {
+    const parsed = metricChanges(fields);
+    if (!parsed.ok) throw badRequest(parsed.message);
+    const changes = parsed.value;
     const now = new Date();
     return this.db.transaction(async (m) => {
       await new Scope(m).authorizeInstallation(caller, ['admin'], installationId);
