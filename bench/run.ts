@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --scale small|full] [--backends postgres,pglite] [--phases 1,2,3,4] [--out DIR] [--log-level info] [--keep-logs]`
+ * `npm run bench [-- --scale small|full] [--backends postgres,pglite] [--phases 1,2,3,4,5] [--out DIR] [--log-level info] [--keep-logs]`
  *
  * Runs the acc server as a separate process against a fresh PostgreSQL database
  * (ACC_BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/postgres; created and dropped
@@ -25,6 +25,7 @@ import { apelPhase } from './phases/apel.js';
 import { bulkPushPhase } from './phases/bulk.js';
 import { reportsPhase } from './phases/reports.js';
 import { singlePushPhase } from './phases/single.js';
+import { usagePhase } from './phases/usage.js';
 
 const RSS_LIMIT_MB = 300;
 
@@ -32,7 +33,7 @@ const { values: args } = parseArgs({
   options: {
     scale: { type: 'string', default: 'full' },
     backends: { type: 'string', default: 'postgres,pglite' },
-    phases: { type: 'string', default: '1,2,3,4' },
+    phases: { type: 'string', default: '1,2,3,4,5' },
     out: { type: 'string' },
     'log-level': { type: 'string', default: 'info' },
     'keep-logs': { type: 'boolean', default: false },
@@ -61,6 +62,7 @@ const PHASES: { id: string; name: string; run: (ctx: PhaseContext) => Promise<Ph
   { id: '2', name: '2 bulk push', run: bulkPushPhase },
   { id: '3', name: '3 reports', run: reportsPhase },
   { id: '4', name: '4 APEL', run: apelPhase },
+  { id: '5', name: '5 usage', run: usagePhase },
 ];
 
 const started = Date.now();

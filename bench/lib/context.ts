@@ -22,6 +22,9 @@ export interface ScaleConfig {
   apelRecords: number;
   apelMessages: number;
   summaryRuns: number;
+  /** Phase 5: metrics in the usage project (10 installations) and timed runs per size (one warm-up more). */
+  usageSizes: number[];
+  usageRuns: number;
 }
 
 export const SCALES: Record<Scale, ScaleConfig> = {
@@ -37,6 +40,8 @@ export const SCALES: Record<Scale, ScaleConfig> = {
     apelRecords: 1_000,
     apelMessages: 2,
     summaryRuns: 3,
+    usageSizes: [10_000],
+    usageRuns: 3,
   },
   full: {
     scale: 'full',
@@ -50,6 +55,8 @@ export const SCALES: Record<Scale, ScaleConfig> = {
     apelRecords: 10_000,
     apelMessages: 10,
     summaryRuns: 7,
+    usageSizes: [1_000_000, 10_000_000],
+    usageRuns: 7,
   },
 };
 

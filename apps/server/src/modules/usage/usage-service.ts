@@ -7,15 +7,15 @@ import { notFound } from '../../errors.js';
 import { offsetOf } from '../../paging.js';
 import { formatInstant } from '../metrics/instants.js';
 import { FreshnessRepository } from './freshness-repository.js';
-import { RawUsageSource } from './raw-usage-source.js';
 import { buildSeries } from './series.js';
 import { UsageRepository } from './usage-repository.js';
 import type { UsageSource } from './usage-source.js';
+import { servedUsageSource } from './usage-sources.js';
 import { planWindows } from './windows.js';
 
 const READERS: Role[] = ['admin', 'viewer'];
 
-/** The usage answer's source: the rollups when wired in, else the raw reference. */
+/** Where the cells come from (usage-sources.ts decides which source is served). */
 export type UsageSourceFactory = (m: EntityManager) => UsageSource;
 
 /**
@@ -26,7 +26,7 @@ export type UsageSourceFactory = (m: EntityManager) => UsageSource;
 export class UsageService {
   constructor(
     private readonly db: DataSource,
-    private readonly sourceOf: UsageSourceFactory = (m) => new RawUsageSource(m),
+    private readonly sourceOf: UsageSourceFactory = servedUsageSource,
   ) {}
 
   private get scope() {

@@ -1,13 +1,13 @@
-import { Temporal } from '@js-temporal/polyfill';
 import { MAX_USAGE_WINDOWS, usageMessages, type UsageBound, type UsageWindow } from '@acc/contracts';
 import { badRequest } from '../../errors.js';
+import { offsetAt, utcOf, wallToInstant } from './zone.js';
 
 /**
- * Window boundaries in a time zone (usage-api.md §1), computed with the Temporal polyfill: a calendar day,
- * week, month, quarter or year starts at the first instant of its first local date (`toZonedDateTime`
- * resolves a midnight that a DST gap skips to the gap's end), so a local day is 23, 24 or 25 hours long
- * and a zone such as Asia/Kathmandu (+05:45) puts its days at 18:15Z. The boundaries travel to SQL as
- * instants, so the database never needs to know the zone.
+ * Window boundaries in a time zone (usage-api.md §1): a calendar day, week, month, quarter or year starts
+ * at the first instant of its first local date (a midnight that a DST gap skips resolves to the gap's
+ * end), so a local day is 23, 24 or 25 hours long and a zone such as Asia/Kathmandu (+05:45) puts its days
+ * at 18:15Z. Calendar arithmetic is on wall-clock dates, the zone only converts (zone.ts, `Intl`). The
+ * boundaries travel to SQL as instants, so the database never needs to know the zone.
  */
 
 /** [start, end) as instants (ms since the epoch), and the windows' boundaries: `bounds[0] = start`, last = `end`. */
@@ -18,33 +18,33 @@ export interface WindowPlan {
   bounds: number[];
 }
 
+const HOUR = 3_600_000;
+const DAY = 86_400_000;
+
+/** 00:00 of a wall-clock date in `tz`. */
+const dayStart = (y: number, m0: number, d: number, tz: string, hint?: number) => wallToInstant(utcOf(y, m0, d), tz, hint);
+
 /** A `yyyy-MM-dd` at 00:00 in `tz`, or the instant as given. */
 export function instantOf(b: UsageBound, tz: string): number {
-  if ('date' in b) return Temporal.PlainDate.from(b.date).toZonedDateTime({ timeZone: tz }).epochMilliseconds;
-  return Date.parse(b.instant);
+  if ('instant' in b) return Date.parse(b.instant);
+  const [y, m, d] = b.date.split('-').map(Number);
+  return dayStart(y, m - 1, d, tz);
 }
 
 type Calendar = Exclude<UsageWindow, 'hour' | 'total'>;
-const STEP: Record<Calendar, Temporal.DurationLike> = {
-  day: { days: 1 },
-  week: { weeks: 1 },
-  month: { months: 1 },
-  quarter: { months: 3 },
-  year: { years: 1 },
-};
+/** How far each calendar window steps, in wall-clock [months, days]. */
+const STEP: Record<Calendar, [number, number]> = { day: [0, 1], week: [0, 7], month: [1, 0], quarter: [3, 0], year: [12, 0] };
 /** The shortest length of each window: enough to bound how many windows a range can hold before listing them. */
 const MIN_MS: Record<Exclude<UsageWindow, 'total'>, number> = {
   hour: 30 * 60_000,
-  day: 23 * 3_600_000,
-  week: 167 * 3_600_000,
-  month: 28 * 86_400_000 - 3_600_000,
-  quarter: 89 * 86_400_000 - 3_600_000,
-  year: 365 * 86_400_000 - 3_600_000,
+  day: 23 * HOUR,
+  week: 167 * HOUR,
+  month: 28 * DAY - HOUR,
+  quarter: 89 * DAY - HOUR,
+  year: 365 * DAY - HOUR,
 };
-
-const DAY = 86_400_000;
 const AVERAGE_MS: Record<Exclude<UsageWindow, 'total'>, number> = {
-  hour: 3_600_000,
+  hour: HOUR,
   day: DAY,
   week: 7 * DAY,
   month: (365.2425 / 12) * DAY,
@@ -52,49 +52,52 @@ const AVERAGE_MS: Record<Exclude<UsageWindow, 'total'>, number> = {
   year: 365.2425 * DAY,
 };
 
-/** The local date that starts the calendar window holding `date`. */
-function windowDate(date: Temporal.PlainDate, window: Calendar): Temporal.PlainDate {
+/** The wall-clock date [year, month0, day] that starts the calendar window holding wall date (y, m0, d). */
+function windowDate(y: number, m0: number, d: number, window: Calendar): [number, number, number] {
   switch (window) {
     case 'day':
-      return date;
-    case 'week':
-      return date.subtract({ days: date.dayOfWeek - 1 });
+      return [y, m0, d];
+    case 'week': {
+      const dow = (new Date(utcOf(y, m0, d)).getUTCDay() + 6) % 7; // Monday = 0
+      return [y, m0, d - dow];
+    }
     case 'month':
-      return date.with({ day: 1 });
+      return [y, m0, 1];
     case 'quarter':
-      return date.with({ month: Math.floor((date.month - 1) / 3) * 3 + 1, day: 1 });
+      return [y, Math.floor(m0 / 3) * 3, 1];
     case 'year':
-      return date.with({ month: 1, day: 1 });
+      return [y, 0, 1];
   }
 }
 
-const startOf = (date: Temporal.PlainDate, tz: string) => date.toZonedDateTime({ timeZone: tz }).epochMilliseconds;
-
-/** The start of the local hour holding `ms`, and of the next one (a 30-minute DST shift still moves forward). */
+/** The start of the local hour holding `ms` (within its own offset, so a repeated hour stays itself). */
 function hourFloor(ms: number, tz: string): number {
-  const z = Temporal.Instant.fromEpochMilliseconds(ms).toZonedDateTimeISO(tz);
-  return z.round({ smallestUnit: 'hour', roundingMode: 'floor' }).epochMilliseconds;
+  const local = ms + offsetAt(ms, tz);
+  return ms - (((local % HOUR) + HOUR) % HOUR);
 }
 
-/** Each window boundary after `from` up to `end`, at most `limit` + 1 of them (enough to tell "too many"). */
+/** Each window boundary after `from`, the last one at or beyond `end`. */
 function* boundaries(from: number, end: number, window: Exclude<UsageWindow, 'total'>, tz: string): Generator<number> {
   if (window === 'hour') {
     let cur = hourFloor(from, tz);
     while (cur < end) {
-      let next = hourFloor(cur + 3_600_000, tz);
-      if (next <= cur) next = cur + 3_600_000;
+      let next = hourFloor(cur + HOUR, tz);
+      // A 30-minute DST shift (Australia/Lord_Howe) may floor back over it: always move forward.
+      if (next <= cur) next = cur + HOUR;
       yield next;
       cur = next;
     }
     return;
   }
-  const zoned = Temporal.Instant.fromEpochMilliseconds(from).toZonedDateTimeISO(tz);
-  let date = windowDate(zoned.toPlainDate(), window);
+  const offset = offsetAt(from, tz);
+  const wall = new Date(from + offset);
+  let [y, m0, d] = windowDate(wall.getUTCFullYear(), wall.getUTCMonth(), wall.getUTCDate(), window);
   // The window's first local date may start after `from` when a DST gap skipped midnight: step back.
-  if (startOf(date, tz) > from) date = windowDate(date.subtract({ days: 1 }), window);
-  for (;;) {
-    date = date.add(STEP[window]);
-    const next = startOf(date, tz);
+  if (dayStart(y, m0, d, tz, offset) > from) [y, m0, d] = windowDate(y, m0, d - 1, window);
+  const [months, days] = STEP[window];
+  for (let k = 1; ; k++) {
+    // Step from the first date every time (month ends: Jan 31 + 1 month is Feb 28/29, never drifting).
+    const next = dayStart(y, m0 + k * months, d + k * days, tz, offset);
     yield next;
     if (next >= end) return;
   }
@@ -103,7 +106,7 @@ function* boundaries(from: number, end: number, window: Exclude<UsageWindow, 'to
 /**
  * The range and its windows. 400 `start must be before end.` unless start < end; 400 "Too many windows"
  * beyond MAX_USAGE_WINDOWS, decided before listing a huge range (its count is then an estimate from the
- * window's shortest length, exact whenever it is near the limit).
+ * window's average length, exact whenever it is near the limit).
  */
 export function planWindows(startBound: UsageBound, endBound: UsageBound, window: UsageWindow, tz: string): WindowPlan {
   const start = instantOf(startBound, tz);
