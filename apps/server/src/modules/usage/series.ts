@@ -12,7 +12,7 @@ interface Combined {
   max: number;
 }
 
-const combine = (cells: readonly UsageCell[]): Combined => ({
+const combine = (cells: readonly Combined[]): Combined => ({
   total: sumDecimals(cells.map((c) => c.total)),
   count: cells.reduce((n, c) => n + c.count, 0),
   min: cells.reduce((n, c) => Math.min(n, c.min), Infinity),
@@ -70,17 +70,22 @@ export function buildSeries(
     else byKey.set(key, [c]);
   }
   const definitionOf = new Map(definitions.map((d) => [d.id, d]));
+  // Each boundary is formatted once, not once per point of every series.
+  const instants = bounds.map((b) => formatInstant(new Date(b)));
   const series = [...byKey.values()].map((list) => {
     const { definitionId, group } = list[0];
-    const windows = new Map<number, UsageCell[]>();
-    for (const c of list) windows.set(c.window, [...(windows.get(c.window) ?? []), c]);
+    // A source answers one cell per (series, window); several are merged all the same.
+    const windows = new Map<number, Combined>();
+    for (const c of list) {
+      const seen = windows.get(c.window);
+      windows.set(c.window, seen ? combine([c, seen]) : c);
+    }
     const indices = q.fill === 'zero' ? bounds.slice(0, -1).map((_, i) => i) : [...windows.keys()].sort((a, b) => a - b);
     const points = indices.map((i) => {
-      const inWindow = windows.get(i);
-      const combined = inWindow ? combine(inWindow) : undefined;
+      const combined = windows.get(i);
       return {
-        start: formatInstant(new Date(bounds[i])),
-        end: formatInstant(new Date(bounds[i + 1])),
+        start: instants[i],
+        end: instants[i + 1],
         value: combined ? valueOf(q.aggregation, combined) : emptyValue(q.aggregation),
         count: combined?.count ?? 0,
       };
