@@ -303,6 +303,11 @@ describe.each(backends)('usage (%s)', (backend) => {
       [{ start: '2025-01-01', end: '2025-01-02', fill: 'linear' }, 'fill must be zero or none.'],
       [{ start: '2025-01-01', end: '2026-02-22', window: 'hour' }, 'Too many windows (10008); use a larger window or a shorter range.'],
       [{ start: '2000-01-01', end: '2027-05-20' }, 'Too many windows (10001); use a larger window or a shorter range.'],
+      [
+        { start: '2025-01-01', end: '2025-01-02', metric_definition_id: Array.from({ length: 101 }, (_, i) => `d${i}`) },
+        'metric_definition_id may be given at most 100 times.',
+      ],
+      [{ start: '2025-01-01', end: '2025-01-02', tz: 'x'.repeat(300) }, `Unknown time zone: ${'x'.repeat(255)}`],
     ];
     for (const [q, message] of cases) {
       for (const path of ['/usage', '/projects/PR/usage']) {
