@@ -45,6 +45,7 @@ const EnvSchema = z.object({
   ACC_ENTITLEMENTS_NAMESPACE: z.string().default('urn:geant:sandbox.eosc-beyond.eu:core:integration:group'),
   ACC_ENTITLEMENTS_PARENT: z.string().default('accounting'),
   ACC_AUTH_CACHE_TTL_MS: z.coerce.number().int().min(0).default(5_000),
+  ACC_PUSH_TARGET_CACHE_TTL_MS: z.coerce.number().int().min(0).default(60_000),
   ACC_TLS_CERT: optional,
   ACC_TLS_KEY: optional,
   ACC_TLS_CLIENT_CA: optional,
@@ -123,6 +124,11 @@ export interface Config {
    * instances and direct database writes are seen after at most this long.
    */
   authCacheTtlMs: number;
+  /**
+   * How long a single push remembers the installation and definition it found (0: not at all). A hint the
+   * push's INSERT re-checks, so changes anywhere are honoured at once; it bounds memory, not staleness.
+   */
+  pushTargetCacheTtlMs: number;
   tls?: { cert: string; key: string; clientCa?: string };
   /** Body limit of JSON endpoints whose contract declares no `maxBodyBytes` of its own. */
   maxBodyBytes: number;
@@ -262,6 +268,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: { dev?: boolean } = 
       parent: e.ACC_ENTITLEMENTS_PARENT,
     },
     authCacheTtlMs: e.ACC_AUTH_CACHE_TTL_MS,
+    pushTargetCacheTtlMs: e.ACC_PUSH_TARGET_CACHE_TTL_MS,
     tls: e.ACC_TLS_CERT && e.ACC_TLS_KEY ? { cert: e.ACC_TLS_CERT, key: e.ACC_TLS_KEY, clientCa: e.ACC_TLS_CLIENT_CA } : undefined,
     maxBodyBytes: e.ACC_MAX_BODY_BYTES,
     limits: {

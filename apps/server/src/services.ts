@@ -23,6 +23,7 @@ import { ProjectRegistration } from './modules/projects/project-registration.js'
 import { ProjectService } from './modules/projects/project-service.js';
 import { ClientService } from './modules/clients/client-service.js';
 import { MetricService } from './modules/metrics/metric-service.js';
+import { PushTargetCache } from './modules/metrics/push-target-cache.js';
 import { MetricListingService } from './modules/metrics/metric-listing-service.js';
 import { CapacityService } from './modules/capacities/capacity-service.js';
 import { ReportService } from './modules/reports/report-service.js';
@@ -90,7 +91,7 @@ export function createServices(
     adminCounts: new AdminCountsService(db),
     ams: new AmsService(db, config),
     ...catalogueServices(config, db, telemetry.logger),
-    metrics: new MetricService(db, config.publicUrl, (n) => telemetry.metricsIngested.inc(n)),
+    metrics: new MetricService(db, config.publicUrl, (n) => telemetry.metricsIngested.inc(n), new PushTargetCache(config.pushTargetCacheTtlMs)),
     metricListing: new MetricListingService(db),
     capacities: new CapacityService(db),
     reports: new ReportService(db),

@@ -9,7 +9,8 @@ const API = '/accounting-system';
 
 /**
  * What a single push costs the database, statement by statement, with the authentication cache warm:
- * the definition, installation and project in one SELECT, then the INSERT, and a transaction only
+ * one INSERT once the push-target cache remembers the installation and definition (the INSERT re-checks
+ * them), else the definition, installation and project in one SELECT and the INSERT; a transaction only
  * around an Idempotency-Key (issue #13: it was 9 statements, three of them authentication).
  */
 describe.each(backends)('statements of a single push (%s)', (backend) => {
@@ -47,13 +48,14 @@ describe.each(backends)('statements of a single push (%s)', (backend) => {
     return { status: r.status, seen };
   };
 
-  it('is one SELECT and one INSERT without an Idempotency-Key (by id and by external id)', async () => {
-    // The first push fills the authentication cache (tenant by issuer, ENTITLEMENTS_MANAGEMENT).
+  it('is one INSERT once the target is remembered, one SELECT and one INSERT before (by id and by external id)', async () => {
+    // The first push fills the authentication cache (tenant by issuer, ENTITLEMENTS_MANAGEMENT) and the target cache.
     expect((await counted(`${API}/installations/${inst.id}/metrics`, metric(1))).status).toBe(201);
+    expect(await counted(`${API}/installations/${inst.id}/metrics`, metric(2))).toEqual({ status: 201, seen: ['INSERT INTO'] });
 
-    expect(await counted(`${API}/installations/${inst.id}/metrics`, metric(2))).toEqual({ status: 201, seen: ['SELECT EXISTS', 'INSERT INTO'] });
     const external = `${API}/installations/external/metrics?externalId=${encodeURIComponent(inst.externalId ?? '')}`;
     expect(await counted(external, metric(3))).toEqual({ status: 201, seen: ['SELECT EXISTS', 'INSERT INTO'] });
+    expect(await counted(external, metric(4))).toEqual({ status: 201, seen: ['INSERT INTO'] });
   });
 
   it('refuses an unknown installation after the same one SELECT, storing nothing', async () => {
@@ -61,7 +63,50 @@ describe.each(backends)('statements of a single push (%s)', (backend) => {
     expect(r).toEqual({ status: 404, seen: ['SELECT EXISTS'] });
   });
 
-  it('wraps claim, INSERT and completion in one transaction with an Idempotency-Key', async () => {
+  it('never acts on a remembered target that changed behind its back: the INSERT stores nothing and fresh rows answer', async () => {
+    const f = Fixtures.of(s);
+    const db = s.app.database.dataSource;
+    const other = await f.installation(inst.projectId, inst.providerId);
+    const def2 = await f.definition();
+    const push = (i: InstallationFixture, d: string, token = admin) =>
+      s.call('POST', `${API}/installations/${i.id}/metrics`, { token, body: { ...metric(7), metric_definition_id: d } });
+    expect((await push(other, def2)).status).toBe(201);
+    expect((await counted(`${API}/installations/${other.id}/metrics`, { ...metric(8), metric_definition_id: def2 })).seen).toEqual(['INSERT INTO']);
+
+    // Moved to another provider (as another server instance, or SQL, could do): its old provider's admin is refused now.
+    await f.provider('prov-moved');
+    await f.associate(inst.projectId, 'prov-moved');
+    const provAdmin = await s.issuer.token({ sub: 'pa', entitlements: [ent(`${inst.projectId}:${inst.providerId}:role=admin`)] });
+    expect((await push(other, def2, provAdmin)).status).toBe(201);
+    await db.query('DELETE FROM metrics WHERE installation_id = $1', [other.id]);
+    await db.query('UPDATE installations SET provider_id = $2 WHERE id = $1', [other.id, 'prov-moved']);
+    const before = await f.count('metrics');
+    expect((await push(other, def2, provAdmin)).status).toBe(403);
+    expect(await f.count('metrics')).toBe(before);
+    // …and a push the new scope admits copies the new provider.
+    expect((await push(other, def2)).status).toBe(201);
+    const [row] = await db.query<{ provider_id: string; resource_id: string }[]>(
+      'SELECT provider_id, resource_id FROM metrics WHERE installation_id = $1',
+      [other.id],
+    );
+    expect(row).toEqual({ provider_id: 'prov-moved', resource_id: `${inst.projectId}.prov-moved.${other.id}` });
+
+    // A deleted definition: the foreign key stops the INSERT, and the fresh SELECT answers rule 2's 404.
+    await db.query('DELETE FROM metrics WHERE metric_definition_id = $1', [def2]);
+    await db.query('DELETE FROM metric_definitions WHERE id = $1', [def2]);
+    const gone = await counted(`${API}/installations/${other.id}/metrics`, { ...metric(9), metric_definition_id: def2 });
+    expect(gone).toEqual({ status: 404, seen: ['INSERT INTO', 'SELECT EXISTS'] });
+
+    // A deleted installation: the INSERT finds no row, the fresh SELECT answers 404.
+    expect((await push(other, def)).status).toBe(201);
+    await db.query('DELETE FROM metrics WHERE installation_id = $1', [other.id]);
+    await db.query('DELETE FROM installations WHERE id = $1', [other.id]);
+    const deleted = await counted(`${API}/installations/${other.id}/metrics`, metric(10));
+    expect(deleted).toEqual({ status: 404, seen: ['INSERT INTO', 'SELECT EXISTS'] });
+    expect(await f.count('metrics')).toBe(before + 1 - 1);
+  });
+
+  it('wraps claim, INSERT and completion in one transaction with an Idempotency-Key, remembered target or not', async () => {
     const r = await counted(`${API}/installations/${inst.id}/metrics`, metric(5), { 'Idempotency-Key': 'statements-1' });
     expect(r.status).toBe(201);
     expect(r.seen[0]).toBe('START TRANSACTION');

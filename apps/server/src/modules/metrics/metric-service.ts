@@ -9,6 +9,7 @@ import {
   type MetricBulkResponse,
   type MetricFields,
   type MetricPushResponse,
+  type PushVerdicts,
   type Verdict,
 } from '@acc/contracts';
 import { newObjectId, type InstallationRow } from '@acc/db';
@@ -17,7 +18,9 @@ import type { Caller } from '../../auth/caller.js';
 import { AppError, badRequest, notFound } from '../../errors.js';
 import { storeOnce, type IdempotencyScope } from './idempotency.js';
 import { MetricRepository, type MetricOwner, type StoredMetric } from './metric-repository.js';
-import { pushTarget, type InstallationRef as TargetRef, type PushTarget } from './push-target.js';
+import { insertIfTargetHolds, pushTarget, type InstallationRef as TargetRef, type PushTarget } from './push-target.js';
+import { PushTargetCache } from './push-target-cache.js';
+import { isForeignKeyViolation } from '../../db-errors.js';
 import { checkMetric, checkNewTimes, type Checked, type ValidMetric } from './metric-rules.js';
 import { toPushResponse } from './metric-wire.js';
 
@@ -44,6 +47,8 @@ export class MetricService {
     private readonly publicUrl: string,
     /** Told how many new metric rows were stored (replays store none). */
     private readonly onStored: (count: number) => void = () => {},
+    /** Installations and definitions single pushes found, so the next push to them is one INSERT. */
+    private readonly targets: PushTargetCache = new PushTargetCache(0),
   ) {}
 
   /**
@@ -57,8 +62,16 @@ export class MetricService {
     const verdicts = pushVerdicts(fields, new Date());
     const definitionId = verdicts.definition.ok ? verdicts.definition.value : undefined;
     const scope = this.idempotency(ctx);
+    if (!scope && definitionId !== undefined) {
+      const body = await this.pushToKnownTarget(ctx.caller, target, verdicts, definitionId);
+      if (body) {
+        this.onStored(1);
+        return body;
+      }
+    }
     const store = async (m: EntityManager) => {
       const found = definitionId === undefined ? { definitionExists: false } : await pushTarget(m, definitionId, target);
+      if (definitionId !== undefined && found.definitionExists && found.installation) this.targets.remember(target, definitionId, found.installation);
       const checked = checkMetric(verdicts, found.definitionExists && definitionId ? new Set([definitionId]) : new Set<string>());
       if (!checked.ok) throw violation(checked.violation);
       const installation = authorizedTarget(ctx.caller, target, found.installation);
@@ -73,6 +86,39 @@ export class MetricService {
     if (result.replayed) ctx.onReplay?.();
     else this.onStored(1);
     return result.body;
+  }
+
+  /**
+   * A push whose installation and definition the cache remembers, without an Idempotency-Key: the same
+   * rules and access check on the remembered target, then one INSERT that stores the metric only if the
+   * target still holds (push-target.ts). Undefined — nothing stored — when the cache has no entry, the
+   * request fails a rule or the access check, or the target changed: the caller then takes the uncached
+   * path, which answers from fresh rows, so every answer and every stored row is what it would have been
+   * without the cache.
+   */
+  private async pushToKnownTarget(caller: Caller, target: TargetRef, verdicts: PushVerdicts, definitionId: string) {
+    const installation = this.targets.lookup(target, definitionId);
+    if (!installation) return undefined;
+    const checked = checkMetric(verdicts, new Set([definitionId]));
+    if (!checked.ok) return undefined;
+    try {
+      authorizedTarget(caller, target, installation);
+    } catch {
+      return undefined;
+    }
+    const metric = { ...checked.metric, id: newObjectId() };
+    let stored: boolean;
+    try {
+      stored = await insertIfTargetHolds(this.db, target, installation, metric, caller.id);
+    } catch (err) {
+      if (!isForeignKeyViolation(err)) throw err;
+      stored = false;
+    }
+    if (!stored) {
+      this.targets.forget(target, definitionId);
+      return undefined;
+    }
+    return toPushResponse(storedOf(installation.id, metric));
   }
 
   /**

@@ -1,4 +1,6 @@
-import type { EntityManager } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
+import { runPrepared, type NamedStatement } from '@acc/db';
+import type { ValidMetric } from './metric-rules.js';
 
 /** What a single push needs from the database besides the INSERT: rule 2 and the installation with its project. */
 export interface PushTarget {
@@ -64,4 +66,57 @@ export async function pushTarget(m: EntityManager, definitionId: string | undefi
       projectAcronym: row.project_acronym,
     },
   };
+}
+
+/**
+ * The push's INSERT when its target came from the cache (push-target-cache.ts): the installation's and
+ * project's fields are copied from their rows inside the statement, and it inserts nothing unless the
+ * installation still exists with the project and provider access was decided on — and, named by external
+ * id, is still that id's first registered installation (§4.6). The definition is checked by its foreign
+ * key. Named, so PostgreSQL plans it once per connection. `$1…$8`: the metric and its creator.
+ */
+const insertChecked = (name: string, installation: string): NamedStatement => ({
+  name,
+  text: `
+  INSERT INTO metrics (id, metric_definition_id, time_period_start, time_period_end, value, group_id, user_id, creator_id,
+                       installation_id, project_id, provider_id, project_acronym, installation_name, infrastructure, resource, resource_id)
+  SELECT $1::text, $2::text, $3::timestamptz, $4::timestamptz, $5::float8, $6::text, $7::text, $8::text,
+         i.id, i.project_id, i.provider_id, p.acronym, i.installation, i.infrastructure, i.resource_id,
+         i.project_id || '.' || i.provider_id || '.' || i.id
+    FROM installations i JOIN projects p ON p.id = i.project_id
+   WHERE i.id = $9::text AND i.project_id = $10::text AND i.provider_id = $11::text${installation}
+  RETURNING id`,
+});
+
+const INSERT_BY_ID = insertChecked('acc_push_checked_by_id', '');
+const INSERT_BY_EXTERNAL_ID = insertChecked(
+  'acc_push_checked_by_external_id',
+  ' AND i.id = (SELECT id FROM installations WHERE external_id = $12::text ORDER BY registered_on, id LIMIT 1)',
+);
+
+/** True when the metric was stored; false when the remembered installation no longer holds (nothing stored). */
+export async function insertIfTargetHolds(
+  db: DataSource,
+  ref: InstallationRef,
+  installation: { id: string; projectId: string; providerId: string },
+  metric: ValidMetric & { id: string },
+  creatorId: string,
+): Promise<boolean> {
+  const values: unknown[] = [
+    metric.id,
+    metric.metricDefinitionId,
+    metric.timePeriodStart,
+    metric.timePeriodEnd,
+    metric.value,
+    metric.groupId,
+    metric.userId,
+    creatorId,
+    installation.id,
+    installation.projectId,
+    installation.providerId,
+  ];
+  const statement = 'installationId' in ref ? INSERT_BY_ID : INSERT_BY_EXTERNAL_ID;
+  if (!('installationId' in ref)) values.push(ref.externalId);
+  const rows = await runPrepared<{ id: string }>(db, statement, values);
+  return rows.length === 1;
 }
