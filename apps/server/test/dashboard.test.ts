@@ -1,12 +1,20 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { startApp, type RunningApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
+import { colourStats, decodePng } from './support/png.js';
 import { browserTest, ensureWebBuild, openBrowser, saveScreenshot, type Browser } from './support/browser.js';
 import { ent } from './support/issuer.js';
+
+declare global {
+  interface Window {
+    /** Set by the dashboard's charts (apps/web/src/views/UsageChart.tsx): the ECharts instances by definition id. */
+    __accCharts?: Record<string, { getOption(): unknown }>;
+  }
+}
 
 const VIEWER_ROLE = ent('climate-lab:role=viewer');
 const REP_ROLE = ent('roles:provider:cesnet:role=admin');
@@ -121,6 +129,93 @@ describe('web dashboard in a browser (dev mode, demo federation)', () => {
       await signInAs(page, '/', 'web-rep', [REP_ROLE]);
       expect(await listedIds(page, 'installations')).toEqual(installations.content.map((i) => i.id).sort());
       expect(await listedIds(page, 'providers')).toEqual(['cesnet']);
+      await page.close();
+    },
+    120_000,
+  );
+
+  browserTest(
+    "the installation chart plots what GET …/usage answers for the window and zone; CSV is the API's, PNG is a picture",
+    async () => {
+      const all = await api(app.adminToken!, '/installations/all?size=100');
+      const target = all.content.find((i) => i.installation === 'hpc-aris')!;
+      const installation = (await api(app.adminToken!, `/installations/${target.id}`)) as unknown as {
+        capacities: { metric_definition_id: string; value: number; registered_on: string }[];
+      };
+      const query = 'start=2026-01-05&end=2026-03-01&window=week&tz=Europe%2FAthens';
+      const page = await browser.page();
+      await page.goto(`${app.url}/sign-in`);
+      await page.getByRole('button', { name: 'Sign in as the dev admin' }).click();
+      await page.waitForURL((u) => u.pathname === '/');
+      await page.goto(`${app.url}/installations/${target.id}?start=2026-01-05&end=2026-02-28&window=week&tz=Europe%2FAthens`);
+      await page.locator('.usage-chart canvas').first().waitFor();
+      // end=2026-02-28 inclusive in the page is end=2026-03-01 exclusive in the API.
+      const usage = (await api(app.adminToken!, `/installations/${target.id}/usage?${query}`)) as unknown as {
+        start: string;
+        end: string;
+        series: { metric_definition_id: string; points: { start: string; value: number | null }[] }[];
+      };
+      expect(usage.series.length).toBeGreaterThan(0);
+      await page.waitForFunction((n) => Object.keys(window.__accCharts ?? {}).length === n, usage.series.length);
+      for (const series of usage.series) {
+        const plotted = await page.evaluate((id) => {
+          const option = window.__accCharts![id].getOption() as { series: { id: string; data: [string, number | null][] }[] };
+          return Object.fromEntries(option.series.map((s) => [s.id, s.data]));
+        }, series.metric_definition_id);
+        expect(plotted.usage).toEqual(series.points.map((p) => [p.start, p.value]));
+        const mine = installation.capacities.filter((c) => c.metric_definition_id === series.metric_definition_id);
+        if (mine.length > 0) {
+          // The step line holds the capacity in force at the range's start and at every change inside it.
+          const inForce = (at: string) =>
+            mine
+              .filter((c) => c.registered_on <= at)
+              .sort((a, b) => (a.registered_on < b.registered_on ? -1 : 1))
+              .pop()?.value;
+          for (const [at, value] of plotted.capacity) expect(value, at).toBe(inForce(at));
+          expect(plotted.capacity[0]).toEqual([usage.start, inForce(usage.start)]);
+        } else expect(plotted.capacity).toBeUndefined();
+      }
+      saveScreenshot('installation-week-athens', await page.screenshot({ fullPage: true }));
+
+      const [csv] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download usage CSV' }).click()]);
+      const fromApi = await fetch(`${app.url}/accounting-system/installations/${target.id}/usage?${query}`, {
+        headers: { Authorization: `Bearer ${app.adminToken!}`, Accept: 'text/csv' },
+      });
+      const downloaded = readFileSync((await csv.path()), 'utf8');
+      expect(downloaded).toBe(await fromApi.text());
+      expect(downloaded.length).toBeGreaterThan(0);
+
+      const [png] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download PNG' }).first().click()]);
+      const image = decodePng(readFileSync((await png.path())));
+      expect(image.width).toBeGreaterThan(100);
+      const stats = colourStats(image);
+      expect(stats.distinct, 'axes, labels and lines').toBeGreaterThan(20);
+      expect(stats.nonBackground).toBeGreaterThan(0.01);
+      expect(browser.problems).toEqual([]);
+      await page.close();
+    },
+    120_000,
+  );
+
+  browserTest(
+    'the overview marks an installation that stopped reporting as stale, from GET /usage/freshness',
+    async () => {
+      const freshness = (await api(app.adminToken!, '/usage/freshness?size=100')) as unknown as {
+        content: { installation_id: string; installation: string; last_period_end: string | null }[];
+      };
+      const legacy = freshness.content.find((f) => f.installation === 'legacy-grid')!;
+      const page = await browser.page();
+      await page.goto(`${app.url}/sign-in`);
+      await page.getByRole('button', { name: 'Sign in as the dev admin' }).click();
+      await page.locator(`[data-testid="installations"] tr[data-id="${legacy.installation_id}"] .badge`).waitFor();
+      const stale = await page
+        .locator('[data-testid="installations"] tr[data-stale="true"]')
+        .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-id')));
+      const expected = freshness.content
+        .filter((f) => !f.last_period_end || Date.now() - Date.parse(f.last_period_end) > 48 * 3600 * 1000)
+        .map((f) => f.installation_id);
+      expect(stale.sort()).toEqual(expected.sort());
+      await page.locator('.sparkline').first().waitFor();
       await page.close();
     },
     120_000,

@@ -45,3 +45,6 @@ export function resolveRange(s: RangeSearch, today = new Date()): { start: strin
   const start = s.start ?? iso(new Date(Date.parse(`${end}T00:00:00Z`) - 29 * 86_400_000));
   return { start, end, window: s.window ?? 'day', tz: s.tz ?? 'UTC' };
 }
+
+/** The usage API's `end` is exclusive; the range's `end` date is shown inclusive. */
+export const dayAfter = (date: string) => new Date(Date.parse(`${date}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);

@@ -1,9 +1,11 @@
 import { useQuery } from '@tanstack/react-query';
 import { Link, useNavigate } from '@tanstack/react-router';
 import { formatNumber } from '../lib/format';
-import { resolveRange, type RangeSearch } from '../lib/search';
+import { dayAfter, resolveRange, type RangeSearch } from '../lib/search';
 import { useTRPC } from '../lib/trpc';
+import { CsvButton } from './Downloads';
 import { RangeControls } from './RangeControls';
+import { UsageChart } from './UsageChart';
 import { ReportTable } from './ReportTable';
 import { Empty, ErrorMessage, Loading } from './states';
 
@@ -36,7 +38,15 @@ export function InstallationView({ id, search }: { id: string; search: RangeSear
       </p>
       <RangeControls search={search} resolved={range} />
 
+      <h2>Usage over time</h2>
+      <Usage id={id} range={range} capacities={i.capacities ?? []} />
+
       <h2>Report</h2>
+      <CsvButton
+        label="Download report CSV"
+        name={`report-${id}.csv`}
+        path={`/accounting-system/installations/${encodeURIComponent(id)}/report?start=${range.start}&end=${range.end}`}
+      />
       {report.isPending ? (
         <Loading what="the report" />
       ) : report.isError ? (
@@ -45,9 +55,93 @@ export function InstallationView({ id, search }: { id: string; search: RangeSear
         <ReportTable data={report.data.data} caption={`${range.start} – ${range.end}`} />
       )}
 
+      <h2>Usage by group and by user</h2>
+      <div className="split">
+        <Totals id={id} range={range} by="group_id" title="By group" />
+        <Totals id={id} range={range} by="user_id" title="By user" />
+      </div>
+
       <h2>Metrics</h2>
+      <CsvButton
+        label="Download metrics CSV"
+        name={`metrics-${id}.csv`}
+        path={`/accounting-system/installations/${encodeURIComponent(id)}/metrics?start=${range.start}&end=${range.end}`}
+      />
       <MetricsTable installationId={id} search={search} range={range} />
     </section>
+  );
+}
+
+type Range = ReturnType<typeof resolveRange>;
+const usageQuery = (id: string, range: Range) => ({
+  installation_id: id,
+  start: range.start,
+  end: dayAfter(range.end),
+  window: range.window,
+  tz: range.tz,
+});
+
+/** One chart per metric definition, plotting exactly what `GET …/usage` answers for the range, window and zone. */
+function Usage({
+  id,
+  range,
+  capacities,
+}: {
+  id: string;
+  range: Range;
+  capacities: { metric_definition_id: string; value: number; registered_on: string }[];
+}) {
+  const trpc = useTRPC();
+  const query = usageQuery(id, range);
+  const usage = useQuery(trpc.usage.installation.queryOptions(query));
+  const csv = `/accounting-system/installations/${encodeURIComponent(id)}/usage?${new URLSearchParams({ start: query.start, end: query.end, window: query.window, tz: query.tz }).toString()}`;
+  return (
+    <>
+      <CsvButton label="Download usage CSV" name={`usage-${id}.csv`} path={csv} />
+      {usage.isPending ? (
+        <Loading what="usage" />
+      ) : usage.isError ? (
+        <ErrorMessage error={usage.error} />
+      ) : usage.data.series.length === 0 ? (
+        <Empty>No usage in this range.</Empty>
+      ) : (
+        usage.data.series.map((s) => (
+          <UsageChart key={s.metric_definition_id} series={s} capacities={capacities} start={usage.data.start} end={usage.data.end} />
+        ))
+      )}
+    </>
+  );
+}
+
+/** Totals of the range per group or per user (window `total`), one row per definition and owner. */
+function Totals({ id, range, by, title }: { id: string; range: Range; by: 'group_id' | 'user_id'; title: string }) {
+  const trpc = useTRPC();
+  const usage = useQuery(trpc.usage.installation.queryOptions({ ...usageQuery(id, range), window: 'total', group_by: [by] }));
+  if (usage.isPending) return <Loading what={title.toLowerCase()} />;
+  if (usage.isError) return <ErrorMessage error={usage.error} />;
+  if (usage.data.series.length === 0) return <Empty>No usage in this range.</Empty>;
+  return (
+    <table data-testid={`totals-${by}`}>
+      <caption>{title}</caption>
+      <thead>
+        <tr>
+          <th scope="col">{by === 'group_id' ? 'Group' : 'User'}</th>
+          <th scope="col">Metric</th>
+          <th scope="col">Total</th>
+        </tr>
+      </thead>
+      <tbody>
+        {usage.data.series.map((s) => (
+          <tr key={`${s.metric_definition_id}-${s.group[by] ?? ''}`}>
+            <td>{s.group[by] ?? <span className="muted">none</span>}</td>
+            <td>
+              {s.metric_name} <span className="muted">({s.unit_type})</span>
+            </td>
+            <td className="num">{formatNumber(s.total)}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
   );
 }
 

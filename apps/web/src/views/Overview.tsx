@@ -1,9 +1,19 @@
 import { useQueries, useQuery } from '@tanstack/react-query';
 import { Link, useNavigate } from '@tanstack/react-router';
-import { formatNumber, usageLevel } from '../lib/format';
-import { resolveRange } from '../lib/search';
+import { formatInstant, formatNumber, usageLevel } from '../lib/format';
+import { dayAfter, resolveRange } from '../lib/search';
 import { useTRPC } from '../lib/trpc';
+import { Sparkline } from './Sparkline';
 import { Empty, ErrorMessage, Loading } from './states';
+
+/** An installation whose latest push, or latest reported period, is older than this stands out as stale. */
+export const STALE_AFTER_MS = 48 * 3600 * 1000;
+export const isStale = (f: { last_pushed_at: string | null; last_period_end: string | null } | undefined, now = Date.now()) =>
+  !!f &&
+  (!f.last_pushed_at ||
+    !f.last_period_end ||
+    now - Date.parse(f.last_pushed_at) > STALE_AFTER_MS ||
+    now - Date.parse(f.last_period_end) > STALE_AFTER_MS);
 
 /** The API's largest page: the overview lists up to this many of each. */
 const PAGE = { page: 1, size: 100 };
@@ -28,6 +38,14 @@ export function Overview({ q }: { q?: string }) {
   const projects = useQuery(trpc.projects.list.queryOptions(PAGE));
   const installations = useQuery(trpc.installations.all.queryOptions(PAGE));
   const list = installations.data?.content ?? [];
+  const freshness = useQuery(trpc.usage.freshness.queryOptions(PAGE));
+  const trend = useQuery(trpc.usage.global.queryOptions({ start, end: dayAfter(end), window: 'day', group_by: ['installation'] }));
+  const freshnessOf = new Map((freshness.data?.content ?? []).map((f) => [f.installation_id, f]));
+  const trendOf = (installationId: string, definitionId: string | undefined) => {
+    const mine = (trend.data?.series ?? []).filter((t) => t.group.installation_id === installationId);
+    const series = mine.find((t) => t.metric_definition_id === definitionId) ?? mine[0];
+    return series ? { values: series.points.map((p) => p.value ?? 0), name: series.metric_name } : undefined;
+  };
   // Usage against the capacity in force is measured from the day that capacity took effect; without one, 30 days.
   const reports = useQueries({
     queries: list.map((i) => {
@@ -114,6 +132,8 @@ export function Overview({ q }: { q?: string }) {
               <th scope="col">Provider</th>
               <th scope="col">Capacity in force</th>
               <th scope="col">Usage of capacity</th>
+              <th scope="col">Last 30 days</th>
+              <th scope="col">Last reported</th>
             </tr>
           </thead>
           <tbody>
@@ -124,8 +144,11 @@ export function Overview({ q }: { q?: string }) {
               const latest = periods[periods.length - 1];
               const percent = latest?.usage_percentage;
               const level = usageLevel(percent);
+              const fresh = freshnessOf.get(i.id);
+              const stale = isStale(fresh);
+              const spark = trendOf(i.id, definition?.metric_definition_id);
               return (
-                <tr key={i.id} data-id={i.id}>
+                <tr key={i.id} data-id={i.id} className={stale ? 'stale' : undefined} data-stale={stale}>
                   <th scope="row">
                     <Link to="/installations/$installationId" params={{ installationId: i.id }}>
                       {i.installation}
@@ -147,6 +170,14 @@ export function Overview({ q }: { q?: string }) {
                         <span className="label">{formatNumber(percent)} %</span>
                       </span>
                     )}
+                  </td>
+                  <td>
+                    {spark ? <Sparkline values={spark.values} label={`${spark.name}, daily, last 30 days`} /> : <span className="muted">—</span>}
+                  </td>
+                  <td data-testid="last-reported">
+                    {fresh ? formatInstant(fresh.last_pushed_at) : '—'}
+                    {fresh?.last_period_end && <div className="muted">data until {formatInstant(fresh.last_period_end)}</div>}
+                    {stale && <span className="badge">stale</span>}
                   </td>
                 </tr>
               );
