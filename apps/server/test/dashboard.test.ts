@@ -181,12 +181,12 @@ describe('web dashboard in a browser (dev mode, demo federation)', () => {
       const fromApi = await fetch(`${app.url}/accounting-system/installations/${target.id}/usage?${query}`, {
         headers: { Authorization: `Bearer ${app.adminToken!}`, Accept: 'text/csv' },
       });
-      const downloaded = readFileSync((await csv.path()), 'utf8');
+      const downloaded = readFileSync(await csv.path(), 'utf8');
       expect(downloaded).toBe(await fromApi.text());
       expect(downloaded.length).toBeGreaterThan(0);
 
       const [png] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download PNG' }).first().click()]);
-      const image = decodePng(readFileSync((await png.path())));
+      const image = decodePng(readFileSync(await png.path()));
       expect(image.width).toBeGreaterThan(100);
       const stats = colourStats(image);
       expect(stats.distinct, 'axes, labels and lines').toBeGreaterThan(20);
