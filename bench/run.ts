@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --scale small|full] [--backends postgres,pglite] [--phases 1,2,3,4,5] [--out DIR] [--log-level info] [--keep-logs]`
+ * `npm run bench [-- --scale small|full] [--backends postgres,pglite] [--phases 1,2,3,4,5] [--usage-sizes N,…] [--out DIR] [--log-level info] [--keep-logs]`
  *
  * Runs the acc server as a separate process against a fresh PostgreSQL database
  * (ACC_BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/postgres; created and dropped
@@ -37,6 +37,7 @@ const { values: args } = parseArgs({
     out: { type: 'string' },
     'log-level': { type: 'string', default: 'info' },
     'keep-logs': { type: 'boolean', default: false },
+    'usage-sizes': { type: 'string' },
   },
   allowPositionals: false,
 });
@@ -45,7 +46,9 @@ if (args.scale !== 'small' && args.scale !== 'full') {
   console.error(`--scale must be small or full, not ${args.scale}`);
   process.exit(2);
 }
-const cfg = SCALES[args.scale as Scale];
+const cfg = { ...SCALES[args.scale as Scale] };
+// Phase 5 at chosen sizes only (`--usage-sizes 1000000`): loading 10^7 metrics takes a long time on a small machine.
+if (args['usage-sizes']) cfg.usageSizes = args['usage-sizes'].split(',').map(Number);
 const backends = args.backends.split(',').map((b) => b.trim()) as Backend[];
 for (const b of backends)
   if (b !== 'postgres' && b !== 'pglite') {
