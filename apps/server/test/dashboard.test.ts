@@ -222,6 +222,85 @@ describe('web dashboard in a browser (dev mode, demo federation)', () => {
   );
 
   browserTest(
+    'a viewer sees no push, edit or delete controls; the server says the same',
+    async () => {
+      const all = await api(app.adminToken!, '/installations/all?size=100');
+      const target = all.content.find((i) => i.installation === 'hpc-aris')!;
+      const token = await tokenFor({ sub: 'web-viewer-2', entitlements: [VIEWER_ROLE] });
+      const permissions = await fetch(`${app.url}/ui/permissions?installation_id=${target.id}`, { headers: { Authorization: `Bearer ${token}` } });
+      expect(await permissions.json()).toEqual({ installation_id: target.id, metrics: { read: true, push: false, edit: false, delete: false } });
+      const page = await browser.page();
+      await signInAs(page, `/installations/${target.id}`, 'web-viewer-2', [VIEWER_ROLE]);
+      await page.locator('[data-testid="metrics"] tbody tr').first().waitFor();
+      await page.getByRole('button', { name: 'Download metrics CSV' }).waitFor();
+      expect(await page.getByRole('button', { name: /^(Push metric|Edit|Delete|Confirm delete|Save metric)$/ }).count()).toBe(0);
+      expect(await page.locator('form.metric-form').count()).toBe(0);
+      saveScreenshot('installation-viewer', await page.screenshot({ fullPage: true }));
+      await page.close();
+    },
+    120_000,
+  );
+
+  browserTest(
+    "an admin's push appears in the chart; a refused push shows the server's message as written",
+    async () => {
+      const all = await api(app.adminToken!, '/installations/all?size=100');
+      const target = all.content.find((i) => i.installation === 'hpc-aris')!;
+      const query = 'start=2026-01-05&end=2026-01-12&window=day&tz=UTC';
+      const usageNow = async () =>
+        (await api(app.adminToken!, `/installations/${target.id}/usage?${query}`)) as unknown as {
+          series: { metric_definition_id: string; metric_name: string; points: { start: string; value: number }[] }[];
+        };
+      const before = await usageNow();
+      const cpu = before.series.find((x) => x.metric_name === 'CPU hours')!;
+      const day = cpu.points[2];
+      const page = await browser.page();
+      await page.goto(`${app.url}/sign-in`);
+      await page.getByRole('button', { name: 'Sign in as the dev admin' }).click();
+      await page.waitForURL((u) => u.pathname === '/');
+      await page.goto(`${app.url}/installations/${target.id}?start=2026-01-05&end=2026-01-11&window=day&tz=UTC`);
+      const form = page.getByRole('form', { name: 'Push a metric' });
+      await form.getByLabel('Metric definition').selectOption(cpu.metric_definition_id);
+      await form.getByLabel('Period start (ISO 8601)').fill('2026-01-07T10:00:00Z');
+      await form.getByLabel('Period end (ISO 8601)').fill('2026-01-07T09:00:00Z');
+      await form.getByLabel('Value').fill('1000');
+
+      // Refused: the end before the start. The page shows the server's own message.
+      const refused = await fetch(`${app.url}/accounting-system/installations/${target.id}/metrics`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${app.adminToken!}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify({
+          metric_definition_id: cpu.metric_definition_id,
+          time_period_start: '2026-01-07T10:00:00Z',
+          time_period_end: '2026-01-07T09:00:00Z',
+          value: 1000,
+        }),
+      });
+      expect(refused.status).toBe(400);
+      const { message } = (await refused.json()) as { message: string };
+      await form.getByRole('button', { name: 'Push metric' }).click();
+      await expect.poll(() => form.getByTestId('form-error').textContent()).toBe(message);
+      saveScreenshot('push-refused', await page.screenshot({ fullPage: true }));
+
+      await form.getByLabel('Period end (ISO 8601)').fill('2026-01-07T11:00:00Z');
+      await form.getByRole('button', { name: 'Push metric' }).click();
+      await page.getByText('Metric pushed.').waitFor();
+      const expected = day.value + 1000;
+      await page.waitForFunction(
+        ([id, at, value]) => {
+          const option = window.__accCharts?.[id]?.getOption() as { series: { id: string; data: [string, number][] }[] } | undefined;
+          return option?.series.find((x) => x.id === 'usage')?.data.some(([t, v]) => t === at && Math.abs(v - value) < 1e-6) ?? false;
+        },
+        [cpu.metric_definition_id, day.start, expected] as const,
+      );
+      const after = await usageNow();
+      expect(after.series.find((x) => x.metric_definition_id === cpu.metric_definition_id)!.points[2].value).toBeCloseTo(expected, 6);
+      await page.close();
+    },
+    120_000,
+  );
+
+  browserTest(
     "shows the server's error message as the server wrote it",
     async () => {
       const page = await browser.page();

@@ -98,6 +98,8 @@ describe('the web dashboard at /', () => {
     expect(JSON.parse((await rawGet(s.url, '/health')).body.toString())).toEqual({ status: 'UP' });
     expect((await rawGet(s.url, '/ready')).status).toBe(200);
     for (const path of [
+      '/ui/permissions?installation_id=x',
+      '/ui/nothing',
       '/api/v1/cloud/record',
       '/api/v1/cloud/nothing',
       '/dev/ui-token',

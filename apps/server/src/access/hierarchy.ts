@@ -30,3 +30,23 @@ export function assertHierarchy(caller: Caller, target: HierarchyTarget): void {
       return;
   }
 }
+
+/**
+ * What the web dashboard may offer on an installation: push, edit and delete of metrics need INS[admin]
+ * there (the same rule the metric procedures enforce), so the page shows those controls only when the
+ * procedures would accept them.
+ */
+export function metricWriteAllowed(caller: Caller, installation: { project: string; organisation: string; id: string }): boolean {
+  try {
+    assertHierarchy(caller, {
+      kind: 'installation',
+      roles: ['admin'],
+      projectId: installation.project,
+      providerId: installation.organisation,
+      installationId: installation.id,
+    });
+    return true;
+  } catch {
+    return false;
+  }
+}

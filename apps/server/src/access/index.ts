@@ -5,7 +5,7 @@
  * (AMS secret, APEL DNs and subjects) are judged here too. Services ask; they never decide.
  */
 export { Access, assertPreRule, type CallerUnder, type GuardInput, type PreRule, type PublicRule } from './rules.js';
-export { assertHierarchy, type HierarchyTarget } from './hierarchy.js';
+export { assertHierarchy, metricWriteAllowed, type HierarchyTarget } from './hierarchy.js';
 export { Scope, scopeMessages } from './scope.js';
 export {
   admits,

@@ -25,6 +25,7 @@ import { buildOpenApiDocument } from './openapi.js';
 import { procedureTable } from './procedure-table.js';
 import { registerRestRoutes, type RouteConfig } from './rest-routes.js';
 import { registerTrpcRoute } from './trpc-route.js';
+import { uiPermissionsRoute, UI_PERMISSIONS_PATH } from './ui-permissions.js';
 import { createWebUi, DEFAULT_WEB_DIR, webUiCsp } from './web-ui.js';
 
 const READY_PROBE_TIMEOUT_MS = 1_500;
@@ -252,6 +253,7 @@ export function createHttpApp(appRouter: AppRouter, app: AppServices, options: H
   plain('/ui-config.json', (_req, res) =>
     json(res, 200, dev ? { sign_in: 'dev' } : { sign_in: 'oidc', issuer: oidc.issuer, client_id: ui.oidcClientId ?? null, scopes: ui.oidcScopes }),
   );
+  plain(UI_PERMISSIONS_PATH, uiPermissionsRoute(app));
   const webUi = createWebUi({ dir: ui.webDir ?? DEFAULT_WEB_DIR, csp: webUiCsp(dev ? undefined : oidc.issuer) });
   const page = (url: string) =>
     fastify.route({

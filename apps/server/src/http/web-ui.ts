@@ -13,7 +13,8 @@ export const DEFAULT_WEB_DIR = fileURLToPath(new URL('../../../web/dist/', impor
  * Paths the dashboard never answers for, even when no route matched: an unknown API path must stay the
  * API's 404 in the envelope, not an HTML page a client would try to parse.
  */
-const NOT_THE_DASHBOARD = /^\/(accounting-system|trpc|docs|openapi\.json|metrics|health|ready|api|dev|ams_verification_hash|ui-config\.json)(\/|$)/;
+const NOT_THE_DASHBOARD =
+  /^\/(accounting-system|trpc|docs|openapi\.json|metrics|health|ready|api|dev|ams_verification_hash|ui-config\.json|ui)(\/|$)/;
 
 const CONTENT_TYPES: Record<string, string> = {
   '.js': 'text/javascript; charset=utf-8',

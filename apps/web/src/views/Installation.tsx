@@ -1,8 +1,11 @@
-import { useQuery } from '@tanstack/react-query';
+import { useState } from 'react';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, useNavigate } from '@tanstack/react-router';
 import { formatNumber } from '../lib/format';
 import { dayAfter, resolveRange, type RangeSearch } from '../lib/search';
-import { useTRPC } from '../lib/trpc';
+import { useSession } from '../lib/session-context';
+import { messageOf, useTRPC } from '../lib/trpc';
+import { emptyMetric, metricBody, MetricForm, type MetricFields } from './MetricForm';
 import { CsvButton } from './Downloads';
 import { RangeControls } from './RangeControls';
 import { UsageChart } from './UsageChart';
@@ -16,6 +19,11 @@ export function InstallationView({ id, search }: { id: string; search: RangeSear
   const range = resolveRange(search);
   const installation = useQuery(trpc.installations.get.queryOptions({ id }));
   const report = useQuery(trpc.reports.installation.queryOptions({ installation_id: id, start: range.start, end: range.end }));
+  const permissions = usePermissions(id);
+  const definitions = useQuery({
+    ...trpc.installations.metricDefinitions.queryOptions({ id, page: 1, size: 100 }),
+    enabled: !!permissions.data?.metrics.push,
+  });
 
   if (installation.isPending) return <Loading what="the installation" />;
   if (installation.isError) return <ErrorMessage error={installation.error} />;
@@ -62,17 +70,148 @@ export function InstallationView({ id, search }: { id: string; search: RangeSear
       </div>
 
       <h2>Metrics</h2>
+      {permissions.data?.metrics.push && <PushMetric installationId={id} definitions={definitions.data?.content ?? []} />}
       <CsvButton
         label="Download metrics CSV"
         name={`metrics-${id}.csv`}
         path={`/accounting-system/installations/${encodeURIComponent(id)}/metrics?start=${range.start}&end=${range.end}`}
       />
-      <MetricsTable installationId={id} search={search} range={range} />
+      <MetricsTable
+        installationId={id}
+        search={search}
+        range={range}
+        canEdit={!!permissions.data?.metrics.edit}
+        canDelete={!!permissions.data?.metrics.delete}
+        definitions={definitions.data?.content ?? []}
+      />
     </section>
   );
 }
 
 type Range = ReturnType<typeof resolveRange>;
+type Definition = { metric_definition_id: string; metric_name: string; unit_type: string };
+
+/** What the server says this caller may do here (`GET /ui/permissions`): controls appear only when allowed. */
+function usePermissions(installationId: string) {
+  const session = useSession();
+  return useQuery({
+    queryKey: ['ui-permissions', installationId, session.subject()],
+    queryFn: async () => {
+      const res = await fetch(`/ui/permissions?installation_id=${encodeURIComponent(installationId)}`, {
+        headers: { Authorization: `Bearer ${session.token() ?? ''}` },
+      });
+      if (!res.ok) throw new Error(((await res.json()) as { message?: string }).message ?? String(res.status));
+      return (await res.json()) as { metrics: { push: boolean; edit: boolean; delete: boolean } };
+    },
+  });
+}
+
+/** After a change every view of this installation (charts, report, listing) is fetched again. */
+const useRefresh = () => {
+  const client = useQueryClient();
+  return () => client.invalidateQueries();
+};
+
+function PushMetric({ installationId, definitions }: { installationId: string; definitions: Definition[] }) {
+  const trpc = useTRPC();
+  const refresh = useRefresh();
+  const [round, setRound] = useState(0);
+  const push = useMutation(trpc.metrics.push.mutationOptions({ onSuccess: () => (setRound((r) => r + 1), refresh()) }));
+  return (
+    <details className="push" open>
+      <summary>Push a metric</summary>
+      <MetricForm
+        key={round}
+        installationId={installationId}
+        initial={emptyMetric}
+        definitions={definitions}
+        submitLabel="Push metric"
+        busy={push.isPending}
+        serverError={push.isError ? messageOf(push.error) : undefined}
+        onSubmit={(f) => push.mutate({ installation_id: installationId, ...metricBody(f) })}
+      />
+      {push.isSuccess && (
+        <p role="status" className="state ok">
+          Metric pushed.
+        </p>
+      )}
+    </details>
+  );
+}
+
+function MetricRowActions({
+  installationId,
+  metric,
+  canEdit,
+  canDelete,
+  definitions,
+}: {
+  installationId: string;
+  metric: {
+    id: string;
+    metric_definition: { metric_definition_id: string };
+    time_period_start: string;
+    time_period_end: string;
+    value: number;
+    group_id?: string;
+    user_id?: string;
+  };
+  canEdit: boolean;
+  canDelete: boolean;
+  definitions: Definition[];
+}) {
+  const trpc = useTRPC();
+  const refresh = useRefresh();
+  const [editing, setEditing] = useState(false);
+  const [confirming, setConfirming] = useState(false);
+  const update = useMutation(trpc.metrics.update.mutationOptions({ onSuccess: () => (setEditing(false), refresh()) }));
+  const remove = useMutation(trpc.metrics.delete.mutationOptions({ onSuccess: () => refresh() }));
+  const initial: MetricFields = {
+    metric_definition_id: metric.metric_definition.metric_definition_id,
+    time_period_start: metric.time_period_start,
+    time_period_end: metric.time_period_end,
+    value: String(metric.value),
+    group_id: metric.group_id ?? '',
+    user_id: metric.user_id ?? '',
+  };
+  return (
+    <td className="actions">
+      {canEdit && !editing && (
+        <button type="button" onClick={() => setEditing(true)}>
+          Edit
+        </button>
+      )}
+      {canDelete &&
+        (confirming ? (
+          <button type="button" onClick={() => remove.mutate({ installation_id: installationId, metric_id: metric.id })} disabled={remove.isPending}>
+            Confirm delete
+          </button>
+        ) : (
+          <button type="button" onClick={() => setConfirming(true)}>
+            Delete
+          </button>
+        ))}
+      {remove.isError && (
+        <span role="alert" className="state error">
+          {messageOf(remove.error)}
+        </span>
+      )}
+      {editing && (
+        <MetricForm
+          installationId={installationId}
+          metricId={metric.id}
+          initial={initial}
+          definitions={definitions}
+          submitLabel="Save metric"
+          busy={update.isPending}
+          serverError={update.isError ? messageOf(update.error) : undefined}
+          onSubmit={(f) => update.mutate({ installation_id: installationId, metric_id: metric.id, ...metricBody(f) })}
+          onCancel={() => setEditing(false)}
+        />
+      )}
+    </td>
+  );
+}
 const usageQuery = (id: string, range: Range) => ({
   installation_id: id,
   start: range.start,
@@ -145,7 +284,21 @@ function Totals({ id, range, by, title }: { id: string; range: Range; by: 'group
   );
 }
 
-function MetricsTable({ installationId, search, range }: { installationId: string; search: RangeSearch; range: { start: string; end: string } }) {
+function MetricsTable({
+  installationId,
+  search,
+  range,
+  canEdit,
+  canDelete,
+  definitions,
+}: {
+  installationId: string;
+  search: RangeSearch;
+  range: { start: string; end: string };
+  canEdit: boolean;
+  canDelete: boolean;
+  definitions: Definition[];
+}) {
   const trpc = useTRPC();
   const navigate = useNavigate();
   const page = search.page ?? 1;
@@ -174,6 +327,7 @@ function MetricsTable({ installationId, search, range }: { installationId: strin
             <th scope="col">Value</th>
             <th scope="col">Group</th>
             <th scope="col">User</th>
+            {(canEdit || canDelete) && <th scope="col">Actions</th>}
           </tr>
         </thead>
         <tbody>
@@ -185,6 +339,9 @@ function MetricsTable({ installationId, search, range }: { installationId: strin
               <td className="num">{formatNumber(m.value)}</td>
               <td>{m.group_id ?? ''}</td>
               <td>{m.user_id ?? ''}</td>
+              {(canEdit || canDelete) && (
+                <MetricRowActions installationId={installationId} metric={m} canEdit={canEdit} canDelete={canDelete} definitions={definitions} />
+              )}
             </tr>
           ))}
         </tbody>
