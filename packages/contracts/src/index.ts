@@ -39,3 +39,4 @@ export * from './procedures/client.js';
 export * from './entities/usage.js';
 export * from './procedures/usage.js';
 export * from './registry.js';
+export * from './csv.js';

@@ -1,5 +1,5 @@
 import { generateOpenApiDocument, type OpenAPIObject } from 'trpc-to-openapi';
-import { REST_BASE, type ProcedureContract } from '@acc/contracts';
+import { CSV_MEDIA_TYPE, REST_BASE, type ProcedureContract } from '@acc/contracts';
 import type { AppRouter } from '../router.js';
 import { procedureTable } from './procedure-table.js';
 
@@ -41,6 +41,18 @@ function showWholeBody(op: Operation, field: string): void {
   const media = (op.requestBody as JsonBody | undefined)?.content?.['application/json'];
   const properties = (media?.schema as { properties?: Record<string, unknown> } | undefined)?.properties;
   if (media && properties?.[field]) media.schema = properties[field];
+}
+
+/** `Accept: text/csv` (usage-api.md §3): the success answer's second media type, described from the contract's CSV form. */
+function withCsvAnswer(response: unknown, contract: ProcedureContract): void {
+  const content = (response as { content?: Record<string, unknown> } | undefined)?.content;
+  if (!content) return;
+  const what = contract.csv?.paged
+    ? 'every matching item (all pages, streamed), one row each, the definition flattened into `metric_definition.*` columns'
+    : 'one row per report period or usage point';
+  content[CSV_MEDIA_TYPE] = {
+    schema: { type: 'string', description: `RFC 4180 CSV with a header row, UTF-8: ${what}. Sent for \`Accept: text/csv\`; errors stay JSON.` },
+  };
 }
 
 /**
@@ -86,6 +98,7 @@ export function buildOpenApiDocument(appRouter: AppRouter, opts: { version: stri
         responses[String(contract.status)] =
           contract.status === 201 ? { ...ok, headers: { Location: { description: 'URL of the created resource', schema: { type: 'string' } } } } : ok;
       }
+      if (contract.csv) withCsvAnswer(responses[String(contract.status)], contract);
       const statuses = new Set<number>([401, ...(contract.errors ?? []), 500]);
       for (const status of [...statuses].sort()) {
         responses[String(status)] = { description: errorText[status] ?? 'Error', content: { 'application/json': { schema: errorRef } } };

@@ -1,6 +1,7 @@
 import { callTRPCProcedure, getTRPCErrorFromUnknown } from '@trpc/server';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { REST_BASE } from '@acc/contracts';
+import { REST_BASE, type CsvForm, type Page } from '@acc/contracts';
+import { once } from 'node:events';
 import type { z } from 'zod';
 import { errorHeaders } from '../errors.js';
 import type { AppRouter } from '../router.js';
@@ -8,6 +9,7 @@ import type { AppServices } from '../services.js';
 import type { Context, HttpExchange } from '../trpc/context.js';
 import { toEnvelope } from '../trpc/init.js';
 import type { RestAdmitted } from './admission.js';
+import { CSV_CONTENT_TYPE, csvStream, csvText, wantsCsv } from './csv.js';
 import { fastifyPath, restTemplate, type ProcedureEntry } from './procedure-table.js';
 
 /** What the route config carries for the hooks in fastify-app.ts. */
@@ -88,21 +90,21 @@ export function registerRestRoutes(
       config,
       handler: async (request: FastifyRequest, reply: FastifyReply) => {
         const admitted = admittedOf(request) ?? { admission: {} };
-        const url = new URL(request.url, 'http://localhost');
-        const http: HttpExchange = {
-          transport: 'rest',
-          method: request.method,
-          path: url.pathname.slice(REST_BASE.length) || '/',
-          query: [...url.searchParams.entries()],
-          headers: request.headers,
-          body: admitted.body ? { state: admitted.body.state, error: admitted.body.error, value: admitted.body.value } : { state: 'none' },
-          response: { headers: {} },
-          admission: admitted.admission,
-        };
-        const ctx: Context = { app, http };
-        const input = restInput(entry, url, request.params as Record<string, string>, admitted.body);
-        reply.header('Content-Type', 'application/json');
-        try {
+        const params = request.params as Record<string, string>;
+        /** One call of the procedure with the exchange it reads; `url` may carry another page (CSV). */
+        const invoke = async (url: URL) => {
+          const http: HttpExchange = {
+            transport: 'rest',
+            method: request.method,
+            path: url.pathname.slice(REST_BASE.length) || '/',
+            query: [...url.searchParams.entries()],
+            headers: request.headers,
+            body: admitted.body ? { state: admitted.body.state, error: admitted.body.error, value: admitted.body.value } : { state: 'none' },
+            response: { headers: {} },
+            admission: admitted.admission,
+          };
+          const ctx: Context = { app, http };
+          const input = restInput(entry, url, params, admitted.body);
           const data: unknown = await callTRPCProcedure({
             router: appRouter,
             path: entry.name,
@@ -112,8 +114,16 @@ export function registerRestRoutes(
             signal: undefined,
             batchIndex: 0,
           });
+          return { data, http, input };
+        };
+        const url = new URL(request.url, 'http://localhost');
+        const csv = entry.contract.csv && wantsCsv(request.headers.accept) ? entry.contract.csv : undefined;
+        try {
+          if (csv) return await sendCsv(reply, entry, csv, url, invoke);
+          const { data, http } = await invoke(url);
           return reply
             .code(http.response.status ?? 200)
+            .header('Content-Type', 'application/json')
             .headers(http.response.headers)
             .send(data === undefined ? undefined : JSON.stringify(data));
         } catch (cause) {
@@ -122,10 +132,58 @@ export function registerRestRoutes(
           const { status, message, errors } = toEnvelope(error);
           return reply
             .code(status)
+            .header('Content-Type', 'application/json')
             .headers(errorHeaders(status))
             .send(JSON.stringify({ code: status, message, ...(errors && { errors }) }));
         }
       },
     });
   }
+}
+
+type Invoke = (url: URL) => Promise<{ data: unknown; http: HttpExchange; input: unknown }>;
+
+const withPage = (url: URL, page: number, size: number): URL => {
+  const next = new URL(url);
+  next.searchParams.set('page', String(page));
+  next.searchParams.set('size', String(size));
+  return next;
+};
+
+/**
+ * The `Accept: text/csv` answer (usage-api.md §3) from the contract's CSV form. The (first) call runs
+ * before anything is sent, so refusals stay JSON envelopes. A paged listing then streams every further
+ * page as it is read, each through the same procedure (and access check); a failure after the header is
+ * sent can only cut the stream, which the client sees as an incomplete body.
+ */
+async function sendCsv(reply: FastifyReply, entry: ProcedureEntry, csv: CsvForm, url: URL, invoke: Invoke): Promise<FastifyReply> {
+  if (!csv.paged) {
+    const { data, http, input } = await invoke(url);
+    const table = csv.table(data, entry.contract.input.parse(input));
+    return reply
+      .code(http.response.status ?? 200)
+      .header('Content-Type', CSV_CONTENT_TYPE)
+      .send(csvText(table));
+  }
+  const { size } = csv.paged;
+  const first = await invoke(withPage(url, 1, size));
+  const page = first.data as Page<unknown>;
+  const table = csv.table(page, undefined);
+  const stream = csvStream(table.columns);
+  for (const row of table.rows) stream.write(row);
+  void (async () => {
+    try {
+      for (let n = 2; n <= page.total_pages; n++) {
+        const next = await invoke(withPage(url, n, size));
+        for (const row of csv.table(next.data, undefined).rows) {
+          if (stream.destroyed) return; // the client went away
+          if (!stream.write(row)) await Promise.race([once(stream, 'drain'), once(stream, 'close')]);
+        }
+      }
+      stream.end();
+    } catch (err) {
+      stream.destroy(err instanceof Error ? err : new Error(String(err)));
+    }
+  })();
+  return reply.code(200).header('Content-Type', CSV_CONTENT_TYPE).send(stream);
 }

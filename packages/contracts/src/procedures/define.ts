@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { CsvForm } from '../csv.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -37,6 +38,8 @@ export interface ProcedureContract<I extends z.ZodType = z.ZodType, O extends z.
    * only operations whose inputs are legitimately large (bulk push) declare one.
    */
   maxBodyBytes?: number;
+  /** The `Accept: text/csv` form of the answer (usage-api.md §3); without it the operation answers JSON only. */
+  csv?: CsvForm;
 }
 
 export const REST_BASE = '/accounting-system';

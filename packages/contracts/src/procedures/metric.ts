@@ -20,6 +20,11 @@ import { messages } from '../messages.js';
 import { pathId } from '../fields.js';
 import { pageOf } from '../page.js';
 import { defineProcedures } from './define.js';
+import { metricListingCsv } from '../csv.js';
+import { PAGE_SIZE } from '../limits.js';
+
+const listingCsv = metricListingCsv(PAGE_SIZE.max);
+const searchCsv = metricListingCsv(PAGE_SIZE.maxSearch);
 
 const metricSearchMalformed = 'Invalid search query: malformed JSON.';
 
@@ -63,6 +68,7 @@ export const metricProcedures = defineProcedures('Metrics')({
     path: '/installations/external/metrics',
     input: InstallationExternalMetricsQuery,
     output: MetricPage,
+    csv: listingCsv,
     summary: 'List the metrics of the installation with the given external id',
     errors: listErrors,
   },
@@ -95,6 +101,7 @@ export const metricProcedures = defineProcedures('Metrics')({
     path: '/installations/{installation_id}/metrics',
     input: InstallationMetricsQuery,
     output: MetricPage,
+    csv: listingCsv,
     summary: 'List the metrics of an installation',
     errors: listErrors,
   },
@@ -131,6 +138,7 @@ export const metricProcedures = defineProcedures('Metrics')({
     path: '/projects/{project_id}/metrics',
     input: ProjectMetricsQuery,
     output: MetricPage,
+    csv: listingCsv,
     summary: 'List the metrics of a project',
     errors: listErrors,
   },
@@ -140,6 +148,7 @@ export const metricProcedures = defineProcedures('Metrics')({
     path: '/projects/{project_id}/providers/external/metrics',
     input: ProjectProviderExternalMetricsQuery,
     output: MetricPage,
+    csv: listingCsv,
     summary: 'List the metrics of a provider (by external id, `?externalProviderId=`) within a project',
     errors: listErrors,
   },
@@ -149,6 +158,7 @@ export const metricProcedures = defineProcedures('Metrics')({
     path: '/projects/{project_id}/providers/{provider_id}/metrics',
     input: ProjectProviderMetricsQuery,
     output: MetricPage,
+    csv: listingCsv,
     summary: 'List the metrics of a provider within a project',
     errors: listErrors,
   },
@@ -158,6 +168,7 @@ export const metricProcedures = defineProcedures('Metrics')({
     path: '/projects/projects/{project_id}/groups/{group_id}/metrics',
     input: GroupMetricsQuery,
     output: MetricPage,
+    csv: listingCsv,
     summary: 'List the metrics of a group within a project',
     errors: listErrors,
   },
@@ -167,6 +178,7 @@ export const metricProcedures = defineProcedures('Metrics')({
     path: '/projects/{project_id}/groups/{group_id}/metrics',
     input: GroupMetricsQuery,
     output: MetricPage,
+    csv: listingCsv,
     summary: 'List the metrics of a group within a project (alias without the doubled segment)',
     errors: listErrors,
   },
@@ -176,6 +188,7 @@ export const metricProcedures = defineProcedures('Metrics')({
     path: '/projects/projects/{project_id}/users/{user_id}/metrics',
     input: UserMetricsQuery,
     output: MetricPage,
+    csv: listingCsv,
     summary: 'List the metrics of a user within a project',
     errors: listErrors,
   },
@@ -185,6 +198,7 @@ export const metricProcedures = defineProcedures('Metrics')({
     path: '/projects/{project_id}/users/{user_id}/metrics',
     input: UserMetricsQuery,
     output: MetricPage,
+    csv: listingCsv,
     summary: 'List the metrics of a user within a project (alias without the doubled segment)',
     errors: listErrors,
   },
@@ -194,6 +208,7 @@ export const metricProcedures = defineProcedures('Metrics')({
     path: '/metrics/search',
     input: MetricSearchInput,
     output: MetricPage,
+    csv: searchCsv,
     // No body fields are declared (see MetricSearchInput), yet the body is JSON.
     jsonContentType: true,
     summary: 'Search the metrics visible to the caller (§6 criterion; `?page&size`, size ≤ 1000)',

@@ -10,6 +10,7 @@ import {
   UsageQuery,
 } from '../entities/usage.js';
 import { defineProcedures } from './define.js';
+import { usageCsv } from '../csv.js';
 
 const errors = [400, 403, 404];
 const windowed = 'usage over time (`?start&end`, `window` hour…year|total, `tz`, `group_by`, `aggregation`, `fill`)';
@@ -31,6 +32,7 @@ export const usageProcedures = defineProcedures('Usage')({
     path: '/installations/external/usage',
     input: InstallationExternalUsageQuery,
     output: UsageAnswer,
+    csv: usageCsv,
     summary: `The installation with the given external id: ${windowed}`,
     errors,
   },
@@ -40,6 +42,7 @@ export const usageProcedures = defineProcedures('Usage')({
     path: '/installations/{installation_id}/usage',
     input: InstallationUsageQuery,
     output: UsageAnswer,
+    csv: usageCsv,
     summary: `An installation: ${windowed}`,
     errors,
   },
@@ -49,6 +52,7 @@ export const usageProcedures = defineProcedures('Usage')({
     path: '/projects/{project_id}/providers/{provider_id}/usage',
     input: ProjectProviderUsageQuery,
     output: UsageAnswer,
+    csv: usageCsv,
     summary: `A provider's installations within a project: ${windowed}`,
     errors,
   },
@@ -58,6 +62,7 @@ export const usageProcedures = defineProcedures('Usage')({
     path: '/projects/{project_id}/usage',
     input: ProjectUsageQuery,
     output: UsageAnswer,
+    csv: usageCsv,
     summary: `Every installation of a project: ${windowed}`,
     errors,
   },
@@ -67,6 +72,7 @@ export const usageProcedures = defineProcedures('Usage')({
     path: '/providers/{provider_id}/usage',
     input: ProviderUsageQuery,
     output: UsageAnswer,
+    csv: usageCsv,
     summary: `A provider's installations in every project (provider representatives): ${windowed}`,
     errors,
   },
@@ -76,6 +82,7 @@ export const usageProcedures = defineProcedures('Usage')({
     path: '/usage',
     input: UsageQuery,
     output: UsageAnswer,
+    csv: usageCsv,
     summary: `Every installation the caller may see (an empty answer for a caller who sees none): ${windowed}`,
     errors: [400, 404],
   },
