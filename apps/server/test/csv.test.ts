@@ -45,7 +45,8 @@ describe.each(backends)('CSV answers (%s)', (backend) => {
          FROM generate_series(1, $3::int) AS n`,
       [inst.id, def, MANY - 1],
     );
-  });
+    // A PGlite server's start-up on a loaded runner; nothing here is timed.
+  }, 180_000);
   afterAll(() => s?.close());
 
   it('streams every metric of a listing, not one page, with every field and the definition flattened', async () => {
