@@ -2,6 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { DataSource } from 'typeorm';
 import { newObjectId } from '@acc/db';
+import { insertRow } from './support/rows.js';
 import type { TestServer } from './support/server.js';
 
 /**
@@ -13,25 +14,29 @@ export const seed = (s: TestServer) => {
   return {
     db,
     provider: async (id: string, extra: { name?: string; externalId?: string; website?: string } = {}) => {
-      await db.query('INSERT INTO providers (id, name, external_id, website, creator_id) VALUES ($1, $2, $3, $4, $5)', [
+      await insertRow(db, 'providers', {
         id,
-        extra.name ?? `Provider ${id}`,
-        extra.externalId ?? `ext-${id}`,
-        extra.website ?? null,
-        'seed',
-      ]);
+        name: extra.name ?? `Provider ${id}`,
+        external_id: extra.externalId ?? `ext-${id}`,
+        website: extra.website ?? null,
+        creator_id: 'seed',
+      });
       return id;
     },
     definition: async (name: string) => {
       const id = newObjectId();
-      await db.query(
-        'INSERT INTO metric_definitions (id, metric_name, metric_description, unit_type, metric_type, creator_id) VALUES ($1, $2, $3, $4, $5, $6)',
-        [id, name, `${name} description`, 'TB', 'aggregated', 'seed'],
-      );
+      await insertRow(db, 'metric_definitions', {
+        id,
+        metric_name: name,
+        metric_description: `${name} description`,
+        unit_type: 'TB',
+        metric_type: 'aggregated',
+        creator_id: 'seed',
+      });
       return id;
     },
     resource: async (id: string) => {
-      await db.query('INSERT INTO resources (id, name) VALUES ($1, $2)', [id, `Resource ${id}`]);
+      await insertRow(db, 'resources', { id, name: `Resource ${id}` });
       return id;
     },
     /** A metric of an installation, with the §2.1 denormalised fields copied from it. */
@@ -51,34 +56,32 @@ export const seed = (s: TestServer) => {
         [installationId],
       );
       const id = newObjectId();
-      await db.query(
-        `INSERT INTO metrics (installation_id, id, metric_definition_id, time_period_start, time_period_end, value, project_id, provider_id,
-                              project_acronym, installation_name, infrastructure, resource, resource_id)
-         VALUES ($1, $2, $3, '2024-01-01T00:00:00Z', '2024-01-02T00:00:00Z', 1, $4, $5, $6, $7, $8, $9, $10)`,
-        [
-          installationId,
-          id,
-          definitionId,
-          i.project_id,
-          i.provider_id,
-          i.acronym,
-          i.installation,
-          i.infrastructure,
-          i.resource_id,
-          `${i.project_id}.${i.provider_id}.${installationId}`,
-        ],
-      );
+      await insertRow(db, 'metrics', {
+        installation_id: installationId,
+        id,
+        metric_definition_id: definitionId,
+        time_period_start: '2024-01-01T00:00:00Z',
+        time_period_end: '2024-01-02T00:00:00Z',
+        value: 1,
+        project_id: i.project_id,
+        provider_id: i.provider_id,
+        project_acronym: i.acronym,
+        installation_name: i.installation,
+        infrastructure: i.infrastructure,
+        resource: i.resource_id,
+        resource_id: `${i.project_id}.${i.provider_id}.${installationId}`,
+      });
       return id;
     },
     capacity: async (installationId: string, definitionId: string, value: string, registeredOn: string) => {
       const id = newObjectId();
-      await db.query('INSERT INTO capacities (installation_id, id, metric_definition_id, value, registered_on) VALUES ($1, $2, $3, $4, $5)', [
-        installationId,
+      await insertRow(db, 'capacities', {
+        installation_id: installationId,
         id,
-        definitionId,
+        metric_definition_id: definitionId,
         value,
-        registeredOn,
-      ]);
+        registered_on: registeredOn,
+      });
       return id;
     },
     count: async (table: string, where: string, params: unknown[]) => {

@@ -1,4 +1,4 @@
-import type { ProcedureContract } from '@acc/contracts';
+import { inputShape, takesAnyProperty, type ProcedureContract } from '@acc/contracts';
 
 export type QueryValue = string | number | boolean | Date | null | undefined;
 
@@ -15,11 +15,6 @@ export interface RestCall {
 }
 
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
-
-interface ObjectSchemaLike {
-  shape?: Record<string, unknown>;
-  def?: { catchall?: unknown };
-}
 
 export function appendQuery(query: [string, string][], key: string, value: QueryValue | QueryValue[]): void {
   for (const v of Array.isArray(value) ? value : [value]) {
@@ -54,9 +49,8 @@ export function toRestCall(
     delete fields[key];
   }
   for (const [key, value] of Object.entries(extraQuery)) appendQuery(query, key, value);
-  const schema = contract.input as unknown as ObjectSchemaLike;
-  const declared = Object.keys(schema.shape ?? {}).filter((k) => !contract.path.includes(`{${k}}`) && !contract.query?.includes(k));
-  const loose = schema.def?.catchall !== undefined;
+  const declared = Object.keys(inputShape(contract) ?? {}).filter((k) => !contract.path.includes(`{${k}}`) && !contract.query?.includes(k));
+  const loose = takesAnyProperty(contract);
   const takesBody = withBody && (loose || declared.length > 0);
   let body: unknown;
   if (takesBody) body = contract.body === undefined ? fields : fields[contract.body];

@@ -8,7 +8,6 @@ import { normaliseEndpoint } from '@acc/client';
 import { resolveEndpoint } from '../config.js';
 import { CliError, err, out, progressWanted, UsageError } from '../io.js';
 import { progressBar } from '../progress.js';
-import { globalsOf } from '../util.js';
 
 const RETRIES = 2;
 const FIRST_WAIT_MS = 1000;
@@ -118,7 +117,7 @@ export function registerApel(program: Command): void {
     .option('-q, --queue <dir>', 'also send every regular file in this directory, sorted by name')
     .option('--remove', 'delete each file once the server accepted it')
     .action(async (files: string[], _o, cmd: Command) => {
-      const o = globalsOf(cmd) as unknown as ApelOptions;
+      const o = cmd.optsWithGlobals<ApelOptions>();
       if ((o.certificate === undefined) !== (o.key === undefined)) throw new UsageError('-c/--certificate and -k/--key go together');
       const all = [...files];
       if (o.queue !== undefined) {

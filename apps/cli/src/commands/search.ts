@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { Argument, type Command } from 'commander';
-import type { SearchCollection, SearchCriterion } from '@acc/client';
+import type { AccountingClient, SearchCollection, SearchCriterion } from '@acc/client';
 import { createClient } from '../config.js';
 import { UsageError } from '../io.js';
-import { fields, printList, type Column } from '../output.js';
+import { printList, type Column, type Format } from '../output.js';
 import { failWith, globalsOf } from '../util.js';
 import { installationColumns, projectColumns, providerColumns } from './listings.js';
 import { definitionColumns } from './metric-definitions.js';
@@ -11,12 +11,25 @@ import { metricColumns } from './metrics.js';
 
 const COLLECTIONS: SearchCollection[] = ['metric-definitions', 'providers', 'projects', 'installations', 'metrics'];
 
-const columnsFor: Record<SearchCollection, Column<Record<string, unknown>>[]> = {
-  'metric-definitions': definitionColumns as unknown as Column<Record<string, unknown>>[],
-  providers: providerColumns as unknown as Column<Record<string, unknown>>[],
-  projects: projectColumns as unknown as Column<Record<string, unknown>>[],
-  installations: installationColumns as unknown as Column<Record<string, unknown>>[],
-  metrics: metricColumns as unknown as Column<Record<string, unknown>>[],
+interface SearchRequest {
+  collection: SearchCollection;
+  criterion: SearchCriterion;
+  pageSize: number | undefined;
+  format: Format;
+}
+
+/** Searches with the row type its columns read, so each collection keeps its own typed columns. */
+const printedWith =
+  <T extends object>(columns: Column<T>[]) =>
+  (acc: AccountingClient, r: SearchRequest) =>
+    printList(acc.search<T>(r.collection, r.criterion, { pageSize: r.pageSize }), r.format, { columns, text: (x) => JSON.stringify(x) });
+
+const printSearch: Record<SearchCollection, (acc: AccountingClient, r: SearchRequest) => Promise<number>> = {
+  'metric-definitions': printedWith(definitionColumns),
+  providers: printedWith(providerColumns),
+  projects: printedWith(projectColumns),
+  installations: printedWith(installationColumns),
+  metrics: printedWith(metricColumns),
 };
 
 /** `--query` is inline JSON, or `@file` to read it from a file. */
@@ -49,8 +62,7 @@ export function registerSearch(program: Command): void {
       if (g.pageSize !== undefined && g.pageSize > max)
         throw new UsageError(`--page-size must be between 1 and ${max} when searching ${collection}.`);
       const acc = createClient(g, { pageSize: false });
-      const results = acc.search<Record<string, unknown>>(collection, criterion, { pageSize: g.pageSize });
-      await printList(results, g.output, { columns: columnsFor[collection] ?? fields('id'), text: (x) => JSON.stringify(x) }).catch(
+      await printSearch[collection](acc, { collection, criterion, pageSize: g.pageSize, format: g.output }).catch(
         failWith(`Error while searching ${collection}`),
       );
     });

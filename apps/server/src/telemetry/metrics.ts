@@ -74,7 +74,9 @@ export function createMetrics(opts: { dataSource?: DataSource; version: string; 
       registers: [registry],
       collect() {
         this.reset();
-        const pool = (dataSource.driver as unknown as { master?: PoolLike }).master;
+        // TypeORM's PostgreSQL driver keeps its pool as `master` (typed `any`); PGlite's pool is pg-shaped too.
+        const { driver } = dataSource;
+        const pool = 'master' in driver ? (driver.master as PoolLike | undefined) : undefined;
         if (!pool) return;
         if (typeof pool.totalCount === 'number') {
           this.set({ state: 'total' }, pool.totalCount);

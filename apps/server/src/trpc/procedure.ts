@@ -1,4 +1,4 @@
-import { acceptsNoInput, isQuery, messages, REST_BASE, type ProcedureContract } from '@acc/contracts';
+import { acceptsNoInput, inputShape, isQuery, messages, REST_BASE, type ProcedureContract } from '@acc/contracts';
 import type { z } from 'zod';
 import { assertPreRule, type CallerUnder, type PreRule } from '../access/index.js';
 import { AppError, badRequest } from '../errors.js';
@@ -11,7 +11,7 @@ const pathParams = (path: string) => [...path.matchAll(/\{(\w+)\}/g)].map((m) =>
 /** True when the REST form carries a JSON body: a body method whose input has fields beyond the path. */
 export const takesBody = (c: ProcedureContract): boolean => {
   if (!BODY_METHODS.has(c.method)) return false;
-  const shape = (c.input as unknown as { shape?: Record<string, unknown> }).shape;
+  const shape = inputShape(c);
   if (!shape) return true;
   const inPath = new Set(pathParams(c.path));
   return Object.keys(shape).some((k) => !inPath.has(k));

@@ -1,5 +1,6 @@
 import { newObjectId } from '@acc/db';
 import type { DataSource } from 'typeorm';
+import { insertRow } from './rows.js';
 import { callByPath, trpcClient } from './trpc.js';
 
 /**
@@ -10,7 +11,7 @@ import { callByPath, trpcClient } from './trpc.js';
 export const hexId = newObjectId;
 
 export async function insertProject(db: DataSource, id: string, acronym = `ACR-${id}`): Promise<void> {
-  await db.query('INSERT INTO projects (id, acronym, title) VALUES ($1, $2, $3)', [id, acronym, `Title ${id}`]);
+  await insertRow(db, 'projects', { id, acronym, title: `Title ${id}` });
 }
 
 export async function insertProvider(
@@ -18,22 +19,22 @@ export async function insertProvider(
   p: { id?: string; name: string; creatorId?: string; externalId?: string | null; website?: string | null },
 ): Promise<string> {
   const id = p.id ?? hexId();
-  await db.query('INSERT INTO providers (id, name, creator_id, external_id, website) VALUES ($1, $2, $3, $4, $5)', [
+  await insertRow(db, 'providers', {
     id,
-    p.name,
-    p.creatorId ?? 'someone',
-    p.externalId ?? null,
-    p.website ?? null,
-  ]);
+    name: p.name,
+    creator_id: p.creatorId ?? 'someone',
+    external_id: p.externalId ?? null,
+    website: p.website ?? null,
+  });
   return id;
 }
 
 export async function associate(db: DataSource, projectId: string, providerId: string): Promise<void> {
-  await db.query('INSERT INTO project_providers (project_id, provider_id) VALUES ($1, $2)', [projectId, providerId]);
+  await insertRow(db, 'project_providers', { project_id: projectId, provider_id: providerId });
 }
 
 export async function insertResource(db: DataSource, id: string, name = `Resource ${id}`): Promise<void> {
-  await db.query('INSERT INTO resources (id, name, creator_id) VALUES ($1, $2, $3)', [id, name, 'someone']);
+  await insertRow(db, 'resources', { id, name, creator_id: 'someone' });
 }
 
 export async function insertInstallation(
@@ -49,11 +50,17 @@ export async function insertInstallation(
   },
 ): Promise<string> {
   const id = hexId();
-  await db.query(
-    `INSERT INTO installations (id, project_id, provider_id, installation, infrastructure, resource_id, unit_of_access, external_id, creator_id)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'someone')`,
-    [id, i.projectId, i.providerId, i.installation, i.infrastructure ?? null, i.resourceId ?? null, i.unitOfAccess ?? null, i.externalId ?? null],
-  );
+  await insertRow(db, 'installations', {
+    id,
+    project_id: i.projectId,
+    provider_id: i.providerId,
+    installation: i.installation,
+    infrastructure: i.infrastructure ?? null,
+    resource_id: i.resourceId ?? null,
+    unit_of_access: i.unitOfAccess ?? null,
+    external_id: i.externalId ?? null,
+    creator_id: 'someone',
+  });
   return id;
 }
 
@@ -62,11 +69,17 @@ export async function insertMetric(
   m: { installationId: string; projectId: string; providerId: string; metricDefinitionId: string },
 ): Promise<string> {
   const id = hexId();
-  await db.query(
-    `INSERT INTO metrics (installation_id, id, metric_definition_id, time_period_start, time_period_end, value, project_id, provider_id, resource_id)
-     VALUES ($1, $2, $3, '2024-01-01T00:00:00Z', '2024-01-02T00:00:00Z', 1, $4, $5, $6)`,
-    [m.installationId, id, m.metricDefinitionId, m.projectId, m.providerId, `${m.projectId}.${m.providerId}.${m.installationId}`],
-  );
+  await insertRow(db, 'metrics', {
+    installation_id: m.installationId,
+    id,
+    metric_definition_id: m.metricDefinitionId,
+    time_period_start: '2024-01-01T00:00:00Z',
+    time_period_end: '2024-01-02T00:00:00Z',
+    value: 1,
+    project_id: m.projectId,
+    provider_id: m.providerId,
+    resource_id: `${m.projectId}.${m.providerId}.${m.installationId}`,
+  });
   return id;
 }
 

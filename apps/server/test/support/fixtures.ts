@@ -2,6 +2,7 @@ import { newObjectId } from '@acc/db';
 import type { DataSource } from 'typeorm';
 import type { TestServer } from './server.js';
 import { ent } from './issuer.js';
+import { insertRow } from './rows.js';
 import { callByPath, trpcClient } from './trpc.js';
 
 /**
@@ -27,43 +28,37 @@ export class Fixtures {
   }
 
   async project(id: string, p: Partial<{ acronym: string; title: string; startDate: string; endDate: string; callIdentifier: string }> = {}) {
-    await this.db.query(
-      'INSERT INTO projects (id, acronym, title, start_date, end_date, call_identifier, creator_id) VALUES ($1, $2, $3, $4, $5, $6, $7)',
-      [
-        id,
-        p.acronym ?? `ACR-${id}`,
-        p.title ?? `Title ${id}`,
-        p.startDate ?? '2023-01-01',
-        p.endDate ?? '2026-12-31',
-        p.callIdentifier ?? 'HORIZON',
-        'seed',
-      ],
-    );
+    await insertRow(this.db, 'projects', {
+      id,
+      acronym: p.acronym ?? `ACR-${id}`,
+      title: p.title ?? `Title ${id}`,
+      start_date: p.startDate ?? '2023-01-01',
+      end_date: p.endDate ?? '2026-12-31',
+      call_identifier: p.callIdentifier ?? 'HORIZON',
+      creator_id: 'seed',
+    });
     return id;
   }
 
   async provider(id: string, p: Partial<{ name: string; externalId: string | null; website: string; abbreviation: string; logo: string }> = {}) {
-    await this.db.query(
-      'INSERT INTO providers (id, name, website, abbreviation, logo, external_id, creator_id) VALUES ($1, $2, $3, $4, $5, $6, $7)',
-      [
-        id,
-        p.name ?? `Provider ${id}`,
-        p.website ?? null,
-        p.abbreviation ?? null,
-        p.logo ?? null,
-        p.externalId === undefined ? `ext-${id}` : p.externalId,
-        'seed',
-      ],
-    );
+    await insertRow(this.db, 'providers', {
+      id,
+      name: p.name ?? `Provider ${id}`,
+      website: p.website ?? null,
+      abbreviation: p.abbreviation ?? null,
+      logo: p.logo ?? null,
+      external_id: p.externalId === undefined ? `ext-${id}` : p.externalId,
+      creator_id: 'seed',
+    });
     return id;
   }
 
   async associate(projectId: string, providerId: string) {
-    await this.db.query('INSERT INTO project_providers (project_id, provider_id) VALUES ($1, $2)', [projectId, providerId]);
+    await insertRow(this.db, 'project_providers', { project_id: projectId, provider_id: providerId });
   }
 
   async resource(id: string) {
-    await this.db.query('INSERT INTO resources (id, name, creator_id) VALUES ($1, $2, $3)', [id, `Resource ${id}`, 'seed']);
+    await insertRow(this.db, 'resources', { id, name: `Resource ${id}`, creator_id: 'seed' });
     return id;
   }
 
@@ -75,27 +70,29 @@ export class Fixtures {
     const id = i.id ?? objectId();
     const installation = i.installation ?? `INST-${id.slice(-6)}`;
     const externalId = i.externalId === undefined ? `ext-${id}` : i.externalId;
-    await this.db.query(
-      `INSERT INTO installations (id, project_id, provider_id, installation, infrastructure, resource_id, external_id, creator_id)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, 'seed')`,
-      [id, projectId, providerId, installation, i.infrastructure === undefined ? 'infra' : i.infrastructure, i.resourceId ?? null, externalId],
-    );
+    await insertRow(this.db, 'installations', {
+      id,
+      project_id: projectId,
+      provider_id: providerId,
+      installation,
+      infrastructure: i.infrastructure === undefined ? 'infra' : i.infrastructure,
+      resource_id: i.resourceId ?? null,
+      external_id: externalId,
+      creator_id: 'seed',
+    });
     return { id, projectId, providerId, installation, externalId };
   }
 
   async definition(d: Partial<{ id: string; metricName: string; metricDescription: string | null; unitType: string; metricType: string }> = {}) {
     const id = d.id ?? objectId();
-    await this.db.query(
-      'INSERT INTO metric_definitions (id, metric_name, metric_description, unit_type, metric_type, creator_id) VALUES ($1, $2, $3, $4, $5, $6)',
-      [
-        id,
-        d.metricName ?? `metric-${id.slice(-6)}`,
-        d.metricDescription === undefined ? 'a metric' : d.metricDescription,
-        d.unitType ?? 'TB',
-        d.metricType ?? 'aggregated',
-        'seed',
-      ],
-    );
+    await insertRow(this.db, 'metric_definitions', {
+      id,
+      metric_name: d.metricName ?? `metric-${id.slice(-6)}`,
+      metric_description: d.metricDescription === undefined ? 'a metric' : d.metricDescription,
+      unit_type: d.unitType ?? 'TB',
+      metric_type: d.metricType ?? 'aggregated',
+      creator_id: 'seed',
+    });
     return id;
   }
 
@@ -109,35 +106,34 @@ export class Fixtures {
     owner: { groupId?: string; userId?: string } = {},
   ): Promise<string> {
     const id = objectId();
-    await this.db.query(
-      `INSERT INTO metrics (installation_id, id, metric_definition_id, time_period_start, time_period_end, value, group_id, user_id, creator_id,
-                            project_id, provider_id, project_acronym, installation_name, resource_id)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'seed', $9, $10, $11, $12, $13)`,
-      [
-        inst.id,
-        id,
-        definitionId,
-        start,
-        end,
-        value,
-        owner.groupId ?? null,
-        owner.userId ?? null,
-        inst.projectId,
-        inst.providerId,
-        `ACR-${inst.projectId}`,
-        inst.installation,
-        `${inst.projectId}.${inst.providerId}.${inst.id}`,
-      ],
-    );
+    await insertRow(this.db, 'metrics', {
+      installation_id: inst.id,
+      id,
+      metric_definition_id: definitionId,
+      time_period_start: start,
+      time_period_end: end,
+      value,
+      group_id: owner.groupId ?? null,
+      user_id: owner.userId ?? null,
+      creator_id: 'seed',
+      project_id: inst.projectId,
+      provider_id: inst.providerId,
+      project_acronym: `ACR-${inst.projectId}`,
+      installation_name: inst.installation,
+      resource_id: `${inst.projectId}.${inst.providerId}.${inst.id}`,
+    });
     return id;
   }
 
   async capacity(installationId: string, definitionId: string, value: string, registeredOn: string) {
     const id = objectId();
-    await this.db.query(
-      'INSERT INTO capacities (installation_id, id, metric_definition_id, value, registered_on) VALUES ($1, $2, $3, $4::numeric, $5)',
-      [installationId, id, definitionId, value, registeredOn],
-    );
+    await insertRow(this.db, 'capacities', {
+      installation_id: installationId,
+      id,
+      metric_definition_id: definitionId,
+      value,
+      registered_on: registeredOn,
+    });
     return id;
   }
 

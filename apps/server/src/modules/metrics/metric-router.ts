@@ -10,6 +10,7 @@ import { searchPageOf } from './http-input.js';
 import { idempotencyKeyOf } from './idempotency.js';
 import type { ListingScope } from './metric-listing-service.js';
 
+/** What every listing contract's input has besides its scope (the ids in its path or query). */
 type ListInput = PageQuery & { 'metric-definition-id'?: string; start?: string; end?: string };
 
 /** Hierarchical access (INS/PRJ/PRV) needs the entity, so the services check it; here only AUTH. */
@@ -31,12 +32,13 @@ const pushContext = (ctx: Ctx, route: string) => ({
   },
 });
 
+/** A listing handler; its input type is inferred from the procedure it is given to. */
 const listing =
-  (scopeOf: (input: never) => ListingScope) =>
-  async ({ ctx, input }: { ctx: Ctx; input: ListInput }) => {
+  <I extends ListInput>(scopeOf: (input: I) => ListingScope) =>
+  async ({ ctx, input }: { ctx: Ctx; input: I }) => {
     const window: MetricWindow = { metricDefinitionId: input['metric-definition-id'], start: input.start, end: input.end };
     const page = { page: input.page, size: input.size };
-    const { rows, total } = await ctx.app.metricListing.list(ctx.caller, scopeOf(input as never), window, page);
+    const { rows, total } = await ctx.app.metricListing.list(ctx.caller, scopeOf(input), window, page);
     return toPage(ctx.http, ctx.app.config.publicUrl, page, total, rows);
   };
 
@@ -48,7 +50,7 @@ export const metricsRouter = router({
     return ctx.app.metrics.push(pushContext(ctx, route), { externalId: id }, input);
   }),
   listByInstallationExternal: procedureFor(p.listByInstallationExternal, authenticated).query(
-    listing((i: { externalId: string }) => ({ kind: 'installationExternal', externalId: i.externalId })),
+    listing((i) => ({ kind: 'installationExternal', externalId: i.externalId })),
   ),
   push: procedureFor(p.push, authenticated).mutation(({ ctx, input }) =>
     ctx.app.metrics.push(pushContext(ctx, `POST ${ctx.http.path}`), { installationId: input.installation_id }, input),
@@ -57,7 +59,7 @@ export const metricsRouter = router({
     ctx.app.metrics.pushBulk(pushContext(ctx, `POST ${ctx.http.path}`), input.installation_id, input.items),
   ),
   listByInstallation: procedureFor(p.listByInstallation, authenticated).query(
-    listing((i: { installation_id: string }) => ({ kind: 'installation', installationId: i.installation_id })),
+    listing((i) => ({ kind: 'installation', installationId: i.installation_id })),
   ),
   get: procedureFor(p.get, authenticated).query(({ ctx, input }) => ctx.app.metrics.get(ctx.caller, input.installation_id, input.metric_id)),
   update: procedureFor(p.update, authenticated).mutation(({ ctx, input }) =>
@@ -67,30 +69,24 @@ export const metricsRouter = router({
     await ctx.app.metrics.delete(ctx.caller, input.installation_id, input.metric_id);
     return { code: 200, message: metricMessages.deleted };
   }),
-  listByProject: procedureFor(p.listByProject, authenticated).query(
-    listing((i: { project_id: string }) => ({ kind: 'project', projectId: i.project_id })),
-  ),
+  listByProject: procedureFor(p.listByProject, authenticated).query(listing((i) => ({ kind: 'project', projectId: i.project_id }))),
   listByProjectProviderExternal: procedureFor(p.listByProjectProviderExternal, authenticated).query(
-    listing((i: { project_id: string; externalProviderId: string }) => ({
+    listing((i) => ({
       kind: 'projectProviderExternal',
       projectId: i.project_id,
       externalProviderId: i.externalProviderId,
     })),
   ),
   listByProjectProvider: procedureFor(p.listByProjectProvider, authenticated).query(
-    listing((i: { project_id: string; provider_id: string }) => ({ kind: 'projectProvider', projectId: i.project_id, providerId: i.provider_id })),
+    listing((i) => ({ kind: 'projectProvider', projectId: i.project_id, providerId: i.provider_id })),
   ),
-  listByGroup: procedureFor(p.listByGroup, authenticated).query(
-    listing((i: { project_id: string; group_id: string }) => ({ kind: 'group', projectId: i.project_id, groupId: i.group_id })),
-  ),
+  listByGroup: procedureFor(p.listByGroup, authenticated).query(listing((i) => ({ kind: 'group', projectId: i.project_id, groupId: i.group_id }))),
   listByGroupAlias: procedureFor(p.listByGroupAlias, authenticated).query(
-    listing((i: { project_id: string; group_id: string }) => ({ kind: 'group', projectId: i.project_id, groupId: i.group_id })),
+    listing((i) => ({ kind: 'group', projectId: i.project_id, groupId: i.group_id })),
   ),
-  listByUser: procedureFor(p.listByUser, authenticated).query(
-    listing((i: { project_id: string; user_id: string }) => ({ kind: 'user', projectId: i.project_id, userId: i.user_id })),
-  ),
+  listByUser: procedureFor(p.listByUser, authenticated).query(listing((i) => ({ kind: 'user', projectId: i.project_id, userId: i.user_id }))),
   listByUserAlias: procedureFor(p.listByUserAlias, authenticated).query(
-    listing((i: { project_id: string; user_id: string }) => ({ kind: 'user', projectId: i.project_id, userId: i.user_id })),
+    listing((i) => ({ kind: 'user', projectId: i.project_id, userId: i.user_id })),
   ),
   search: procedureFor(p.search, authenticated).mutation(async ({ ctx, input }) => {
     const { page: _page, size: _size, ...criterion } = input as Record<string, unknown>;
