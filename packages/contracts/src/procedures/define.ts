@@ -48,7 +48,7 @@ export const isQuery = (c: ProcedureContract) => c.method === 'GET';
 
 /** The fields of a contract's input when it is an object schema (every contract's but a few free-form ones). */
 export const inputShape = (c: ProcedureContract): Record<string, z.ZodType> | undefined =>
-  c.input instanceof z.ZodObject ? (c.input.shape as Record<string, z.ZodType>) : undefined;
+  c.input instanceof z.ZodObject ? c.input.shape : undefined;
 
 /** An input that takes properties it does not declare (a §6 search criterion). */
 export const takesAnyProperty = (c: ProcedureContract): boolean => c.input instanceof z.ZodObject && c.input.def.catchall !== undefined;
