@@ -71,7 +71,8 @@ describe.each(backends)('usage (%s)', (backend) => {
     await at(i2, A, '2025-03-29T21:59:00Z', 7, { groupId: 'g2' });
     await at(i2, B, '2025-03-29T22:00:00Z', 3);
     await at(i3, A, '2025-03-31T12:00:00Z', 11);
-  });
+    // Room for PGlite's start-up and migrations on a loaded runner.
+  }, 180_000);
   afterAll(() => s?.close());
 
   const get = (path: string, q: Query, token = admin) => s.call('GET', `${API}${path}?${qs(q)}`, { token });
