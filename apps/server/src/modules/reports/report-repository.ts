@@ -1,6 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import { InstallationEntity, ProviderEntity, type InstallationRow, type ProviderRow } from '@acc/db';
 import type { Period } from './periods.js';
+import { periodSums } from '../rollups/rollup-period-sums.js';
 
 export interface DefinitionInUse {
   installation_id: string;
@@ -95,40 +96,26 @@ export class ReportRepository {
   }
 
   /**
-   * Σ value per period in one statement: the periods travel as parallel arrays, and each sums, in a
-   * LATERAL subquery (an index range scan on its installation, definition and start), the metrics lying
-   * wholly inside [from, to]; periods without any metric are dropped and keep their default. A plain
-   * JOIN let the planner hash-join the periods against a sequential scan of the whole table. Values are
-   * summed and divided in numeric, so totals carry no binary noise and rounding is exact half-up. Each
-   * double goes through its text form, the shortest that reads back as the same double (what JSON
-   * shows for it), because a direct cast to numeric keeps only 15 significant digits.
+   * Σ value per period from the rollups (`periodSums`: whole buckets, raw rows only near a period's
+   * edges), then each usage in one statement. Totals and the division stay in numeric, so totals carry
+   * no binary noise and rounding is exact half-up, as §5 prescribes.
    */
   async sums(periods: readonly PeriodKey[], owner: MetricOwnerFilter): Promise<PeriodSum[]> {
-    const out: PeriodSum[] = periods.map((p) => ({ total: '0', usage: p.capacity !== null && Number(p.capacity) !== 0 ? '0' : null }));
-    if (periods.length === 0) return out;
-    const params: unknown[] = [
-      periods.map((p) => p.installationId),
-      periods.map((p) => p.definitionId),
-      periods.map((p) => p.from),
-      periods.map((p) => p.to),
-      periods.map((p) => p.capacity),
-    ];
-    let ownerSql = '';
-    if (owner.groupId !== undefined) ownerSql += ` AND m.group_id = $${params.push(owner.groupId)}`;
-    if (owner.userId !== undefined) ownerSql += ` AND m.user_id = $${params.push(owner.userId)}`;
-    const rows: { n: string; total: string; usage: string | null }[] = await this.m.query(
-      `SELECT p.n, s.total::text AS total, (round(s.total / NULLIF(p.cap, 0), 4) * 100)::text AS usage
-         FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::timestamptz[], $5::numeric[]) WITH ORDINALITY AS p(inst, def, f, t, cap, n)
-         CROSS JOIN LATERAL (
-           SELECT sum(m.value::text::numeric) AS total FROM metrics m
-            WHERE m.installation_id = p.inst AND m.metric_definition_id = p.def
-              AND m.time_period_start >= p.f AND m.time_period_start <= p.t
-              AND m.time_period_end >= p.f AND m.time_period_end <= p.t${ownerSql}
-         ) s
-        WHERE s.total IS NOT NULL`,
-      params,
+    if (periods.length === 0) return [];
+    const totals = await periodSums(
+      this.m,
+      periods.map((p) => ({ installationId: p.installationId, definitionId: p.definitionId, from: p.from, to: p.to })),
+      owner,
     );
-    for (const r of rows) out[Number(r.n) - 1] = { total: r.total, usage: r.usage };
+    const out: PeriodSum[] = totals.map((total) => ({ total, usage: null }));
+    const withCapacity = periods.flatMap((p, n) => (p.capacity !== null && Number(p.capacity) !== 0 ? [n] : []));
+    if (withCapacity.length === 0) return out;
+    const rows: { n: number; usage: string }[] = await this.m.query(
+      `SELECT p.n, (round(p.total / p.cap, 4) * 100)::text AS usage
+         FROM unnest($1::int[], $2::numeric[], $3::numeric[]) AS p(n, total, cap)`,
+      [withCapacity, withCapacity.map((n) => totals[n]), withCapacity.map((n) => periods[n].capacity)],
+    );
+    for (const r of rows) out[Number(r.n)].usage = r.usage;
     return out;
   }
 }
