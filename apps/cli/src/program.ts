@@ -1,5 +1,6 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { PAGE_SIZE } from '@acc/client';
+import { registerAdmin } from './commands/admin.js';
 import { registerApel } from './commands/apel.js';
 import { registerCapacities } from './commands/capacities.js';
 import { registerCompletion } from './commands/completion.js';
@@ -60,6 +61,7 @@ export function createProgram(): Command {
   registerSearch(program);
   registerApel(program);
   registerVersion(program);
+  registerAdmin(program);
   registerCompletion(program);
   return program;
 }

@@ -538,4 +538,40 @@ describe('metric definitions, capacities, reports, search, version', () => {
       'Error while fetching the server version: While trying the [admin_version]: The authenticated client is not permitted to perform the requested operation.\n',
     );
   });
+
+  it('admin rollups check finds rollups that differ from the metrics, and --rebuild repairs them', async () => {
+    const clean = await acc('admin', 'rollups', 'check');
+    expect(clean).toMatchObject({ code: 0, stderr: '' });
+    const rows = Number(/^(\d+) rollup rows; 0 differences from the raw metrics\.\n$/.exec(clean.stdout)![1]);
+    expect(rows).toBeGreaterThan(0);
+    const db = w.server.app.database.dataSource;
+    const [bucket] = await db.query<{ row: string; installation_id: string; bucket_start: Date }[]>(
+      'SELECT ctid::text AS row, installation_id, bucket_start FROM metric_rollups WHERE level = 4 LIMIT 1',
+    );
+    await db.query('UPDATE metric_rollups SET total = total + 1 WHERE ctid = $1::tid', [bucket.row]);
+    const broken = await acc('admin', 'rollups', 'check');
+    expect(broken.code).toBe(1);
+    expect(lines(broken.stdout)[0]).toBe(`${rows} rollup rows; 2 differences from the raw metrics.`);
+    expect(broken.stdout).toContain(bucket.installation_id);
+    expect(broken.stderr).toBe('The rollups differ from the raw metrics; `acc admin rollups check --rebuild` rebuilds them.\n');
+    const json = JSON.parse((await acc('admin', 'rollups', 'check', '--output', 'json')).stdout) as {
+      sample: { side: string; bucket_start: string }[];
+    };
+    expect(json.sample.map((d) => [d.side, d.bucket_start])).toEqual([
+      ['expected', bucket.bucket_start.toISOString().replace('.000Z', 'Z')],
+      ['stored', bucket.bucket_start.toISOString().replace('.000Z', 'Z')],
+    ]);
+    expect(await acc('admin', 'rollups', 'check', '--rebuild')).toMatchObject({
+      code: 0,
+      stdout: `Rebuilt the rollups: ${rows} rows (2 differences before).\n`,
+    });
+    expect((await acc('admin', 'rollups', 'check')).stdout).toBe(`${rows} rollup rows; 0 differences from the raw metrics.\n`);
+    const viewer = await runAcc(['admin', 'rollups', 'check'], {
+      env: { ...env, ACC_TOKEN: await w.server.issuer.token({ entitlements: [ent('role=viewer')] }) },
+    });
+    expect(viewer.code).toBe(1);
+    expect(viewer.stderr).toBe(
+      'Error while checking the rollups: While trying the [admin_rollups_check]: The authenticated client is not permitted to perform the requested operation.\n',
+    );
+  });
 });

@@ -8,6 +8,7 @@ import { actorsRouter, entitlementsRouter } from './modules/actors/actors-router
 import { oidcTenantsRouter } from './modules/oidc-tenants/oidc-tenants-router.js';
 import { settingsRouter } from './modules/settings/settings-router.js';
 import { adminCountsRouter } from './modules/admin-counts/admin-counts-router.js';
+import { rollupsRouter } from './modules/rollups/rollup-router.js';
 import { amsRouter } from './modules/ams/ams-router.js';
 import { projectsRouter } from './modules/projects/project-router.js';
 import { installationsRouter } from './modules/installations/installation-router.js';
@@ -32,6 +33,7 @@ export const appRouter = router({
   oidcTenants: oidcTenantsRouter,
   settings: settingsRouter,
   adminCounts: adminCountsRouter,
+  rollups: rollupsRouter,
   ams: amsRouter,
   projects: projectsRouter,
   installations: installationsRouter,

@@ -28,6 +28,7 @@ import { MetricListingService } from './modules/metrics/metric-listing-service.j
 import { CapacityService } from './modules/capacities/capacity-service.js';
 import { ReportService } from './modules/reports/report-service.js';
 import { UsageService } from './modules/usage/usage-service.js';
+import { RollupService } from './modules/rollups/rollup-service.js';
 import { createTelemetry, silentLogger, type Logger, type Telemetry } from './telemetry/index.js';
 
 /** The composition root's product: every service a procedure may call, built once per server. */
@@ -55,6 +56,7 @@ export interface AppServices {
   capacities: CapacityService;
   reports: ReportService;
   usage: UsageService;
+  rollups: RollupService;
   /** Logger and counters: `telemetry.metricsIngested.inc(n)`, `telemetry.apelRecords.inc({ result }, n)`. */
   telemetry: Telemetry;
 }
@@ -96,6 +98,7 @@ export function createServices(
     capacities: new CapacityService(db),
     reports: new ReportService(db),
     usage: new UsageService(db),
+    rollups: new RollupService(db),
   };
 }
 

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apelMetricId } from '../src/apel/argo-bridge.js';
+import { RollupCheckRepository } from '../src/modules/rollups/rollup-check-repository.js';
 import { parseSummaryQuery, pageLink } from '../src/apel/summary-service.js';
 import { backends } from './support/database.js';
 import { startTestServer, type TestServer } from './support/server.js';
@@ -402,6 +403,12 @@ describe.each(backends)('APEL → ARGO bridge (ACC_APEL_SITE_MAP) on %s', (backe
     const byName = (name: string) => rows.filter((m: { metric_name: string }) => m.metric_name === name).map((m: { value: number }) => m.value);
     expect(byName('APEL wall-clock time')).toEqual([86399, 150000 - 86399 + 100]);
     expect(byName('APEL CPU time')).toEqual([1000, 5000 + 7]);
+    // The rollups followed the replacement (INSERT … ON CONFLICT DO UPDATE) in the same statement.
+    expect(await new RollupCheckRepository(server.app.database.dataSource.manager).check()).toMatchObject({ differences: 0 });
+    const [month] = await server.app.database.dataSource.query(
+      `SELECT sum(total)::text AS total FROM metric_rollups WHERE installation_id = 'inst-apel' AND level = 4`,
+    );
+    expect(month.total).toBe(String(86399 + 150000 - 86399 + 100 + 1000 + 5000 + 7));
   });
 
   it('still answers 202 when a mapped installation does not exist', async () => {

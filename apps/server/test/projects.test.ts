@@ -308,6 +308,7 @@ describe.each(backends)('projects on %s', (backend) => {
       expect(await data.count('project_providers', 'project_id = $1', ['P'])).toBe(0);
       expect(await data.count('installations', 'id = ANY($1::text[])', [gone])).toBe(0);
       expect(await data.count('metrics', 'installation_id = ANY($1::text[])', [gone])).toBe(0);
+      expect(await data.count('metric_rollups', 'installation_id = ANY($1::text[])', [gone])).toBe(0);
       expect(await data.count('capacities', 'installation_id = ANY($1::text[])', [gone])).toBe(0);
 
       for (const [id, installations] of [
@@ -319,6 +320,7 @@ describe.each(backends)('projects on %s', (backend) => {
         expect(await data.count('project_providers', 'project_id = $1', [id])).toBe(1);
         expect(await data.count('installations', 'id = ANY($1::text[])', [kept])).toBe(1);
         expect(await data.count('metrics', 'installation_id = ANY($1::text[])', [kept])).toBe(1);
+        expect(await data.count('metric_rollups', 'installation_id = ANY($1::text[])', [kept])).toBe(4); // one per level
         expect(await data.count('capacities', 'installation_id = ANY($1::text[])', [kept])).toBe(1);
       }
       expect((await s.call('GET', `${API}/projects/P`, { token: sys })).status).toBe(404);

@@ -842,6 +842,16 @@ export class AdminApi {
   counts(range: { startDate: string | Date; endDate: string | Date }): Promise<ContractOutput<'admin_counts'>> {
     return this.client.call('admin_counts', { startDate: day(range.startDate), endDate: day(range.endDate) });
   }
+
+  /** Compares the usage rollups with the raw metrics. */
+  checkRollups(): Promise<ContractOutput<'admin_rollups_check'>> {
+    return this.client.call('admin_rollups_check', {});
+  }
+
+  /** Rebuilds the usage rollups from the raw metrics. */
+  rebuildRollups(): Promise<ContractOutput<'admin_rollups_rebuild'>> {
+    return this.client.call('admin_rollups_rebuild', {});
+  }
 }
 
 /** The caller's own registration and permissions (§4.1). */

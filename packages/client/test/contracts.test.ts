@@ -94,6 +94,8 @@ const steps: { [N in ContractName]: Step<N> } = {
   admin_setting_list: () => ({}),
   admin_setting_update: (s) => ({ key: firstRow(s, 'admin_setting_list').key, value: firstRow(s, 'admin_setting_list').current_value }),
   admin_counts: () => ({ startDate: window.start, endDate: window.end }),
+  admin_rollups_check: () => ({}),
+  admin_rollups_rebuild: () => ({}),
   // No AMS secret is configured, so the listener refuses; the call still reaches its route (see below).
   ams_listener: () => ({ message: { data: 'e30=' }, subscription: 'walk' }),
   admin_project_register: () => ({ projects: ['123456'] }),

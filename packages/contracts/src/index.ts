@@ -23,6 +23,7 @@ export * from './procedures/oidc-tenant.js';
 export * from './entities/setting.js';
 export * from './procedures/setting.js';
 export * from './procedures/admin-counts.js';
+export * from './procedures/rollups.js';
 export * from './procedures/ams.js';
 export * from './entities/metric.js';
 export * from './procedures/metric.js';

@@ -54,6 +54,8 @@ const STABLE: [string, string][] = [
   ['admin_setting_list', 'GET /admin/settings/metadata'],
   ['admin_setting_update', 'PUT /admin/settings/{key}'],
   ['admin_counts', 'GET /admin/metrics'],
+  ['admin_rollups_check', 'GET /admin/rollups/check'],
+  ['admin_rollups_rebuild', 'POST /admin/rollups/rebuild'],
   ['ams_listener', 'POST /ams-listener'],
   ['admin_project_register', 'POST /admin/register-projects'],
   ['admin_project_add', 'POST /admin/projects'],

@@ -14,6 +14,7 @@ import { projectProcedures } from './procedures/project.js';
 import { providerProcedures } from './procedures/provider.js';
 import { reportProcedures } from './procedures/report.js';
 import { resourceProcedures } from './procedures/resource.js';
+import { rollupProcedures } from './procedures/rollups.js';
 import { searchMetaProcedures } from './procedures/search.js';
 import { settingProcedures } from './procedures/setting.js';
 import { systemProcedures } from './procedures/system.js';
@@ -34,6 +35,7 @@ const groups = [
   oidcTenantProcedures,
   settingProcedures,
   adminCountProcedures,
+  rollupProcedures,
   amsProcedures,
   projectProcedures,
   installationProcedures,

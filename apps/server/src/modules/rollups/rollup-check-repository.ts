@@ -49,12 +49,12 @@ export class RollupCheckRepository {
          FROM diff
         ORDER BY installation_id, level, bucket_start, metric_definition_id, side
         LIMIT $1`,
-      [sampleSize],
+      [Math.max(sampleSize, 1)], // one row at least: it carries the count
     );
     return {
       rows: Number(rows),
       differences: diffs.length === 0 ? 0 : Number(diffs[0].total_count),
-      sample: diffs.map(({ total_count: _, ...d }) => ({ ...d, level: Number(d.level) })),
+      sample: diffs.slice(0, sampleSize).map(({ total_count: _, ...d }) => ({ ...d, level: Number(d.level) })),
     };
   }
 
