@@ -13,8 +13,9 @@ export interface FreshnessRow {
 
 /**
  * §2 freshness over the installations `where` admits (alias `i`). The latest push is the newest row by
- * insertion order (`seq`, indexed per installation); the latest period end and the day's count read the
- * installation's metrics.
+ * insertion order (`seq`, indexed per installation); the latest period end is the largest `max_end` of
+ * the installation's month rollups (a few rows per definition, not its metrics); the day's count reads
+ * the installation's metrics.
  */
 export class FreshnessRepository {
   constructor(private readonly m: EntityManager) {}
@@ -28,7 +29,7 @@ export class FreshnessRepository {
     const from = `FROM installations i
       LEFT JOIN LATERAL (
         SELECT (SELECT m.created_at FROM metrics m WHERE m.installation_id = i.id ORDER BY m.seq DESC LIMIT 1) AS last_pushed_at,
-               (SELECT max(m.time_period_end) FROM metrics m WHERE m.installation_id = i.id) AS last_period_end
+               (SELECT max(r.max_end) FROM metric_rollups r WHERE r.installation_id = i.id AND r.level = 4) AS last_period_end
       ) f ON TRUE
       WHERE ${where.sql}${stale}`;
     const [{ total }] = await this.m.query<{ total: number }[]>(`SELECT count(*)::int AS total ${from}`, params);
