@@ -1,5 +1,6 @@
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AccountingClient } from '@acc/client';
 import { METRIC_CSV_COLUMNS, PAGE_SIZE, REPORT_CSV_COLUMNS } from '@acc/contracts';
 import { backends } from './support/database.js';
 import { Fixtures, tokenWith, type InstallationFixture } from './support/fixtures.js';
@@ -132,6 +133,18 @@ describe.each(backends)('CSV answers (%s)', (backend) => {
     // A contract without a CSV form answers JSON whatever is asked.
     const one = await s.call('GET', `${API}/installations/${inst.id}`, { token: admin, headers: CSV });
     expect(one.headers.get('content-type')).toContain('application/json');
+  });
+
+  it('is what the client returns from acc.csv(name, input), and the client refuses a contract without a CSV form', async () => {
+    const acc = new AccountingClient({ endpoint: s.url, token: admin });
+    const text = await acc.csv('installation_metrics_list', { installation_id: inst.id });
+    expect(records(text)).toHaveLength(MANY + 1);
+    const report = await acc.csv('installation_report', { installation_id: inst.id, start: '2024-01-01', end: '2025-01-01' });
+    expect(records(report)[0]).toEqual([...REPORT_CSV_COLUMNS]);
+    await expect(acc.csv('installation_report', { installation_id: 'nope', start: '2024-01-01', end: '2025-01-01' })).rejects.toMatchObject({
+      status: 404,
+    });
+    await expect(acc.csv('installation_entry', { id: inst.id })).rejects.toThrow(TypeError);
   });
 
   it('documents text/csv beside JSON in the OpenAPI document for exactly the operations with a CSV form', async () => {

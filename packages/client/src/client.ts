@@ -1,4 +1,12 @@
-import { contracts, PAGE_SIZE, type ContractInput, type ContractName, type ContractOutput } from '@acc/contracts';
+import {
+  contracts,
+  CSV_MEDIA_TYPE,
+  PAGE_SIZE,
+  type ContractInput,
+  type ContractName,
+  type ContractOutput,
+  type ProcedureContract,
+} from '@acc/contracts';
 import { Collection, type CollectionSource, type Page, type PageFetcher } from './collection.js';
 import { createDebugLog, type DebugOption } from './debug.js';
 import { normaliseEndpoint } from './endpoint.js';
@@ -258,6 +266,34 @@ export class AccountingClient {
    */
   async call<N extends ContractName>(name: N, input: ContractInput<N>, options: CallOptions = {}): Promise<ContractOutput<N>> {
     return (await this.callWithResponse(name, input, options)).body;
+  }
+
+  /**
+   * The contract's answer as CSV text (`Accept: text/csv`, usage-api.md §3): one row per report period or
+   * usage point, or every matching metric of a listing (all pages; `page`/`size` are ignored). Only
+   * contracts with a `csv` form answer CSV; others throw a TypeError before any request. Errors throw as
+   * for `call`.
+   */
+  async csv<N extends ContractName>(name: N, input: ContractInput<N>, options: CallOptions = {}): Promise<string> {
+    const contract: ProcedureContract = contracts[name];
+    if (!contract.csv) throw new TypeError(`${name} has no CSV form.`);
+    const rest = toRestCall(contract, input, options.query);
+    const body = rest.body === undefined ? undefined : JSON.stringify(rest.body);
+    const headers: Record<string, string> = {
+      Accept: CSV_MEDIA_TYPE,
+      ...(body !== undefined || rest.jsonWithoutBody ? { 'Content-Type': 'application/json' } : {}),
+    };
+    const raw = await this.#send(
+      name,
+      rest.method,
+      `${this.endpoint}/accounting-system${rest.path}`,
+      rest.query,
+      { ...headers, ...options.headers },
+      body,
+      options.signal,
+    );
+    if (raw.status < 200 || raw.status >= 300) throw errorFromResponse(name, raw.status, raw.text);
+    return raw.text;
   }
 
   /** `call`, also returning the status and headers of the 2xx answer. */
