@@ -31,6 +31,9 @@ import { createWebUi, DEFAULT_WEB_DIR, webUiCsp } from './web-ui.js';
 const READY_PROBE_TIMEOUT_MS = 1_500;
 
 /** A route that answers on node's request and response itself: APEL and AMS (their own bodies and formats), dev JWKS. */
+/** The route label of the dashboard's catch-all (`/` and `/*`). */
+const WEB_UI_ROUTE = '/';
+
 export type RawRoute = (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<void> | void;
 
 /** A client's request id is kept only if it is safe to echo and log verbatim. */
@@ -127,8 +130,10 @@ export function createHttpApp(appRouter: AppRouter, app: AppServices, options: H
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       const aborted = !res.writableFinished;
       const status = aborted ? CLIENT_CLOSED : res.statusCode;
-      telemetry.observeRequest({ route, method: req.method ?? '', status }, seconds);
-      const line = { method: req.method, route, path, status, durationMs: Math.round(seconds * 1e6) / 1e3, ...(aborted && { aborted }) };
+      // The dashboard's catch-all answers 404 for every path it does not serve: count those as unmatched.
+      const label = route === WEB_UI_ROUTE && status === 404 ? UNMATCHED : route;
+      telemetry.observeRequest({ route: label, method: req.method ?? '', status }, seconds);
+      const line = { method: req.method, route: label, path, status, durationMs: Math.round(seconds * 1e6) / 1e3, ...(aborted && { aborted }) };
       if (status >= 500 && !aborted) logger.error(line, 'request completed');
       else if (aborted) logger.warn(line, 'request aborted');
       else if (QUIET_ROUTES.has(route) && status < 400) logger.debug(line, 'request completed');
@@ -259,7 +264,7 @@ export function createHttpApp(appRouter: AppRouter, app: AppServices, options: H
     fastify.route({
       method: ['GET', 'HEAD'],
       url,
-      config: { routeName: '/', kind: 'plain' },
+      config: { routeName: WEB_UI_ROUTE, kind: 'plain' },
       exposeHeadRoute: false,
       handler: (request, reply) => {
         reply.hijack();
