@@ -318,6 +318,38 @@ describe('web dashboard in a browser (dev mode, demo federation)', () => {
   );
 
   browserTest(
+    "the catalogue lists what the admin API lists; a viewer gets the server's refusal",
+    async () => {
+      const definitions = (await api(app.adminToken!, '/metric-definitions?size=100')) as unknown as { content: { metric_definition_id: string }[] };
+      const page = await browser.page();
+      await page.goto(`${app.url}/sign-in?redirect=%2Fcatalogue`);
+      await page.getByRole('button', { name: 'Sign in as the dev admin' }).click();
+      const table = page.getByTestId('catalogue-metric-definitions');
+      await table.waitFor();
+      const header = await table.locator('thead th').allTextContents();
+      const column = header.indexOf('metric_definition_id');
+      const shown = await table.locator(`tbody tr td:nth-child(${column + 1})`).allTextContents();
+      expect(shown.sort()).toEqual(definitions.content.map((d) => d.metric_definition_id).sort());
+      await page.getByTestId('catalogue-actors').waitFor();
+      saveScreenshot('catalogue', await page.screenshot({ fullPage: true }));
+      await page.close();
+
+      const viewer = await browser.page();
+      await signInAs(viewer, '/catalogue', 'web-viewer-3', [VIEWER_ROLE]);
+      await viewer.getByRole('heading', { name: 'Actors' }).waitFor();
+      const refusal = await fetch(`${app.url}/accounting-system/admin/actors`, {
+        headers: { Authorization: `Bearer ${await tokenFor({ sub: 'web-viewer-3', entitlements: [VIEWER_ROLE] })}` },
+      });
+      expect(refusal.status).toBe(403);
+      const { message } = (await refusal.json()) as { message: string };
+      const actors = viewer.getByRole('region', { name: 'Actors' });
+      await expect.poll(() => actors.getByTestId('server-message').textContent()).toBe(message);
+      await viewer.close();
+    },
+    120_000,
+  );
+
+  browserTest(
     'sign-out ends the session: the next page asks to sign in again',
     async () => {
       const page = await browser.page();

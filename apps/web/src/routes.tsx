@@ -13,6 +13,7 @@ export interface RouterContext {
 // Views beyond the overview load on demand, so the overview's first load carries no chart library.
 const InstallationView = lazy(() => import('./views/Installation').then((m) => ({ default: m.InstallationView })));
 const ProjectView = lazy(() => import('./views/Project').then((m) => ({ default: m.ProjectView })));
+const CatalogueView = lazy(() => import('./views/Catalogue').then((m) => ({ default: m.Catalogue })));
 const ProviderView = lazy(() => import('./views/Project').then((m) => ({ default: m.ProviderView })));
 
 function Layout() {
@@ -30,6 +31,7 @@ function Layout() {
           <Link to="/" activeOptions={{ exact: true }}>
             Overview
           </Link>
+          <Link to="/catalogue">Catalogue</Link>
         </nav>
         {subject && (
           <div className="who">
@@ -136,7 +138,14 @@ export const providerRoute = createRoute({
   },
 });
 
-const routeTree = rootRoute.addChildren([overviewRoute, signInRoute, callbackRoute, installationRoute, projectRoute, providerRoute]);
+const catalogueRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/catalogue',
+  beforeLoad: signedIn,
+  component: CatalogueView,
+});
+
+const routeTree = rootRoute.addChildren([catalogueRoute, overviewRoute, signInRoute, callbackRoute, installationRoute, projectRoute, providerRoute]);
 
 export function createAppRouter(session: Session) {
   return createRouter({ routeTree, context: { session }, defaultPreload: false });
