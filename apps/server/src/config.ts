@@ -100,6 +100,10 @@ const EnvSchema = z.object({
   ACC_AMS_AUTHORIZATION: z.string().default(DEFAULT_AMS_AUTHORIZATION.join(',')),
   ACC_AMS_PROJECT: z.string().trim().min(1).default('eosc_service_catalogue'),
   ACC_AMS_VERIFICATION_HASH: z.string().default('hash_value'),
+  // Webhook targets (alerts.md §1): https only, public addresses only, unless these say otherwise.
+  ACC_WEBHOOK_ALLOW_HTTP: z.stringbool().default(false),
+  // Unset: allowed in dev mode only.
+  ACC_WEBHOOK_ALLOW_PRIVATE: z.stringbool().optional(),
 });
 
 export type Env = z.infer<typeof EnvSchema>;
@@ -182,6 +186,8 @@ export interface Config {
   ams: { authorization: string[]; project: string; verificationHash: string };
   /** The web dashboard: where its build is (unset: apps/web/dist) and the OIDC client it signs in as. */
   ui: { webDir?: string; oidcClientId?: string; oidcScopes: string };
+  /** Webhook targets: plain http allowed, private/loopback addresses allowed (alerts.md §1). */
+  webhooks: { allowHttp: boolean; allowPrivate: boolean };
   /** Dev mode: the server is its own token issuer (never in production). */
   dev: boolean;
   /** Dev mode only: seed the demo federation when the data folder has no project yet. */
@@ -309,6 +315,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: { dev?: boolean } = 
     log: { level: e.ACC_LOG_LEVEL, format: e.ACC_LOG_FORMAT ?? (dev ? 'pretty' : 'json') },
     metrics: { token: e.ACC_METRICS_TOKEN, port: e.ACC_METRICS_PORT, host: e.ACC_METRICS_HOST },
     shutdownTimeoutMs: e.ACC_SHUTDOWN_TIMEOUT_MS,
+    webhooks: { allowHttp: e.ACC_WEBHOOK_ALLOW_HTTP, allowPrivate: e.ACC_WEBHOOK_ALLOW_PRIVATE ?? dev },
     cors: { origins: corsOrigins.map((o) => o.toLowerCase()) },
     ams: {
       authorization: e.ACC_AMS_AUTHORIZATION.split(',')

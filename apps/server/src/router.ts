@@ -17,6 +17,7 @@ import { metricsRouter } from './modules/metrics/metric-router.js';
 import { capacitiesRouter } from './modules/capacities/capacity-router.js';
 import { reportsRouter } from './modules/reports/report-router.js';
 import { usageRouter } from './modules/usage/usage-router.js';
+import { alertsRouter } from './modules/alerts/alerts-router.js';
 import { router } from './trpc/init.js';
 
 /** One router for both transports; its type is what @acc/client infers from. */
@@ -42,6 +43,7 @@ export const appRouter = router({
   capacities: capacitiesRouter,
   reports: reportsRouter,
   usage: usageRouter,
+  alerts: alertsRouter,
 });
 
 export type AppRouter = typeof appRouter;

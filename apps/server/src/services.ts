@@ -29,6 +29,7 @@ import { CapacityService } from './modules/capacities/capacity-service.js';
 import { ReportService } from './modules/reports/report-service.js';
 import { UsageService } from './modules/usage/usage-service.js';
 import { RollupService } from './modules/rollups/rollup-service.js';
+import { AlertRuleService } from './modules/alerts/alert-rule-service.js';
 import { createTelemetry, silentLogger, type Logger, type Telemetry } from './telemetry/index.js';
 
 /** The composition root's product: every service a procedure may call, built once per server. */
@@ -57,6 +58,7 @@ export interface AppServices {
   reports: ReportService;
   usage: UsageService;
   rollups: RollupService;
+  alertRules: AlertRuleService;
   /** Logger and counters: `telemetry.metricsIngested.inc(n)`, `telemetry.apelRecords.inc({ result }, n)`. */
   telemetry: Telemetry;
 }
@@ -99,6 +101,7 @@ export function createServices(
     reports: new ReportService(db),
     usage: new UsageService(db),
     rollups: new RollupService(db),
+    alertRules: new AlertRuleService(db, config.webhooks),
   };
 }
 

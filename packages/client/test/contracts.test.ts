@@ -155,6 +155,18 @@ const steps: { [N in ContractName]: Step<N> } = {
   installation_capacity_add: (s) => ({ installation_id: s.w.cyf, metric_definition_id: s.w.cpu, value: 5, registered_on: '2023-01-01' }),
   installation_capacity_list: (s) => ({ installation_id: s.w.cyf }),
   installation_capacity_update: (s) => ({ installation_id: s.w.cyf, capacity_id: firstRow(s, 'installation_capacity_list').id, value: 6 }),
+  alert_rule_add: (s) => ({
+    name: 'walk alert',
+    scope: { installation_id: s.w.kns },
+    kind: 'capacity',
+    metric_definition_id: s.w.cpu,
+    threshold_percent: 80,
+    // A public literal: no name to resolve, and creating a rule sends nothing.
+    webhook_url: 'https://93.184.215.14/acc-walk',
+  }),
+  alert_rule_list: () => ({}),
+  alert_rule_entry: (s) => ({ id: idOf(s, 'alert_rule_add') }),
+  alert_rule_update: (s) => ({ id: idOf(s, 'alert_rule_add'), threshold_percent: 90 }),
   installation_external_report: () => ({ externalId: 'walk-installation', ...window }),
   installation_report: (s) => ({ installation_id: s.w.kns, ...window }),
   project_provider_external_report: (s) => ({ project_id: '777536', externalProviderId: s.grnetExternalId, ...window }),
@@ -174,6 +186,7 @@ const steps: { [N in ContractName]: Step<N> } = {
   provider_usage: (s) => ({ provider_id: s.w.grnet, ...window, aggregation: 'avg', fill: 'none' }),
   usage: () => ({ ...window, window: 'total' }),
   // Deletes last, each of something the walk created.
+  alert_rule_delete: (s) => ({ id: idOf(s, 'alert_rule_add') }),
   installation_capacity_delete: (s) => ({ installation_id: s.w.cyf, capacity_id: firstRow(s, 'installation_capacity_list').id }),
   installation_metrics_delete: (s) => ({ installation_id: s.w.kns, metric_id: idOf(s, 'installation_metrics_add', 'metric_id') }),
   installation_external_delete: async (s) => {

@@ -122,6 +122,11 @@ const STABLE: [string, string][] = [
   ['project_usage', 'GET /projects/{project_id}/usage'],
   ['provider_usage', 'GET /providers/{provider_id}/usage'],
   ['usage', 'GET /usage'],
+  ['alert_rule_add', 'POST /alert-rules'],
+  ['alert_rule_list', 'GET /alert-rules'],
+  ['alert_rule_entry', 'GET /alert-rules/{id}'],
+  ['alert_rule_update', 'PATCH /alert-rules/{id}'],
+  ['alert_rule_delete', 'DELETE /alert-rules/{id}'],
 ];
 
 describe('the contract registry', () => {

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { actorProcedures } from './procedures/actor.js';
+import { alertProcedures } from './procedures/alert.js';
 import { adminCountProcedures } from './procedures/admin-counts.js';
 import { amsProcedures } from './procedures/ams.js';
 import { capacityProcedures } from './procedures/capacity.js';
@@ -44,6 +45,7 @@ const groups = [
   capacityProcedures,
   reportProcedures,
   usageProcedures,
+  alertProcedures,
 ] as const;
 
 type ContractsOf<G> = G extends unknown ? G[keyof G] : never;

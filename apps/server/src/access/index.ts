@@ -22,3 +22,4 @@ export {
 export { AMS_CREATOR, amsPrincipal, assertAmsSecret, authorizationMatches } from './ams-secret.js';
 export { authorisePublisher, publisherVerdict, summaryReaderVerdict, type ApelRefusal, type PublisherDecision } from './apel.js';
 export { clientProjectsAccess, type ClientProjectsAccess } from './client-projects.js';
+export { authorizeAlertScope, mayUseAlertScope, type AlertAccess, type ResolvedAlertScope } from './alert-scope.js';

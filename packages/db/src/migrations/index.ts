@@ -5,10 +5,12 @@ import { SeedTypeCatalogue1795375267830 } from './1795375267830-SeedTypeCatalogu
 import { Domain1795375424122 } from './1795375424122-Domain.js';
 import { DomainExpressionIndexes1795375424123 } from './1795375424123-DomainExpressionIndexes.js';
 import { MetricRollups1796387673583 } from './1796387673583-MetricRollups.js';
+import { Alerts1796394081579 } from './1796394081579-Alerts.js';
 export const migrations = [
   Foundation1795375267829,
   SeedTypeCatalogue1795375267830,
   Domain1795375424122,
   DomainExpressionIndexes1795375424123,
   MetricRollups1796387673583,
+  Alerts1796394081579,
 ];

@@ -1,4 +1,5 @@
 import { ActorEntitlementEntity, ActorEntity, EntitlementEntity, SettingEntity } from './actor.js';
+import { AlertRuleEntity, AlertSilenceEntity, WebhookEventEntity } from './alert.js';
 import { ApelRecordEntity } from './apel.js';
 import { InstallationEntity, OidcTenantEntity, ProjectEntity, ProjectProviderEntity, ProviderEntity, ResourceEntity } from './catalogue.js';
 import { MetricDefinitionEntity } from './metric-definition.js';
@@ -6,6 +7,7 @@ import { MetricTypeEntity, UnitTypeEntity } from './type-catalogue.js';
 import { CapacityEntity, IdempotencyKeyEntity, MetricEntity } from './usage.js';
 
 export * from './actor.js';
+export * from './alert.js';
 export * from './apel.js';
 export * from './catalogue.js';
 export * from './usage.js';
@@ -31,4 +33,7 @@ export const entities = [
   CapacityEntity,
   IdempotencyKeyEntity,
   ApelRecordEntity,
+  AlertRuleEntity,
+  AlertSilenceEntity,
+  WebhookEventEntity,
 ];

@@ -1,0 +1,99 @@
+import type { EntityManager } from 'typeorm';
+import { AlertRuleEntity, type AlertRuleRow } from '@acc/db';
+
+/** A rule as listings and access see it: never its secret; an installation scope with its project and provider. */
+export type AlertRuleRecord = Omit<AlertRuleRow, 'webhookSecret'> & { installationProjectId: string | null; installationProviderId: string | null };
+
+const COLUMNS = `r.id, r.name, r.kind, r.installation_id, r.project_id, r.provider_id, r.metric_definition_id, r.threshold_percent,
+  r.threshold_value, r.usage_window, r.tz, r.silence_minutes, r.webhook_url, r.enabled, r.state, r.last_value, r.creator_id,
+  r.created_at, r.updated_at, i.project_id AS installation_project_id, i.provider_id AS installation_provider_id`;
+
+interface Raw {
+  id: string;
+  name: string;
+  kind: string;
+  installation_id: string | null;
+  project_id: string | null;
+  provider_id: string | null;
+  metric_definition_id: string | null;
+  threshold_percent: number | null;
+  threshold_value: number | null;
+  usage_window: string | null;
+  tz: string | null;
+  silence_minutes: number | null;
+  webhook_url: string;
+  enabled: boolean;
+  state: string;
+  last_value: number | null;
+  creator_id: string;
+  created_at: Date;
+  updated_at: Date;
+  installation_project_id: string | null;
+  installation_provider_id: string | null;
+}
+
+const toRecord = (r: Raw): AlertRuleRecord => ({
+  id: r.id,
+  name: r.name,
+  kind: r.kind,
+  installationId: r.installation_id,
+  projectId: r.project_id,
+  providerId: r.provider_id,
+  metricDefinitionId: r.metric_definition_id,
+  thresholdPercent: r.threshold_percent,
+  thresholdValue: r.threshold_value === null ? null : Number(r.threshold_value),
+  usageWindow: r.usage_window,
+  tz: r.tz,
+  silenceMinutes: r.silence_minutes,
+  webhookUrl: r.webhook_url,
+  enabled: r.enabled,
+  state: r.state,
+  lastValue: r.last_value === null ? null : Number(r.last_value),
+  creatorId: r.creator_id,
+  createdAt: new Date(r.created_at),
+  updatedAt: new Date(r.updated_at),
+  installationProjectId: r.installation_project_id,
+  installationProviderId: r.installation_provider_id,
+});
+
+export type AlertRuleChanges = Partial<
+  Pick<
+    AlertRuleRow,
+    'name' | 'thresholdPercent' | 'thresholdValue' | 'usageWindow' | 'tz' | 'silenceMinutes' | 'webhookUrl' | 'webhookSecret' | 'enabled'
+  >
+>;
+
+/** SQL of alert rules; the secret leaves only through `secretOf`, for signing. */
+export class AlertRuleRepository {
+  constructor(private readonly m: EntityManager) {}
+
+  async insert(row: Omit<AlertRuleRow, 'createdAt' | 'updatedAt'>): Promise<void> {
+    await this.m.getRepository(AlertRuleEntity).insert(row);
+  }
+
+  async find(id: string): Promise<AlertRuleRecord | undefined> {
+    const rows: Raw[] = await this.m.query(
+      `SELECT ${COLUMNS} FROM alert_rules r LEFT JOIN installations i ON i.id = r.installation_id WHERE r.id = $1`,
+      [id],
+    );
+    return rows[0] && toRecord(rows[0]);
+  }
+
+  /** Every rule in creation order; the caller filters by access (rules are few next to metrics). */
+  async all(): Promise<AlertRuleRecord[]> {
+    const rows: Raw[] = await this.m.query(
+      `SELECT ${COLUMNS} FROM alert_rules r LEFT JOIN installations i ON i.id = r.installation_id ORDER BY r.created_at, r.id`,
+    );
+    return rows.map(toRecord);
+  }
+
+  /** Applies the given changes; `updated_at` moves, so silence is counted afresh from the change. */
+  async update(id: string, changes: AlertRuleChanges, state?: { state: string; lastValue: number | null }): Promise<void> {
+    const set: Record<string, unknown> = Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined));
+    await this.m.getRepository(AlertRuleEntity).update({ id }, { ...set, ...state, updatedAt: () => 'clock_timestamp()' });
+  }
+
+  async delete(id: string): Promise<void> {
+    await this.m.getRepository(AlertRuleEntity).delete({ id });
+  }
+}
