@@ -28,8 +28,8 @@ export const alertMessages = {
 
 export const ALERT_KINDS = ['capacity', 'usage', 'silence'] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
-export const USAGE_WINDOWS = ['day', 'week', 'month', 'quarter', 'year'] as const;
-export type UsageWindow = (typeof USAGE_WINDOWS)[number];
+export const ALERT_WINDOWS = ['day', 'week', 'month', 'quarter', 'year'] as const;
+export type AlertWindow = (typeof ALERT_WINDOWS)[number];
 export const ALERT_STATES = ['ok', 'firing', 'idle'] as const;
 
 /** One of a closed set of words, with the field's own message for anything else. */
@@ -223,7 +223,7 @@ export const AlertRuleCreate = z
     metric_definition_id: optionalText('metric_definition_id', MAX_LENGTH.id),
     threshold_percent: boundedInteger(alertMessages.thresholdPercent, 1, 1000),
     threshold_value: thresholdValue,
-    window: oneOf(USAGE_WINDOWS, alertMessages.window).optional(),
+    window: oneOf(ALERT_WINDOWS, alertMessages.window).optional(),
     tz: timeZone,
     silence_minutes: boundedInteger(alertMessages.silenceMinutes, 1, 525_600),
     webhook_url: requiredWebhookUrl,
@@ -241,7 +241,7 @@ export const AlertRuleUpdate = z.object({
   name: optionalText('name'),
   threshold_percent: boundedInteger(alertMessages.thresholdPercent, 1, 1000),
   threshold_value: thresholdValue,
-  window: oneOf(USAGE_WINDOWS, alertMessages.window).optional(),
+  window: oneOf(ALERT_WINDOWS, alertMessages.window).optional(),
   tz: timeZone,
   silence_minutes: boundedInteger(alertMessages.silenceMinutes, 1, 525_600),
   webhook_url: optionalWebhookUrl,
@@ -265,7 +265,7 @@ export const AlertRule = z
     metric_definition_id: z.string().nullable(),
     threshold_percent: z.number().nullable(),
     threshold_value: z.number().nullable(),
-    window: z.enum(USAGE_WINDOWS).nullable(),
+    window: z.enum(ALERT_WINDOWS).nullable(),
     tz: z.string().nullable(),
     silence_minutes: z.number().nullable(),
     webhook_url: z.string(),
