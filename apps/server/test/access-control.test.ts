@@ -40,6 +40,8 @@ const W = {
   def: 'dddddddddddddddddddd0001',
   /** Used by nothing, so PATCH/DELETE are not refused with 409. */
   defFree: 'dddddddddddddddddddd0002',
+  /** An alert rule on instP, written afresh before every call (alerts.md §1). */
+  alertRule: 'ffffffffffffffffffff0001',
   metricP: 'eeeeeeeeeeeeeeeeeeee0001',
   metricQ: 'eeeeeeeeeeeeeeeeeeee0002',
   metricP2: 'eeeeeeeeeeeeeeeeeeee0003',
@@ -203,6 +205,14 @@ const search = (field: string, values: string) => () => ({ type: 'query', field,
 /** The installation update/delete lock (§2.3) would answer 403 to allowed callers too: lift it first. */
 const withoutMetrics = (installationId: string) => async (db: DataSource) => {
   await db.query('DELETE FROM metrics WHERE installation_id = $1', [installationId]);
+};
+const withAlertRule = async (db: DataSource) => {
+  await db.query(
+    `INSERT INTO alert_rules (id, name, kind, installation_id, metric_definition_id, threshold_percent, webhook_url, webhook_secret)
+     VALUES ($1, 'near capacity', 'capacity', $2, $3, 80, 'https://93.184.216.34/acc', $4)
+     ON CONFLICT (id) DO NOTHING`,
+    [W.alertRule, W.instP, W.def, `whsec_${Buffer.alloc(32, 7).toString('base64')}`],
+  );
 };
 const tenantBody = (n: number) => ({
   issuer: `https://tenant-${n}.example/realms/x`,
@@ -802,6 +812,36 @@ const ROWS: Row[] = [
     rule: 'PRJ[admin,viewer] P',
     yields: reported(W.instP, W.instP2),
   },
+
+  // alerts.md §1: the admin of the rule's scope changes it, its admins and viewers read it; the list is AUTH, filtered.
+  {
+    method: 'POST',
+    path: '/alert-rules',
+    rule: 'INS[admin] instP',
+    ok: 201,
+    body: (n) => ({
+      name: `near capacity ${n}`,
+      scope: { installation_id: W.instP },
+      kind: 'capacity',
+      metric_definition_id: W.def,
+      threshold_percent: 80,
+      webhook_url: 'https://93.184.216.34/acc',
+    }),
+  },
+  { method: 'GET', path: '/alert-rules', rule: 'AUTH' },
+  { method: 'GET', path: '/alert-rules/{id}', params: { id: W.alertRule }, rule: 'INS[admin,viewer] instP', prepare: withAlertRule },
+  {
+    method: 'PATCH',
+    path: '/alert-rules/{id}',
+    params: { id: W.alertRule },
+    rule: 'INS[admin] instP',
+    prepare: withAlertRule,
+    body: () => ({ name: 'renamed' }),
+  },
+  { method: 'DELETE', path: '/alert-rules/{id}', params: { id: W.alertRule }, rule: 'INS[admin] instP', prepare: withAlertRule },
+  // Rollup check and rebuild (SYS only).
+  { method: 'GET', path: '/admin/rollups/check', rule: 'SYS' },
+  { method: 'POST', path: '/admin/rollups/rebuild', rule: 'SYS' },
 
   // usage-api.md §1–§2: the reports' rules; GET /usage and freshness are AUTH, filtered by visibility (below)
   { method: 'GET', path: '/usage', query: USAGE, rule: 'AUTH' },
