@@ -27,7 +27,8 @@ describe.each(backends)('metrics on %s', (backend) => {
     }
     expect((await s.call('GET', `/trpc/unitTypes.list?input=${encodeURIComponent('{}')}`, { token: viewer })).status).toBe(200);
     expect((await s.call('GET', '/trpc/noSuch.procedure', { token: viewer })).status).toBe(404);
-    expect((await s.call('GET', '/no/such/thing-123')).status).toBe(404);
+    // A file the dashboard does not have (extensionless paths are its SPA fallback's).
+    expect((await s.call('GET', '/no/such/thing-123.js')).status).toBe(404);
     expect((await s.call('GET', '/accounting-system/no-such-resource/xyz', { token: viewer })).status).toBe(404);
     // A method nobody routes must not become a label value of its own.
     await s.call('PROPFIND', '/health');

@@ -59,11 +59,20 @@ export class RollupCheckRepository {
   }
 
   /**
-   * Replaces every rollup row with the aggregate of the metrics. Call inside a transaction: the metrics
-   * are locked against writers (SHARE mode) until it commits, so no write slips between the two steps.
+   * Holds off metric writers and other rebuilds until the transaction ends. SHARE ROW EXCLUSIVE, not
+   * SHARE: SHARE does not conflict with itself, so two concurrent rebuilds would both delete and then
+   * insert the same keys, and one would fail on the unique key.
+   */
+  async lockAgainstWriters(): Promise<void> {
+    await this.m.query('LOCK TABLE metrics IN SHARE ROW EXCLUSIVE MODE');
+  }
+
+  /**
+   * Replaces every rollup row with the aggregate of the metrics. Call inside a transaction: the lock
+   * keeps writers and other rebuilds out until it commits, so no write slips between the two steps.
    */
   async rebuild(): Promise<number> {
-    await this.m.query('LOCK TABLE metrics IN SHARE MODE');
+    await this.lockAgainstWriters();
     await this.m.query('DELETE FROM metric_rollups');
     await this.m.query(`INSERT INTO metric_rollups (${COLUMNS}) ${EXPECTED}`);
     const [{ rows }] = await this.m.query<{ rows: string }[]>('SELECT count(*)::text AS rows FROM metric_rollups');

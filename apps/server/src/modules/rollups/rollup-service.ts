@@ -16,6 +16,7 @@ export class RollupService {
   rebuild(): Promise<RollupRebuild> {
     return this.db.transaction(async (m) => {
       const repo = new RollupCheckRepository(m);
+      await repo.lockAgainstWriters();
       const before = await repo.check(0);
       return { differences_before: before.differences, rows: await repo.rebuild() };
     });
