@@ -158,3 +158,58 @@ export function metricBodies(count: number, definitions: readonly string[]): Met
   }
   return out;
 }
+
+export interface HourlyLoad {
+  /** The first metric's start (an instant). */
+  start: string;
+  /** The span the metrics are spread over, in days (the last one ends two hours before it closes). */
+  spanDays: number;
+  /** Put between the installation id and the row number before hashing, so phases never share ids. */
+  idTag: string;
+  /** Added to `row % 100` for each value. */
+  valueOffset: number;
+  /** Rows per INSERT … SELECT. */
+  chunk: number;
+}
+
+/**
+ * `count` one-hour metrics of one installation spread evenly over the span, cycling through the
+ * definitions, generated inside the database (INSERT … SELECT generate_series), not over HTTP.
+ */
+export async function loadHourlyMetrics(
+  sql: Sql,
+  o: InstallationFixture,
+  definitions: readonly string[],
+  count: number,
+  load: HourlyLoad,
+): Promise<void> {
+  const spanSeconds = load.spanDays * 86_400 - 7_200;
+  for (let from = 0; from < count; from += load.chunk) {
+    const to = Math.min(count, from + load.chunk) - 1;
+    await sql.query(
+      `INSERT INTO metrics (installation_id, id, metric_definition_id, time_period_start, time_period_end, value, creator_id,
+                            project_id, provider_id, project_acronym, installation_name, infrastructure, resource, resource_id)
+       SELECT $1, substr(md5($1 || $13 || g), 1, 24), ($2::text[])[1 + g % ${definitions.length}],
+              $3::timestamptz + make_interval(secs => g * $4::double precision),
+              $3::timestamptz + make_interval(secs => g * $4::double precision) + interval '1 hour',
+              (g % 100) + $14::double precision, 'bench', $5, $6, $7, $8, $9, NULL, $10
+         FROM generate_series($11::int, $12::int) AS g`,
+      [
+        o.installationId,
+        definitions,
+        load.start,
+        spanSeconds / count,
+        o.projectId,
+        o.providerId,
+        o.projectAcronym,
+        o.installationName,
+        o.infrastructure,
+        o.resourceId,
+        from,
+        to,
+        load.idTag,
+        load.valueOffset,
+      ],
+    );
+  }
+}

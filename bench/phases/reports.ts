@@ -1,6 +1,6 @@
 import { ratioOf, type PhaseContext, type PhaseOutcome, type Row } from '../lib/context.js';
 import type { Sql } from '../lib/db.js';
-import { createCapacities, createProjectTree, type InstallationFixture } from '../lib/fixtures.js';
+import { createCapacities, createProjectTree, loadHourlyMetrics, type InstallationFixture } from '../lib/fixtures.js';
 import { expectStatus, httpRequest, isUnrouted } from '../lib/http.js';
 import { PhaseRunner, type Step } from '../lib/runner.js';
 import { growthExponent, median, pow10, timed } from '../lib/stats.js';
@@ -19,39 +19,9 @@ const PROVIDERS = 2;
 const PER_PROVIDER = 2;
 const LOAD_CHUNK = 200_000;
 
-/**
- * `count` one-hour metrics of one installation spread evenly over 2024, cycling through the
- * definitions, generated inside the database (INSERT … SELECT generate_series), not over HTTP.
- */
-async function loadMetrics(sql: Sql, o: InstallationFixture, definitions: readonly string[], count: number): Promise<void> {
-  const spanSeconds = 365 * 86_400 - 7_200;
-  for (let from = 0; from < count; from += LOAD_CHUNK) {
-    const to = Math.min(count, from + LOAD_CHUNK) - 1;
-    await sql.query(
-      `INSERT INTO metrics (installation_id, id, metric_definition_id, time_period_start, time_period_end, value, creator_id,
-                            project_id, provider_id, project_acronym, installation_name, infrastructure, resource, resource_id)
-       SELECT $1, substr(md5($1 || ':' || g), 1, 24), ($2::text[])[1 + g % ${definitions.length}],
-              $3::timestamptz + make_interval(secs => g * $4::double precision),
-              $3::timestamptz + make_interval(secs => g * $4::double precision) + interval '1 hour',
-              (g % 100) + 0.5, 'bench', $5, $6, $7, $8, $9, NULL, $10
-         FROM generate_series($11::int, $12::int) AS g`,
-      [
-        o.installationId,
-        definitions,
-        `${START}T00:00:00Z`,
-        spanSeconds / count,
-        o.projectId,
-        o.providerId,
-        o.projectAcronym,
-        o.installationName,
-        o.infrastructure,
-        o.resourceId,
-        from,
-        to,
-      ],
-    );
-  }
-}
+/** `count` one-hour metrics of one installation spread evenly over 2024, cycling through the definitions. */
+const loadMetrics = (sql: Sql, o: InstallationFixture, definitions: readonly string[], count: number) =>
+  loadHourlyMetrics(sql, o, definitions, count, { start: `${START}T00:00:00Z`, spanDays: 365, idTag: ':', valueOffset: 0.5, chunk: LOAD_CHUNK });
 
 /**
  * The floor: one hand-written query computing every period's total and usage for a set of
