@@ -12,6 +12,7 @@ import { DEV_ISSUER, devAdminClaims, loadDevKeys, mintDevToken, projectEntitleme
 import { seedDevAdmin } from './dev/seed.js';
 import { devUiTokenRoute } from './dev/ui-token.js';
 import { createLagMonitor, type LagMonitor } from './http/lag-monitor.js';
+import { createBackground, registerJobs, type Background } from './jobs/index.js';
 import { createHttpApp, type RawRoute } from './http/fastify-app.js';
 import { sendError, sendJson } from './http/send.js';
 import { createProviderSync, type ProviderSync } from './modules/providers/provider-sync.js';
@@ -36,6 +37,8 @@ export interface RunningApp {
   viewer?: { token: string; projectId: string };
   /** Set when ACC_EOSC_PROVIDERS_URL is: the start-up and daily EOSC provider sync (§4.4). */
   providerSync?: ProviderSync;
+  /** The server's periodic work (jobs/index.ts); stopped by `close` before the database closes. */
+  background: Background;
   /**
    * Graceful stop: refuses new connections, lets in-flight requests finish (closing their connections
    * after the answer), then closes the database; after `config.shutdownTimeoutMs` the remaining
@@ -178,6 +181,12 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     // Started last, so no failure below can leave its timer behind; it never delays start-up.
     const providerSync = config.eoscProvidersUrl ? createProviderSync(config.eoscProvidersUrl, database.dataSource, logger) : undefined;
     void providerSync?.start();
+    const background = createBackground({
+      db: database.dataSource,
+      backend: database.backend,
+      onError: (job, err) => logger.warn({ err, job }, 'background job failed'),
+    });
+    registerJobs(background, services, config);
     return {
       url: `${scheme}://${hostForUrl(config.host)}:${port}`,
       server,
@@ -187,6 +196,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
       demo,
       viewer,
       providerSync,
+      background,
       logger,
       metricsUrl,
       close() {
@@ -210,6 +220,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
           // handlers (metrics, the log line); the database must outlive them too.
           if (inFlight.size > 0) await new Promise<void>((resolve) => (drained = resolve));
           await syncStopped;
+          await background.stop();
           for (const m of monitors) m.stop();
           if (!options.database) await database.close();
         })();
