@@ -1,4 +1,4 @@
-import { inputShape, takesAnyProperty, type ProcedureContract } from '@acc/contracts';
+import { hasJsonBody, inputShape, takesAnyProperty, type ProcedureContract } from '@acc/contracts';
 
 export type QueryValue = string | number | boolean | Date | null | undefined;
 
@@ -13,8 +13,6 @@ export interface RestCall {
   /** `Content-Type: application/json` although there is no body (`POST /clients`, §1.1). */
   jsonWithoutBody: boolean;
 }
-
-const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
 
 export function appendQuery(query: [string, string][], key: string, value: QueryValue | QueryValue[]): void {
   for (const v of Array.isArray(value) ? value : [value]) {
@@ -42,7 +40,7 @@ export function toRestCall(
     if (value === '') throw new TypeError(`${contract.name} needs a ${key}.`);
     return encodeURIComponent(String(value));
   });
-  const withBody = BODY_METHODS.has(contract.method);
+  const withBody = hasJsonBody(contract.method);
   const query: [string, string][] = [];
   for (const key of withBody ? (contract.query ?? []) : Object.keys(fields)) {
     appendQuery(query, key, fields[key] as QueryValue | QueryValue[]);

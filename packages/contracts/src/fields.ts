@@ -3,8 +3,8 @@ import { z } from 'zod';
 /**
  * Field builders that encode the spec's wire rules once: a string field also accepts a number, a numeric
  * field also accepts a numeric string, and "required" means present, non-null and non-blank, failing with
- * "<field> may not be empty.". They are pipes on purpose: trpc-to-openapi force-coerces plain number
- * schemas (so `null` would become 0); pipes keep conversion under our control on both transports.
+ * "<field> may not be empty.". They are pipes on purpose: conversion stays under our control on both
+ * transports (a coercing number schema would turn `null` into 0).
  * Each starts `z.unknown().optional()`: zod 4 runs the rest for an absent key only when the schema
  * admits undefined, and "absent" must reach our own message (or default).
  */

@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+import { hasJsonBody } from '@acc/contracts';
 import { assertPreRule } from '../access/rules.js';
 import { AppError } from '../errors.js';
 import type { AppServices } from '../services.js';
@@ -6,8 +7,6 @@ import type { Admission, BodyState, HttpExchange } from '../trpc/context.js';
 import { classifyJsonBody, consumesAsJson, declaredLength, declaresType, readBody, TOO_LARGE_MESSAGE, type ReadBody } from './body.js';
 import { jsonDepthExceeds, tooDeepMessage } from './json.js';
 import type { ProcedureEntry } from './procedure-table.js';
-
-const REST_BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
 
 /** More calls than this in one tRPC batch are refused (400) before anything is authenticated or read. */
 export const MAX_TRPC_BATCH = 10;
@@ -87,7 +86,7 @@ export function createAdmission(procedures: readonly ProcedureEntry[], app: AppS
 
   /** `target`: the procedure the router matched; refusals (413, 408) come back as `refusal` for the caller to answer. */
   const rest = async (req: IncomingMessage, res: ServerResponse, target: Target | undefined): Promise<RestAdmitted | { refusal: AppError }> => {
-    const withBody = REST_BODY_METHODS.has(req.method ?? 'GET');
+    const withBody = hasJsonBody(req.method ?? 'GET');
     const admission: Admission = {};
     const limit = limitOf([target]);
     if ((declaredLength(req.headers) ?? 0) > limit) return refuse(req, res, new AppError(413, TOO_LARGE_MESSAGE));

@@ -53,4 +53,16 @@ describe('the OpenAPI document', () => {
     const bulk = (doc.paths as Record<string, Record<string, Op>>)[`${REST_BASE}/installations/{installation_id}/metrics/bulk`].post;
     expect(bulk.requestBody?.content['application/json'].schema.type).toBe('array');
   });
+
+  it('names each operation by its contract and keeps a free-form search criterion as the body', () => {
+    for (const c of contracts) expect((opOf(c) as { operationId?: string }).operationId).toBe(c.name);
+    const search = (doc.paths as Record<string, Record<string, Op>>)[`${REST_BASE}/metrics/search`].post;
+    expect(search.requestBody?.content['application/json'].schema.type).toBe('object');
+  });
+
+  it('takes DELETE input from the query string, as the route does', () => {
+    const op = (doc.paths as Record<string, Record<string, Op>>)[`${REST_BASE}/installations/external`].delete;
+    expect(op.parameters?.find((p) => p.name === 'externalId')?.in).toBe('query');
+    expect(op.requestBody).toBeUndefined();
+  });
 });

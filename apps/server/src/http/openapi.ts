@@ -1,7 +1,10 @@
-import { generateOpenApiDocument, type OpenAPIObject } from 'trpc-to-openapi';
-import { CSV_MEDIA_TYPE, REST_BASE, type ProcedureContract } from '@acc/contracts';
+import { z } from 'zod';
+import { createDocument, type ZodOpenApiObject, type ZodOpenApiOperationObject, type ZodOpenApiPathsObject } from 'zod-openapi';
+import { CSV_MEDIA_TYPE, hasJsonBody, inputShape, pathParams, REST_BASE, takesAnyProperty, takesBody, type ProcedureContract } from '@acc/contracts';
 import type { AppRouter } from '../router.js';
-import { procedureTable } from './procedure-table.js';
+import { procedureTable, type ProcedureEntry } from './procedure-table.js';
+
+type OpenApiDocument = ReturnType<typeof createDocument>;
 
 const errorText: Record<number, string> = {
   400: 'Invalid request',
@@ -14,97 +17,91 @@ const errorText: Record<number, string> = {
   500: 'Unexpected failure',
 };
 
-type Schema = { properties?: Record<string, unknown>; required?: string[] };
-type Operation = {
-  responses?: Record<string, unknown>;
-  parameters?: unknown[];
-  requestBody?: { content?: Record<string, { schema?: Schema }> };
-  [k: string]: unknown;
-};
+const ErrorEnvelope = z
+  .object({
+    code: z.number().int().meta({ description: 'Equals the HTTP status.' }),
+    message: z.string(),
+    errors: z.array(z.string()).optional(),
+  })
+  .meta({ id: 'Error' });
 
-/** The generator documents every input of a body method as body; declared query fields travel in the URL. */
-function moveBodyFieldsToQuery(op: Operation, names: string[]) {
-  const schema = op.requestBody?.content?.['application/json']?.schema;
-  for (const name of names) {
-    const property = schema?.properties?.[name];
-    if (!schema?.properties || property === undefined) continue;
-    delete schema.properties[name];
-    schema.required = schema.required?.filter((r) => r !== name);
-    op.parameters = [...(op.parameters ?? []), { in: 'query', name, required: true, schema: { type: 'string' } }];
-  }
-}
+/** An error status as the document's key type spells it (`4xx`/`5xx`). */
+const errorKey = (status: number): `${4 | 5}${string}` => `${status >= 500 ? 5 : 4}${String(status).slice(1)}`;
 
-type JsonBody = { content?: Record<string, { schema?: unknown }> };
-
-/** A contract whose whole body is one field (the bulk push's array): the document shows that field as the body. */
-function showWholeBody(op: Operation, field: string): void {
-  const media = (op.requestBody as JsonBody | undefined)?.content?.['application/json'];
-  const properties = (media?.schema as { properties?: Record<string, unknown> } | undefined)?.properties;
-  if (media && properties?.[field]) media.schema = properties[field];
-}
+const pick = (shape: Record<string, z.ZodType>, names: string[]) =>
+  z.object(Object.fromEntries(names.map((name) => [name, shape[name] ?? z.string()])));
 
 /** `Accept: text/csv` (usage-api.md §3): the success answer's second media type, described from the contract's CSV form. */
-function withCsvAnswer(response: unknown, contract: ProcedureContract): void {
-  const content = (response as { content?: Record<string, unknown> } | undefined)?.content;
-  if (!content) return;
-  const what = contract.csv?.paged
+const csvContent = (c: ProcedureContract) => {
+  const what = c.csv?.paged
     ? 'every matching item (all pages, streamed), one row each, the definition flattened into `metric_definition.*` columns'
     : 'one row per report period or usage point';
-  content[CSV_MEDIA_TYPE] = {
-    schema: { type: 'string', description: `RFC 4180 CSV with a header row, UTF-8: ${what}. Sent for \`Accept: text/csv\`; errors stay JSON.` },
+  return {
+    [CSV_MEDIA_TYPE]: {
+      schema: z.string().meta({ description: `RFC 4180 CSV with a header row, UTF-8: ${what}. Sent for \`Accept: text/csv\`; errors stay JSON.` }),
+    },
   };
-}
+};
 
 /**
- * trpc-to-openapi's generated document (it no longer serves REST), corrected to what the server really
- * answers: the contract's success status (201 with `Location`), and the spec's `{code, message}` envelope
- * for every error.
+ * One operation, read off the contract the REST routes are registered from: path fields in the path,
+ * a query method's other fields in the query string, a body method's declared `query` fields there too
+ * and the rest (or the one `body` field) as the JSON body.
  */
-export function buildOpenApiDocument(appRouter: AppRouter, opts: { version: string; publicUrl: string }): OpenAPIObject {
-  const doc = generateOpenApiDocument(appRouter, {
-    title: 'acc — Accounting Service API',
-    description: 'ARGO Accounting System compatible REST API. Every error body is `{"code": <status>, "message": "..."}`.',
-    version: opts.version,
-    baseUrl: opts.publicUrl,
-    securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
-  });
-  const contracts = new Map<string, ProcedureContract>();
-  for (const { contract: c } of procedureTable(appRouter)) contracts.set(`${c.method.toLowerCase()} ${REST_BASE}${c.path}`, c);
-  const errorRef = { $ref: '#/components/schemas/Error' };
-  doc.components = {
-    ...doc.components,
-    schemas: {
-      ...doc.components?.schemas,
-      Error: {
-        type: 'object',
-        required: ['code', 'message'],
-        properties: {
-          code: { type: 'integer', description: 'Equals the HTTP status.' },
-          message: { type: 'string' },
-          errors: { type: 'array', items: { type: 'string' } },
-        },
+function operationOf({ contract: c, rule }: ProcedureEntry): ZodOpenApiOperationObject {
+  const shape = inputShape(c);
+  const inPath = pathParams(c);
+  const inQuery = shape ? (hasJsonBody(c.method) ? (c.query ?? []) : Object.keys(shape).filter((k) => !inPath.includes(k))) : [];
+  const op: ZodOpenApiOperationObject = {
+    operationId: c.name,
+    summary: c.summary,
+    tags: c.tags,
+    ...(rule.kind !== 'public' && { security: [{ bearerAuth: [] }] }),
+    requestParams: {
+      ...(inPath.length > 0 && { path: pick(shape ?? {}, inPath) }),
+      ...(inQuery.length > 0 && shape && { query: pick(shape, inQuery) }),
+    },
+    responses: {
+      [String(c.status)]: {
+        description: c.status === 201 ? 'Created' : c.status === 202 ? 'Accepted' : 'OK',
+        ...(c.status === 201 && { headers: z.object({ Location: z.string().meta({ description: 'URL of the created resource' }) }) }),
+        content: { 'application/json': { schema: c.output }, ...(c.csv && csvContent(c)) },
       },
     },
   };
-  for (const [path, item] of Object.entries(doc.paths ?? {})) {
-    for (const [method, op] of Object.entries(item as Record<string, Operation>)) {
-      const contract = contracts.get(`${method} ${path}`);
-      if (!contract || !op.responses) continue;
-      if (contract.query?.length) moveBodyFieldsToQuery(op, contract.query);
-      if (contract.body) showWholeBody(op, contract.body);
-      const responses: Record<string, unknown> = {};
-      const ok = op.responses['200'] as Record<string, unknown> | undefined;
-      if (ok) {
-        responses[String(contract.status)] =
-          contract.status === 201 ? { ...ok, headers: { Location: { description: 'URL of the created resource', schema: { type: 'string' } } } } : ok;
-      }
-      if (contract.csv) withCsvAnswer(responses[String(contract.status)], contract);
-      const statuses = new Set<number>([401, ...(contract.errors ?? []), 500]);
-      for (const status of [...statuses].sort()) {
-        responses[String(status)] = { description: errorText[status] ?? 'Error', content: { 'application/json': { schema: errorRef } } };
-      }
-      op.responses = responses;
-    }
+  // A search criterion is a free-form object: a body even with no declared field.
+  if (takesBody(c) || (hasJsonBody(c.method) && takesAnyProperty(c))) {
+    const rest = shape ? Object.keys(shape).filter((k) => !inPath.includes(k) && !inQuery.includes(k)) : [];
+    const schema = !shape ? c.input : c.body ? (shape[c.body] ?? c.input) : rest.length > 0 ? pick(shape, rest) : c.input;
+    op.requestBody = { content: { 'application/json': { schema } } };
   }
-  return doc;
+  for (const status of [...new Set([401, ...(c.errors ?? []), 500])].sort()) {
+    if (rule.kind === 'public' && status === 401) continue;
+    op.responses[errorKey(status)] = { description: errorText[status] ?? 'Error', content: { 'application/json': { schema: ErrorEnvelope } } };
+  }
+  return op;
+}
+
+/**
+ * The OpenAPI 3.1 document, generated by zod-openapi from the same contracts (and access rules) the REST
+ * routes are registered from: one source for routes and document, nothing corrected afterwards.
+ */
+export function buildOpenApiDocument(appRouter: AppRouter, opts: { version: string; publicUrl: string }): OpenApiDocument {
+  const paths: ZodOpenApiPathsObject = {};
+  for (const entry of procedureTable(appRouter)) {
+    const path = `${REST_BASE}${entry.contract.path}`;
+    paths[path] = { ...paths[path], [entry.contract.method.toLowerCase()]: operationOf(entry) };
+  }
+  const document: ZodOpenApiObject = {
+    openapi: '3.1.0',
+    info: {
+      title: 'acc — Accounting Service API',
+      description: 'ARGO Accounting System compatible REST API. Every error body is `{"code": <status>, "message": "..."}`.',
+      version: opts.version,
+    },
+    servers: [{ url: opts.publicUrl }],
+    paths,
+    components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
+  };
+  return createDocument(document);
 }

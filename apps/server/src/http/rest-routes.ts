@@ -1,6 +1,6 @@
 import { callTRPCProcedure, getTRPCErrorFromUnknown } from '@trpc/server';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { REST_BASE, type CsvForm, type Page } from '@acc/contracts';
+import { hasJsonBody, REST_BASE, type CsvForm, type Page } from '@acc/contracts';
 import { once } from 'node:events';
 import type { z } from 'zod';
 import { errorHeaders } from '../errors.js';
@@ -39,9 +39,6 @@ const kindOf = (schema: z.ZodType): string => {
 
 const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/** Methods whose input is the JSON body (plus path parameters); GET and DELETE take theirs from the query. */
-const inputFromBody = (method: string) => method !== 'GET' && method !== 'DELETE';
-
 /**
  * The procedure's input as REST clients have always sent it: the body (the contract's `body` field when
  * the whole body is one field, the bulk array) or the query string (a repeated key, or any key of an array field, as a list), with the path
@@ -51,7 +48,7 @@ function restInput(entry: ProcedureEntry, url: URL, params: Record<string, strin
   const kind = kindOf(entry.contract.input);
   if (kind === 'void' || kind === 'undefined' || kind === 'never') return undefined;
   let base: Record<string, unknown> = {};
-  if (inputFromBody(entry.contract.method)) {
+  if (hasJsonBody(entry.contract.method)) {
     const { body: whole } = entry.contract;
     if (body?.state === 'ok') {
       // A body that is one field (the bulk array) is handed over as sent; its schema judges what JSON it is.

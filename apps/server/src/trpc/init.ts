@@ -1,6 +1,5 @@
 import { initTRPC, type TRPCError } from '@trpc/server';
 import { TRPC_ERROR_CODES_BY_KEY } from '@trpc/server/rpc';
-import type { OpenApiMeta } from 'trpc-to-openapi';
 import { ZodError } from 'zod';
 import { messages, type ProcedureContract } from '@acc/contracts';
 import { isDatabaseUnavailable } from '../db-errors.js';
@@ -53,7 +52,10 @@ export const errorResponseHeaders = (errors: readonly TRPCError[]): Record<strin
   Object.fromEntries(errors.flatMap((e) => Object.entries(errorHeaders(toEnvelope(e).status))));
 
 /** `rule` is the procedure's pre-body access rule, read by the listener to authenticate before the body. */
-export type Meta = OpenApiMeta<{ contract?: ProcedureContract; rule?: PreRule }>;
+export interface Meta {
+  contract?: ProcedureContract;
+  rule?: PreRule;
+}
 
 export const t = initTRPC
   .context<Context>()

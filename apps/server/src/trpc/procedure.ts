@@ -1,21 +1,9 @@
-import { acceptsNoInput, inputShape, isQuery, messages, REST_BASE, type ProcedureContract } from '@acc/contracts';
+import { acceptsNoInput, hasJsonBody, isQuery, messages, REST_BASE, takesBody, type ProcedureContract } from '@acc/contracts';
 import type { z } from 'zod';
 import { assertPreRule, type CallerUnder, type PreRule } from '../access/index.js';
 import { AppError, badRequest } from '../errors.js';
 import { consumesAsJson } from '../http/body.js';
 import { t } from './init.js';
-
-const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
-const pathParams = (path: string) => [...path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]);
-
-/** True when the REST form carries a JSON body: a body method whose input has fields beyond the path. */
-export const takesBody = (c: ProcedureContract): boolean => {
-  if (!BODY_METHODS.has(c.method)) return false;
-  const shape = inputShape(c);
-  if (!shape) return true;
-  const inPath = new Set(pathParams(c.path));
-  return Object.keys(shape).some((k) => !inPath.has(k));
-};
 
 /** The REST path and query a tRPC call stands for, so page links and Location headers match REST's. */
 const restFormOf = (c: ProcedureContract, input: Record<string, unknown>) => {
@@ -54,18 +42,7 @@ export function procedureFor<I extends z.ZodType, O extends z.ZodType, R extends
   // A tRPC mutation always carries its input as a JSON body, even where the REST form has none.
   const needsJson = { rest: withBody || contract.jsonContentType === true, trpc: !isQuery(contract) };
   return t.procedure
-    .meta({
-      contract,
-      rule,
-      openapi: {
-        method: contract.method,
-        path: `${REST_BASE}${contract.path}` as `/${string}`,
-        summary: contract.summary,
-        tags: contract.tags,
-        protect: rule.kind !== 'public',
-        successDescription: contract.status === 201 ? 'Created' : 'OK',
-      },
-    })
+    .meta({ contract, rule })
     .use(async ({ ctx, getRawInput, next }) => {
       const admission = ctx.http.admission;
       if (admission?.refusal) throw admission.refusal;
@@ -100,7 +77,7 @@ export function procedureFor<I extends z.ZodType, O extends z.ZodType, R extends
         return next();
       }
       // The REST route hands a body method only its body; declared query fields join it here, on REST only.
-      if (!contract.query?.length || !BODY_METHODS.has(contract.method)) return next();
+      if (!contract.query?.length || !hasJsonBody(contract.method)) return next();
       const names = new Set(contract.query);
       const raw = Object.entries(((await getRawInput()) ?? {}) as Record<string, unknown>).filter(([k]) => !names.has(k));
       const fromQuery = ctx.http.query.filter(([k]) => names.has(k));

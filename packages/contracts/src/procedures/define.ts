@@ -46,6 +46,21 @@ export const REST_BASE = '/accounting-system';
 
 export const isQuery = (c: ProcedureContract) => c.method === 'GET';
 
+/** Methods whose REST input travels in a JSON body (plus path and declared query fields); GET and DELETE take theirs from the query. */
+export const hasJsonBody = (method: string): boolean => method === 'POST' || method === 'PUT' || method === 'PATCH';
+
+/** The `{param}` names of a contract's path, in order. */
+export const pathParams = (c: Pick<ProcedureContract, 'path'>): string[] => [...c.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1] ?? '');
+
+/** True when the REST form carries a JSON body: a body method whose input has fields beyond the path. */
+export const takesBody = (c: ProcedureContract): boolean => {
+  if (!hasJsonBody(c.method)) return false;
+  const shape = inputShape(c);
+  if (!shape) return true;
+  const inPath = new Set(pathParams(c));
+  return Object.keys(shape).some((k) => !inPath.has(k));
+};
+
 /** The fields of a contract's input when it is an object schema (every contract's but a few free-form ones). */
 export const inputShape = (c: ProcedureContract): Record<string, z.ZodType> | undefined =>
   c.input instanceof z.ZodObject ? c.input.shape : undefined;
