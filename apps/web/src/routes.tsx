@@ -15,6 +15,7 @@ const InstallationView = lazy(() => import('./views/Installation').then((m) => (
 const ProjectView = lazy(() => import('./views/Project').then((m) => ({ default: m.ProjectView })));
 const CatalogueView = lazy(() => import('./views/Catalogue').then((m) => ({ default: m.Catalogue })));
 const ProviderView = lazy(() => import('./views/Project').then((m) => ({ default: m.ProviderView })));
+const ProjectProviderView = lazy(() => import('./views/Project').then((m) => ({ default: m.ProjectProviderView })));
 
 function Layout() {
   const { session } = rootRoute.useRouteContext();
@@ -127,6 +128,17 @@ export const projectRoute = createRoute({
   },
 });
 
+export const projectProviderRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/projects/$projectId/providers/$providerId',
+  validateSearch: rangeSearch,
+  beforeLoad: signedIn,
+  component: function ProjectProviderPage() {
+    const { projectId, providerId } = projectProviderRoute.useParams();
+    return <ProjectProviderView projectId={projectId} providerId={providerId} search={projectProviderRoute.useSearch()} />;
+  },
+});
+
 export const providerRoute = createRoute({
   getParentRoute: () => rootRoute,
   path: '/providers/$providerId',
@@ -145,7 +157,16 @@ const catalogueRoute = createRoute({
   component: CatalogueView,
 });
 
-const routeTree = rootRoute.addChildren([catalogueRoute, overviewRoute, signInRoute, callbackRoute, installationRoute, projectRoute, providerRoute]);
+const routeTree = rootRoute.addChildren([
+  catalogueRoute,
+  overviewRoute,
+  signInRoute,
+  callbackRoute,
+  installationRoute,
+  projectRoute,
+  projectProviderRoute,
+  providerRoute,
+]);
 
 export function createAppRouter(session: Session) {
   return createRouter({ routeTree, context: { session }, defaultPreload: false });

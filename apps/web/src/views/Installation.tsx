@@ -10,6 +10,7 @@ import { CsvButton } from './Downloads';
 import { RangeControls } from './RangeControls';
 import { UsageChart } from './UsageChart';
 import { ReportTable } from './ReportTable';
+import { UsageTotals } from './UsageTotals';
 import { Empty, ErrorMessage, Loading } from './states';
 
 const METRICS_PAGE_SIZE = 20;
@@ -252,36 +253,11 @@ function Usage({
   );
 }
 
-/** Totals of the range per group or per user (window `total`), one row per definition and owner. */
+/** Totals of the range per group or per user (window `total`). */
 function Totals({ id, range, by, title }: { id: string; range: Range; by: 'group_id' | 'user_id'; title: string }) {
   const trpc = useTRPC();
   const usage = useQuery(trpc.usage.installation.queryOptions({ ...usageQuery(id, range), window: 'total', group_by: [by] }));
-  if (usage.isPending) return <Loading what={title.toLowerCase()} />;
-  if (usage.isError) return <ErrorMessage error={usage.error} />;
-  if (usage.data.series.length === 0) return <Empty>No usage in this range.</Empty>;
-  return (
-    <table data-testid={`totals-${by}`}>
-      <caption>{title}</caption>
-      <thead>
-        <tr>
-          <th scope="col">{by === 'group_id' ? 'Group' : 'User'}</th>
-          <th scope="col">Metric</th>
-          <th scope="col">Total</th>
-        </tr>
-      </thead>
-      <tbody>
-        {usage.data.series.map((s) => (
-          <tr key={`${s.metric_definition_id}-${s.group[by] ?? ''}`}>
-            <td>{s.group[by] ?? <span className="muted">none</span>}</td>
-            <td>
-              {s.metric_name} <span className="muted">({s.unit_type})</span>
-            </td>
-            <td className="num">{formatNumber(s.total)}</td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
-  );
+  return <UsageTotals usage={usage} by={by} title={title} />;
 }
 
 function MetricsTable({
