@@ -91,7 +91,9 @@ export function buildSeries(
 ): UsageSeries[] {
   const byKey = new Map<string, UsageCell[]>();
   for (const c of cells) {
-    const key = JSON.stringify([c.definitionId, ...c.group]);
+    // NUL cannot occur in stored text, so it separates key parts unambiguously; null is marked apart from ''.
+    let key = c.definitionId;
+    for (const g of c.group) key += g === null ? '\u0000\u0001' : `\u0000${g}`;
     const list = byKey.get(key);
     if (list) list.push(c);
     else byKey.set(key, [c]);
@@ -99,24 +101,26 @@ export function buildSeries(
   const definitionOf = new Map(definitions.map((d) => [d.id, d]));
   // Each boundary is formatted once, not once per point of every series.
   const instants = bounds.map((b) => formatInstant(new Date(b)));
+  const windowCount = bounds.length - 1;
   const series = [...byKey.values()].map((list) => {
     const { definitionId, group } = list[0];
     // A source answers one cell per (series, window); several are merged all the same.
-    const windows = new Map<number, Combined>();
+    const windows: (Combined | undefined)[] = new Array<Combined | undefined>(windowCount);
     for (const c of list) {
-      const seen = windows.get(c.window);
-      windows.set(c.window, seen ? combine([c, seen]) : c);
+      const seen = windows[c.window];
+      windows[c.window] = seen ? combine([c, seen]) : c;
     }
-    const indices = q.fill === 'zero' ? bounds.slice(0, -1).map((_, i) => i) : [...windows.keys()].sort((a, b) => a - b);
-    const points = indices.map((i) => {
-      const combined = windows.get(i);
-      return {
+    const points = [];
+    for (let i = 0; i < windowCount; i++) {
+      const combined = windows[i];
+      if (!combined && q.fill !== 'zero') continue;
+      points.push({
         start: instants[i],
         end: instants[i + 1],
         value: combined ? valueOf(q.aggregation, combined) : emptyValue(q.aggregation),
         count: combined?.count ?? 0,
-      };
-    });
+      });
+    }
     const whole = combine(list);
     const definition = definitionOf.get(definitionId);
     return {
