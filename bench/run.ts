@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --scale small|full] [--backends postgres,pglite] [--phases 1,2,3,4,5] [--usage-sizes N,…] [--out DIR] [--log-level info] [--keep-logs]`
+ * `npm run bench [-- --scale small|full] [--backends postgres,pglite] [--phases 1,2,3,4,5] [--usage-sizes N,…] [--report-sizes N,…] [--out DIR] [--log-level info] [--keep-logs]`
  *
  * Runs the acc server as a separate process against a fresh PostgreSQL database
  * (ACC_BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/postgres; created and dropped
@@ -38,6 +38,7 @@ const { values: args } = parseArgs({
     'log-level': { type: 'string', default: 'info' },
     'keep-logs': { type: 'boolean', default: false },
     'usage-sizes': { type: 'string' },
+    'report-sizes': { type: 'string' },
   },
   allowPositionals: false,
 });
@@ -49,6 +50,7 @@ if (args.scale !== 'small' && args.scale !== 'full') {
 const cfg = { ...SCALES[args.scale as Scale] };
 // Phase 5 at chosen sizes only (`--usage-sizes 1000000`): loading 10^7 metrics takes a long time on a small machine.
 if (args['usage-sizes']) cfg.usageSizes = args['usage-sizes'].split(',').map(Number);
+if (args['report-sizes']) cfg.reportSizes = args['report-sizes'].split(',').map(Number);
 const backends = args.backends.split(',').map((b) => b.trim()) as Backend[];
 for (const b of backends)
   if (b !== 'postgres' && b !== 'pglite') {

@@ -50,7 +50,7 @@ export const SCALES: Record<Scale, ScaleConfig> = {
     concurrencies: [1, 16, 64],
     bulkSize: 10_000,
     bulkRounds: 10,
-    reportSizes: [10_000, 100_000, 1_000_000],
+    reportSizes: [10_000, 100_000, 1_000_000, 10_000_000],
     reportRuns: 7,
     apelRecords: 10_000,
     apelMessages: 10,

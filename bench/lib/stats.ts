@@ -14,9 +14,6 @@ export async function timed<T>(fn: () => Promise<T>): Promise<{ ms: number; valu
   return { ms: Number(process.hrtime.bigint() - started) / 1e6, value };
 }
 
-/** log(t2/t1) / log(n2/n1): 1 means linear growth, below 1 sub-linear. */
-export const growthExponent = (n1: number, t1: number, n2: number, t2: number): number => Math.log(t2 / t1) / Math.log(n2 / n1);
-
 /** Formats a number with a sensible number of significant digits for tables. */
 export function fmt(x: number | undefined | null, digits = 3): string {
   if (x === undefined || x === null || Number.isNaN(x)) return '—';
