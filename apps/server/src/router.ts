@@ -18,6 +18,7 @@ import { capacitiesRouter } from './modules/capacities/capacity-router.js';
 import { reportsRouter } from './modules/reports/report-router.js';
 import { usageRouter } from './modules/usage/usage-router.js';
 import { alertsRouter } from './modules/alerts/alerts-router.js';
+import { schedulesRouter } from './modules/schedules/schedules-router.js';
 import { router } from './trpc/init.js';
 
 /** One router for both transports; its type is what @acc/client infers from. */
@@ -44,6 +45,7 @@ export const appRouter = router({
   reports: reportsRouter,
   usage: usageRouter,
   alerts: alertsRouter,
+  schedules: schedulesRouter,
 });
 
 export type AppRouter = typeof appRouter;

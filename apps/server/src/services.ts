@@ -30,6 +30,7 @@ import { ReportService } from './modules/reports/report-service.js';
 import { UsageService } from './modules/usage/usage-service.js';
 import { RollupService } from './modules/rollups/rollup-service.js';
 import { AlertRuleService } from './modules/alerts/alert-rule-service.js';
+import { ReportScheduleService } from './modules/schedules/schedule-service.js';
 import { createTelemetry, silentLogger, type Logger, type Telemetry } from './telemetry/index.js';
 
 /** The composition root's product: every service a procedure may call, built once per server. */
@@ -59,6 +60,7 @@ export interface AppServices {
   usage: UsageService;
   rollups: RollupService;
   alertRules: AlertRuleService;
+  reportSchedules: ReportScheduleService;
   /** Logger and counters: `telemetry.metricsIngested.inc(n)`, `telemetry.apelRecords.inc({ result }, n)`. */
   telemetry: Telemetry;
 }
@@ -102,6 +104,7 @@ export function createServices(
     usage: new UsageService(db),
     rollups: new RollupService(db),
     alertRules: new AlertRuleService(db, config.webhooks),
+    reportSchedules: new ReportScheduleService(db, config.webhooks),
   };
 }
 

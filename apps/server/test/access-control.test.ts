@@ -42,6 +42,8 @@ const W = {
   defFree: 'dddddddddddddddddddd0002',
   /** An alert rule on instP, written afresh before every call (alerts.md §1). */
   alertRule: 'ffffffffffffffffffff0001',
+  /** A weekly report schedule on instP, written afresh before every call (alerts.md §3). */
+  reportSchedule: 'ffffffffffffffffffff0002',
   metricP: 'eeeeeeeeeeeeeeeeeeee0001',
   metricQ: 'eeeeeeeeeeeeeeeeeeee0002',
   metricP2: 'eeeeeeeeeeeeeeeeeeee0003',
@@ -212,6 +214,14 @@ const withAlertRule = async (db: DataSource) => {
      VALUES ($1, 'near capacity', 'capacity', $2, $3, 80, 'https://93.184.216.34/acc', $4)
      ON CONFLICT (id) DO NOTHING`,
     [W.alertRule, W.instP, W.def, `whsec_${Buffer.alloc(32, 7).toString('base64')}`],
+  );
+};
+const withReportSchedule = async (db: DataSource) => {
+  await db.query(
+    `INSERT INTO report_schedules (id, name, installation_id, every, tz, webhook_url, webhook_secret, last_period_end)
+     VALUES ($1, 'weekly', $2, 'week', 'UTC', 'https://93.184.216.34/acc', $3, '2024-01-01')
+     ON CONFLICT (id) DO NOTHING`,
+    [W.reportSchedule, W.instP, `whsec_${Buffer.alloc(32, 7).toString('base64')}`],
   );
 };
 const tenantBody = (n: number) => ({
@@ -839,6 +849,31 @@ const ROWS: Row[] = [
     body: () => ({ name: 'renamed' }),
   },
   { method: 'DELETE', path: '/alert-rules/{id}', params: { id: W.alertRule }, rule: 'INS[admin] instP', prepare: withAlertRule },
+  // alerts.md §3: report schedules have the alert rules' access rules.
+  {
+    method: 'POST',
+    path: '/report-schedules',
+    rule: 'INS[admin] instP',
+    ok: 201,
+    body: (n) => ({ name: `weekly ${n}`, scope: { installation_id: W.instP }, every: 'week', webhook_url: 'https://93.184.216.34/acc' }),
+  },
+  { method: 'GET', path: '/report-schedules', rule: 'AUTH' },
+  {
+    method: 'GET',
+    path: '/report-schedules/{id}',
+    params: { id: W.reportSchedule },
+    rule: 'INS[admin,viewer] instP',
+    prepare: withReportSchedule,
+  },
+  {
+    method: 'PATCH',
+    path: '/report-schedules/{id}',
+    params: { id: W.reportSchedule },
+    rule: 'INS[admin] instP',
+    prepare: withReportSchedule,
+    body: () => ({ name: 'renamed' }),
+  },
+  { method: 'DELETE', path: '/report-schedules/{id}', params: { id: W.reportSchedule }, rule: 'INS[admin] instP', prepare: withReportSchedule },
   // Rollup check and rebuild (SYS only).
   { method: 'GET', path: '/admin/rollups/check', rule: 'SYS' },
   { method: 'POST', path: '/admin/rollups/rebuild', rule: 'SYS' },

@@ -167,6 +167,16 @@ const steps: { [N in ContractName]: Step<N> } = {
   alert_rule_list: () => ({}),
   alert_rule_entry: (s) => ({ id: idOf(s, 'alert_rule_add') }),
   alert_rule_update: (s) => ({ id: idOf(s, 'alert_rule_add'), threshold_percent: 90 }),
+  report_schedule_add: () => ({
+    name: 'walk schedule',
+    scope: { project_id: '777536' },
+    every: 'month',
+    tz: 'Europe/Athens',
+    webhook_url: 'https://93.184.215.14/acc-walk',
+  }),
+  report_schedule_list: () => ({}),
+  report_schedule_entry: (s) => ({ id: idOf(s, 'report_schedule_add') }),
+  report_schedule_update: (s) => ({ id: idOf(s, 'report_schedule_add'), every: 'week' }),
   installation_external_report: () => ({ externalId: 'walk-installation', ...window }),
   installation_report: (s) => ({ installation_id: s.w.kns, ...window }),
   project_provider_external_report: (s) => ({ project_id: '777536', externalProviderId: s.grnetExternalId, ...window }),
@@ -187,6 +197,7 @@ const steps: { [N in ContractName]: Step<N> } = {
   usage: () => ({ ...window, window: 'total' }),
   // Deletes last, each of something the walk created.
   alert_rule_delete: (s) => ({ id: idOf(s, 'alert_rule_add') }),
+  report_schedule_delete: (s) => ({ id: idOf(s, 'report_schedule_add') }),
   installation_capacity_delete: (s) => ({ installation_id: s.w.cyf, capacity_id: firstRow(s, 'installation_capacity_list').id }),
   installation_metrics_delete: (s) => ({ installation_id: s.w.kns, metric_id: idOf(s, 'installation_metrics_add', 'metric_id') }),
   installation_external_delete: async (s) => {

@@ -41,5 +41,7 @@ export * from './entities/usage.js';
 export * from './procedures/usage.js';
 export * from './entities/alert.js';
 export * from './procedures/alert.js';
+export * from './entities/report-schedule.js';
+export * from './procedures/report-schedule.js';
 export * from './registry.js';
 export * from './csv.js';

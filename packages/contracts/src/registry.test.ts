@@ -127,6 +127,11 @@ const STABLE: [string, string][] = [
   ['alert_rule_entry', 'GET /alert-rules/{id}'],
   ['alert_rule_update', 'PATCH /alert-rules/{id}'],
   ['alert_rule_delete', 'DELETE /alert-rules/{id}'],
+  ['report_schedule_add', 'POST /report-schedules'],
+  ['report_schedule_list', 'GET /report-schedules'],
+  ['report_schedule_entry', 'GET /report-schedules/{id}'],
+  ['report_schedule_update', 'PATCH /report-schedules/{id}'],
+  ['report_schedule_delete', 'DELETE /report-schedules/{id}'],
 ];
 
 describe('the contract registry', () => {

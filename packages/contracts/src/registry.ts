@@ -14,6 +14,7 @@ import { oidcTenantProcedures } from './procedures/oidc-tenant.js';
 import { projectProcedures } from './procedures/project.js';
 import { providerProcedures } from './procedures/provider.js';
 import { reportProcedures } from './procedures/report.js';
+import { scheduleProcedures } from './procedures/report-schedule.js';
 import { resourceProcedures } from './procedures/resource.js';
 import { rollupProcedures } from './procedures/rollups.js';
 import { searchMetaProcedures } from './procedures/search.js';
@@ -46,6 +47,7 @@ const groups = [
   reportProcedures,
   usageProcedures,
   alertProcedures,
+  scheduleProcedures,
 ] as const;
 
 type ContractsOf<G> = G extends unknown ? G[keyof G] : never;

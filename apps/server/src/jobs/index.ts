@@ -1,5 +1,6 @@
 import type { Config } from '../config.js';
 import type { AppServices } from '../services.js';
+import { ScheduleRunner } from '../modules/schedules/schedule-runner.js';
 import type { Background } from './background.js';
 
 export { createBackground, type Background, type JobSpec } from './background.js';
@@ -9,7 +10,8 @@ export { createBackground, type Background, type JobSpec } from './background.js
  * sweeps, webhook delivery, report schedules…).
  */
 export function registerJobs(background: Background, services: AppServices, config: Config): void {
-  void background;
-  void services;
   void config;
+  // alerts.md §2: schedules run on one instance at a time; each minute is enough for week and month ends.
+  const schedules = new ScheduleRunner(services.db, services.reports);
+  background.add({ name: 'report-schedules', intervalMs: 60_000, exclusive: true, run: async (signal) => void (await schedules.run(signal)) });
 }

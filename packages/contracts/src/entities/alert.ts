@@ -33,7 +33,7 @@ export type AlertWindow = (typeof ALERT_WINDOWS)[number];
 export const ALERT_STATES = ['ok', 'firing', 'idle'] as const;
 
 /** One of a closed set of words, with the field's own message for anything else. */
-const oneOf = <const T extends readonly string[]>(values: T, message: string) => {
+export const oneOf = <const T extends readonly string[]>(values: T, message: string) => {
   const isOne = (v: unknown): v is T[number] => typeof v === 'string' && values.includes(v);
   return wireValue<T[number]>()
     .transform((v: unknown, ctx) => {
@@ -151,7 +151,7 @@ export const webhookSecret = wireValue<string | null>()
   })
   .meta({ override: { type: ['string', 'null'], example: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw' } });
 
-const optionalBoolean = wireValue<boolean | null>()
+export const optionalBoolean = wireValue<boolean | null>()
   .optional()
   .transform((v: unknown, ctx) => {
     if (v === undefined || v === null) return undefined;

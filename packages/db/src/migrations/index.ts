@@ -6,6 +6,7 @@ import { Domain1795375424122 } from './1795375424122-Domain.js';
 import { DomainExpressionIndexes1795375424123 } from './1795375424123-DomainExpressionIndexes.js';
 import { MetricRollups1796387673583 } from './1796387673583-MetricRollups.js';
 import { Alerts1796394081579 } from './1796394081579-Alerts.js';
+import { ReportSchedules1796399477441 } from './1796399477441-ReportSchedules.js';
 export const migrations = [
   Foundation1795375267829,
   SeedTypeCatalogue1795375267830,
@@ -13,4 +14,5 @@ export const migrations = [
   DomainExpressionIndexes1795375424123,
   MetricRollups1796387673583,
   Alerts1796394081579,
+  ReportSchedules1796399477441,
 ];

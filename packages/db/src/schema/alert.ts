@@ -88,7 +88,9 @@ export const AlertSilenceEntity = new EntitySchema<AlertSilenceRow>({
 export interface WebhookEventRow {
   /** The Standard Webhooks `webhook-id`: the same on every attempt. */
   id: string;
+  /** The owner: exactly one of the rule and the schedule (a CHECK says so). */
   ruleId: string | null;
+  scheduleId: string | null;
   type: string;
   /** The exact body sent (and signed), so every attempt carries the same bytes. */
   body: string;
@@ -108,6 +110,7 @@ export const WebhookEventEntity = new EntitySchema<WebhookEventRow>({
   columns: {
     id: { type: 'text', primary: true },
     ruleId: { name: 'rule_id', type: 'text', nullable: true },
+    scheduleId: { name: 'schedule_id', type: 'text', nullable: true },
     type: { type: 'text' },
     body: { type: 'text' },
     createdAt: { name: 'created_at', type: 'timestamptz', default: () => 'clock_timestamp()' },
@@ -122,8 +125,11 @@ export const WebhookEventEntity = new EntitySchema<WebhookEventRow>({
   indices: [
     { name: 'IDX_webhook_events_rule_created', columns: ['ruleId', 'createdAt'] },
     { name: 'IDX_webhook_events_due', columns: ['status', 'nextAttemptAt'] },
+    { name: 'IDX_webhook_events_schedule_created', columns: ['scheduleId', 'createdAt'] },
   ],
+  checks: [{ name: 'CHK_webhook_events_one_owner', expression: 'num_nonnulls("rule_id", "schedule_id") = 1' }],
   relations: {
     rule: { type: 'many-to-one', target: 'AlertRule', joinColumn: { name: 'rule_id' }, onDelete: 'CASCADE' },
+    schedule: { type: 'many-to-one', target: 'ReportSchedule', joinColumn: { name: 'schedule_id' }, onDelete: 'CASCADE' },
   },
 } as never);

@@ -2,12 +2,14 @@ import { ActorEntitlementEntity, ActorEntity, EntitlementEntity, SettingEntity }
 import { AlertRuleEntity, AlertSilenceEntity, WebhookEventEntity } from './alert.js';
 import { ApelRecordEntity } from './apel.js';
 import { InstallationEntity, OidcTenantEntity, ProjectEntity, ProjectProviderEntity, ProviderEntity, ResourceEntity } from './catalogue.js';
+import { ReportScheduleEntity } from './report-schedule.js';
 import { MetricDefinitionEntity } from './metric-definition.js';
 import { MetricTypeEntity, UnitTypeEntity } from './type-catalogue.js';
 import { CapacityEntity, IdempotencyKeyEntity, MetricEntity } from './usage.js';
 
 export * from './actor.js';
 export * from './alert.js';
+export * from './report-schedule.js';
 export * from './apel.js';
 export * from './catalogue.js';
 export * from './usage.js';
@@ -35,5 +37,6 @@ export const entities = [
   ApelRecordEntity,
   AlertRuleEntity,
   AlertSilenceEntity,
+  ReportScheduleEntity,
   WebhookEventEntity,
 ];

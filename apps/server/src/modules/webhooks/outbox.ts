@@ -4,14 +4,15 @@ import { WebhookEventEntity } from '@acc/db';
 
 export type WebhookEventType = 'alert.triggered' | 'alert.resolved' | 'alert.test' | 'report.generated';
 
-export interface OutboxEvent {
-  /** The rule the event belongs to (its deliveries list shows it). */
-  ruleId: string;
+/** The event's owner, whose deliveries list shows it: exactly one of a rule and a schedule. */
+export type OutboxOwner = { ruleId: string; scheduleId?: never } | { scheduleId: string; ruleId?: never };
+
+export type OutboxEvent = OutboxOwner & {
   type: WebhookEventType;
   data: Record<string, unknown>;
   /** The event's instant (`timestamp` in the payload); now by default. */
   at?: Date;
-}
+};
 
 /**
  * Record a webhook event (alerts.md §2) with `manager`, i.e. in the caller's transaction: it exists
@@ -24,7 +25,8 @@ export async function enqueueWebhookEvent(manager: EntityManager, event: OutboxE
   const body = JSON.stringify({ type: event.type, timestamp: at.toISOString(), data: event.data });
   await manager.getRepository(WebhookEventEntity).insert({
     id,
-    ruleId: event.ruleId,
+    ruleId: event.ruleId ?? null,
+    scheduleId: event.scheduleId ?? null,
     type: event.type,
     body,
     status: 'pending',
