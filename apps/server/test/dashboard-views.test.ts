@@ -1,4 +1,7 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
+import { colourStats, decodePng } from './support/png.js';
 import { browserTest, saveScreenshot } from './support/browser.js';
 import { dayAfter, daysAgo, startDashboard, type Dashboard, type UsageAnswer } from './support/dashboard.js';
 import { ent } from './support/issuer.js';
@@ -67,6 +70,24 @@ describe('dashboard: project and provider views', () => {
       await page.getByTestId('totals-group_id').waitFor();
       saveScreenshot('project', await page.screenshot({ fullPage: true }));
 
+      // The stacked chart's CSV is the API's own, byte for byte; its PNG is a picture.
+      const stacked = page.getByTestId('stacked-provider');
+      const [csv] = await Promise.all([
+        page.waitForEvent('download'),
+        stacked.getByRole('button', { name: 'Download usage by provider CSV' }).click(),
+      ]);
+      const fromApi = await fetch(`${d.app.url}/accounting-system/projects/climate-lab/usage?${apiRange}&group_by=provider`, {
+        headers: { Authorization: `Bearer ${token}`, Accept: 'text/csv' },
+      });
+      expect(readFileSync(await csv.path(), 'utf8')).toBe(await fromApi.text());
+      const [png] = await Promise.all([
+        page.waitForEvent('download'),
+        stacked.getByRole('button', { name: /^Download PNG of CPU hours by provider$/ }).click(),
+      ]);
+      const stats = colourStats(decodePng(readFileSync(await png.path())));
+      expect(stats.distinct, 'axes, labels and areas').toBeGreaterThan(20);
+      expect(stats.nonBackground).toBeGreaterThan(0.05);
+
       // Drill-down: provider in project, then one of its installations, keeping the range.
       await page.getByRole('region', { name: 'Provider GRNET' }).getByRole('link', { name: 'GRNET' }).click();
       await page.getByRole('heading', { level: 1, name: 'GRNET in climate-lab' }).waitFor();
@@ -105,6 +126,85 @@ describe('dashboard: project and provider views', () => {
       const { message } = (await refused.json()) as { message: string };
       await page.goto(`${d.app.url}/providers/grnet?${range}`);
       await expect.poll(() => page.getByTestId('stacked-project').getByTestId('server-message').textContent()).toBe(message);
+      await page.close();
+    },
+    120_000,
+  );
+  browserTest(
+    'keyboard: tab to the window control and change it; the URL and the stacked charts follow',
+    async () => {
+      const page = await d.browser.page();
+      await d.signIn(page, `/projects/climate-lab?start=${start}&end=${end}`);
+      await page.getByTestId('stacked-provider').locator('canvas').first().waitFor();
+      const windowControl = page.getByLabel('Window');
+      expect(await windowControl.inputValue()).toBe('day');
+      // Tab from the top of the page until the window control has the focus (a bounded walk, no pointer).
+      await page.locator('body').focus();
+      let steps = 0;
+      while (!(await windowControl.evaluate((el) => el === document.activeElement))) {
+        expect(++steps, 'tabs to reach the window control').toBeLessThan(40);
+        await page.keyboard.press('Tab');
+      }
+      await page.keyboard.press('ArrowDown');
+      await page.waitForURL((u) => u.searchParams.get('window') === 'week');
+      const weekly = await d.api<UsageAnswer>(
+        d.app.adminToken!,
+        `/projects/climate-lab/usage?start=${start}&end=${dayAfter(end)}&window=week&group_by=provider`,
+      );
+      const cpu = weekly.series.find((s) => s.metric_name === 'CPU hours')!;
+      await page.waitForFunction(
+        ([key, n]) => (window.__accCharts?.[key]?.getOption() as { series: { data: unknown[] }[] } | undefined)?.series[0]?.data.length === n,
+        [`provider:${cpu.metric_definition_id}`, cpu.points.length] as const,
+      );
+      expect((await d.plotted(page, `provider:${cpu.metric_definition_id}`)).grnet).toEqual(cpu.points.map((p) => [p.start, p.value]));
+      await page.close();
+    },
+    120_000,
+  );
+
+  browserTest(
+    'at phone width (390×844) no view scrolls sideways; a screenshot of each',
+    async () => {
+      const installations = await d.api<{ content: { id: string; installation: string }[] }>(d.app.adminToken!, '/installations/all?size=100');
+      const aris = installations.content.find((i) => i.installation === 'hpc-aris')!;
+      const page = await d.browser.page();
+      await page.setViewportSize({ width: 390, height: 844 });
+      await d.signIn(page, '/');
+      const views: [name: string, path: string, ready: string][] = [
+        ['overview', '/', '[data-testid="installations"] .gauge'],
+        ['installation', `/installations/${aris.id}?${range}`, '.usage-chart canvas'],
+        ['project', `/projects/climate-lab?${range}`, '[data-testid="stacked-installation"] canvas'],
+        ['provider', `/providers/grnet?${range}`, '[data-testid="stacked-project"] canvas'],
+        ['catalogue', '/catalogue', '[data-testid="catalogue-actors"]'],
+      ];
+      for (const [name, path, ready] of views) {
+        await page.goto(`${d.app.url}${path}`);
+        await page.locator(ready).first().waitFor();
+        const overflow = await page.evaluate(() => ({
+          page: document.documentElement.scrollWidth - window.innerWidth,
+          body: document.body.scrollWidth - window.innerWidth,
+        }));
+        expect(overflow, name).toEqual({ page: 0, body: 0 });
+        saveScreenshot(`phone-${name}`, await page.screenshot({ fullPage: true }));
+      }
+      expect(d.browser.problems).toEqual([]);
+      await page.close();
+    },
+    120_000,
+  );
+  browserTest(
+    'the overview at 1280×800 fits the width (ACC_README_SCREENSHOT=1 also writes docs/dashboard-overview.png)',
+    async () => {
+      const page = await d.browser.page();
+      await page.setViewportSize({ width: 1280, height: 800 });
+      await d.signIn(page, '/');
+      await page.locator('[data-testid="installations"] .gauge').first().waitFor();
+      await page.locator('[data-testid="installations"] .sparkline').first().waitFor();
+      expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBe(0);
+      const shot = await page.screenshot();
+      saveScreenshot('overview-1280', shot);
+      if (process.env.ACC_README_SCREENSHOT === '1')
+        writeFileSync(fileURLToPath(new URL('../../../docs/dashboard-overview.png', import.meta.url)), shot);
       await page.close();
     },
     120_000,

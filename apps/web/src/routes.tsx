@@ -24,6 +24,9 @@ function Layout() {
   useEffect(() => session.subscribe(() => setSubject(session.subject())), [session]);
   return (
     <>
+      <a className="skip" href="#main">
+        Skip to content
+      </a>
       <header className="top">
         <nav aria-label="Main">
           <Link to="/" className="brand">
@@ -43,7 +46,7 @@ function Layout() {
           </div>
         )}
       </header>
-      <main>
+      <main id="main" tabIndex={-1}>
         <Suspense fallback={<Loading what="the view" />}>
           <Outlet />
         </Suspense>

@@ -46,7 +46,11 @@ export function StackedChart({
     <figure className="usage-chart" data-definition={first.metric_definition_id} data-by={by}>
       <figcaption>
         {first.metric_name} <span className="muted">({first.unit_type})</span>{' '}
-        <button type="button" onClick={() => exportPng(`usage-by-${by}-${first.metric_name}`)}>
+        <button
+          type="button"
+          aria-label={`Download PNG of ${first.metric_name} by ${by}`}
+          onClick={() => exportPng(`usage-by-${by}-${first.metric_name}`)}
+        >
           Download PNG
         </button>
       </figcaption>

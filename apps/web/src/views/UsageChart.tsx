@@ -73,7 +73,7 @@ export function UsageChart({ series, capacities, start, end }: { series: ChartSe
     <figure className="usage-chart" data-definition={id}>
       <figcaption>
         {series.metric_name} <span className="muted">({series.unit_type})</span>{' '}
-        <button type="button" onClick={() => exportPng(`usage-${series.metric_name}`)}>
+        <button type="button" aria-label={`Download PNG of ${series.metric_name}`} onClick={() => exportPng(`usage-${series.metric_name}`)}>
           Download PNG
         </button>
       </figcaption>
