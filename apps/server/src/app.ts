@@ -54,6 +54,8 @@ export interface AppOptions {
   logger?: Logger;
   /** Receives unexpected request errors instead of the logger; without `logger`, everything else is silent. */
   log?: (err: unknown) => void;
+  /** What time it is for time-driven work (alert evaluation); tests move it instead of sleeping. */
+  clock?: () => Date;
 }
 
 /** The composition root: database, services, HTTP(S) server; `listen` is the caller's to await. */
@@ -79,7 +81,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
       trust = { issuer: config.oidc.issuer, keys: { jwksUri: config.oidc.jwksUri }, audience: config.oidc.audience };
     }
     const telemetry = createTelemetry({ logger, version: config.version, dataSource: database.dataSource });
-    const services = createServices(config, database.dataSource, new TokenVerifier(trust), telemetry);
+    const services = createServices(config, database.dataSource, new TokenVerifier(trust), telemetry, options.clock);
     const extra: Record<string, RawRoute> = {};
     if (devKeys) {
       extra['/dev/jwks.json'] = (_req, res) => sendJson(res, 200, devKeys.jwks);

@@ -31,6 +31,7 @@ import { UsageService } from './modules/usage/usage-service.js';
 import { RollupService } from './modules/rollups/rollup-service.js';
 import { AlertRuleService } from './modules/alerts/alert-rule-service.js';
 import { ReportScheduleService } from './modules/schedules/schedule-service.js';
+import { AlertEvaluator, type Clock } from './modules/alerts/evaluation/alert-evaluator.js';
 import { createTelemetry, silentLogger, type Logger, type Telemetry } from './telemetry/index.js';
 
 /** The composition root's product: every service a procedure may call, built once per server. */
@@ -61,6 +62,8 @@ export interface AppServices {
   rollups: RollupService;
   alertRules: AlertRuleService;
   reportSchedules: ReportScheduleService;
+  /** Alert evaluation (markers → state → events); its jobs are registered in jobs/index.ts. */
+  alertEvaluation: AlertEvaluator;
   /** Logger and counters: `telemetry.metricsIngested.inc(n)`, `telemetry.apelRecords.inc({ result }, n)`. */
   telemetry: Telemetry;
 }
@@ -70,7 +73,9 @@ export function createServices(
   db: DataSource,
   verifier: TokenVerifier,
   telemetry: Telemetry = createTelemetry({ logger: silentLogger(), version: config.version, dataSource: db, defaultMetrics: false }),
+  clock: Clock = () => new Date(),
 ): AppServices {
+  const alertEvaluation = new AlertEvaluator(db, clock);
   const authCache = new AuthCache(config.authCacheTtlMs);
   const authChanged = () => authCache.invalidate();
   return {
@@ -103,8 +108,9 @@ export function createServices(
     reports: new ReportService(db),
     usage: new UsageService(db),
     rollups: new RollupService(db),
-    alertRules: new AlertRuleService(db, config.webhooks),
     reportSchedules: new ReportScheduleService(db, config.webhooks),
+    alertRules: new AlertRuleService(db, config.webhooks, () => alertEvaluation.ruleChanged()),
+    alertEvaluation,
   };
 }
 

@@ -5,6 +5,11 @@ import type { Background } from './background.js';
 
 export { createBackground, type Background, type JobSpec } from './background.js';
 
+/** Alert evaluation polls this often: an empty marker table costs one index-less `LIMIT 1` read. */
+export const ALERT_EVALUATE_MS = 1_000;
+/** Silence and calendar roll-overs are checked at least every minute (alerts.md §2). */
+export const ALERT_SWEEP_MS = 30_000;
+
 /**
  * Every periodic job of the server, in one list: each feature adds its job here (alert evaluation and
  * sweeps, webhook delivery, report schedules…).
@@ -14,4 +19,8 @@ export function registerJobs(background: Background, services: AppServices, conf
   // alerts.md §2: schedules run on one instance at a time; each minute is enough for week and month ends.
   const schedules = new ScheduleRunner(services.db, services.reports);
   background.add({ name: 'report-schedules', intervalMs: 60_000, exclusive: true, run: async (signal) => void (await schedules.run(signal)) });
+  // Not exclusive: instances evaluating at once claim disjoint markers and serialize on the rule locks.
+  background.add({ name: 'alerts.evaluate', intervalMs: ALERT_EVALUATE_MS, run: () => services.alertEvaluation.evaluateDue() });
+  services.alertEvaluation.onDue = () => background.nudge('alerts.evaluate');
+  background.add({ name: 'alerts.sweep', intervalMs: ALERT_SWEEP_MS, exclusive: true, run: () => services.alertEvaluation.sweep() });
 }

@@ -7,6 +7,7 @@ import { DomainExpressionIndexes1795375424123 } from './1795375424123-DomainExpr
 import { MetricRollups1796387673583 } from './1796387673583-MetricRollups.js';
 import { Alerts1796394081579 } from './1796394081579-Alerts.js';
 import { ReportSchedules1796399477441 } from './1796399477441-ReportSchedules.js';
+import { AlertEvaluations1796399597436 } from './1796399597436-AlertEvaluations.js';
 export const migrations = [
   Foundation1795375267829,
   SeedTypeCatalogue1795375267830,
@@ -15,4 +16,5 @@ export const migrations = [
   MetricRollups1796387673583,
   Alerts1796394081579,
   ReportSchedules1796399477441,
+  AlertEvaluations1796399597436,
 ];

@@ -31,7 +31,7 @@ export function instantOf(b: UsageBound, tz: string): number {
   return dayStart(y, m - 1, d, tz);
 }
 
-type Calendar = Exclude<UsageWindow, 'hour' | 'total'>;
+export type Calendar = Exclude<UsageWindow, 'hour' | 'total'>;
 /** How far each calendar window steps, in wall-clock [months, days]. */
 const STEP: Record<Calendar, [number, number]> = { day: [0, 1], week: [0, 7], month: [1, 0], quarter: [3, 0], year: [12, 0] };
 /** The shortest length of each window: enough to bound how many windows a range can hold before listing them. */
@@ -76,6 +76,24 @@ function hourFloor(ms: number, tz: string): number {
   return ms - (((local % HOUR) + HOUR) % HOUR);
 }
 
+/** The first local date of the calendar window holding instant `ms`, and the zone's offset at `ms`. */
+function firstDateOf(ms: number, window: Calendar, tz: string): { date: [number, number, number]; offset: number } {
+  const offset = offsetAt(ms, tz);
+  const wall = new Date(ms + offset);
+  let date = windowDate(wall.getUTCFullYear(), wall.getUTCMonth(), wall.getUTCDate(), window);
+  // The window's first local date may start after `ms` when a DST gap skipped midnight: step back.
+  if (dayStart(...date, tz, offset) > ms) date = windowDate(date[0], date[1], date[2] - 1, window);
+  return { date, offset };
+}
+
+/** The calendar window (day, ISO week, month, quarter, year in `tz`) that holds instant `ms`: [start, end). */
+export function calendarWindowAt(ms: number, window: Calendar, tz: string): { start: number; end: number } {
+  const { date, offset } = firstDateOf(ms, window, tz);
+  const [y, m0, d] = date;
+  const [months, days] = STEP[window];
+  return { start: dayStart(y, m0, d, tz, offset), end: dayStart(y, m0 + months, d + days, tz, offset) };
+}
+
 /** Each window boundary after `from`, the last one at or beyond `end`. */
 function* boundaries(from: number, end: number, window: Exclude<UsageWindow, 'total'>, tz: string): Generator<number> {
   if (window === 'hour') {
@@ -89,11 +107,8 @@ function* boundaries(from: number, end: number, window: Exclude<UsageWindow, 'to
     }
     return;
   }
-  const offset = offsetAt(from, tz);
-  const wall = new Date(from + offset);
-  let [y, m0, d] = windowDate(wall.getUTCFullYear(), wall.getUTCMonth(), wall.getUTCDate(), window);
-  // The window's first local date may start after `from` when a DST gap skipped midnight: step back.
-  if (dayStart(y, m0, d, tz, offset) > from) [y, m0, d] = windowDate(y, m0, d - 1, window);
+  const { date, offset } = firstDateOf(from, window, tz);
+  const [y, m0, d] = date;
   const [months, days] = STEP[window];
   for (let k = 1; ; k++) {
     // Step from the first date every time (month ends: Jan 31 + 1 month is Feb 28/29, never drifting).
