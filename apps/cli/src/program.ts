@@ -1,6 +1,7 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { PAGE_SIZE } from '@acc/client';
 import { registerAdmin } from './commands/admin.js';
+import { registerAlerts } from './commands/alerts.js';
 import { registerApel } from './commands/apel.js';
 import { registerCapacities } from './commands/capacities.js';
 import { registerCompletion } from './commands/completion.js';
@@ -9,6 +10,7 @@ import { registerListings } from './commands/listings.js';
 import { registerMetricDefinitions } from './commands/metric-definitions.js';
 import { registerMetrics } from './commands/metrics.js';
 import { registerReport } from './commands/report.js';
+import { registerSchedules } from './commands/schedules.js';
 import { registerSearch } from './commands/search.js';
 import { registerUsage } from './commands/usage.js';
 import { registerVersion } from './commands/version.js';
@@ -59,6 +61,8 @@ export function createProgram(): Command {
   registerReport(program);
   registerUsage(program);
   registerSearch(program);
+  registerAlerts(program);
+  registerSchedules(program);
   registerApel(program);
   registerVersion(program);
   registerAdmin(program);

@@ -40,6 +40,7 @@ import {
   type UsageAnswer,
 } from './wire.js';
 import { toUsageQuery, type FreshnessOptions, type UsageOptions } from './usage.js';
+import { AlertRules, ReportSchedules } from './webhooks.js';
 
 export type { QueryValue } from './rest-call.js';
 
@@ -148,6 +149,10 @@ export class AccountingClient {
   readonly resources: Collection<RowOf<'resource_list'>>;
   readonly admin: AdminApi;
   readonly clients: ClientsApi;
+  /** Alert rules the caller may read (alerts.md §1); `create` shows the webhook secret once. */
+  readonly alerts: AlertRules;
+  /** Report schedules the caller may read (alerts.md §3); `create` shows the webhook secret once. */
+  readonly schedules: ReportSchedules;
 
   readonly #pageSize: number | undefined;
   readonly #token: string | undefined;
@@ -196,6 +201,8 @@ export class AccountingClient {
     this.resources = this.listOf('resource_list', {}, (raw) => attach(raw, {}));
     this.admin = new AdminApi(this, this.#pageSize);
     this.clients = new ClientsApi(this, this.#pageSize);
+    this.alerts = new AlertRules(this, this.#pageSize);
+    this.schedules = new ReportSchedules(this, this.#pageSize);
   }
 
   /** The project context for `id`; makes no HTTP call (use `projects.get(id)` to fetch it). */

@@ -35,6 +35,27 @@ export { AccConnectionError, AccError, AccServiceError, AccTimeoutError } from '
 export type { Item } from './items.js';
 export { retryAfterMs, type FetchLike } from './transport.js';
 export { searchContracts } from './wire.js';
+export {
+  AlertRules,
+  ReportSchedules,
+  type AlertRule,
+  type AlertRuleCreated,
+  type AlertRuleData,
+  type AlertRuleInput,
+  type ReportSchedule,
+  type ReportScheduleCreated,
+  type ReportScheduleData,
+  type ReportScheduleInput,
+} from './webhooks.js';
 export { toUsageQuery, type FreshnessOptions, type UsageOptions } from './usage.js';
 export type * from './wire.js';
-export { contracts, PAGE_SIZE, type ContractInput, type ContractName, type ContractOutput } from '@acc/contracts';
+export {
+  ALERT_KINDS,
+  ALERT_WINDOWS,
+  SCHEDULE_PERIODS,
+  contracts,
+  PAGE_SIZE,
+  type ContractInput,
+  type ContractName,
+  type ContractOutput,
+} from '@acc/contracts';
