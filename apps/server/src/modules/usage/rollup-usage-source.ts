@@ -65,8 +65,10 @@ export class RollupUsageSource implements UsageSource {
     const parts: string[] = [];
     for (const [level, edges] of rangesByLevel(q.bounds)) {
       const e = params.push(edges.map((t) => new Date(t).toISOString()));
-      const inRange = (col: string) =>
-        `${col} >= ($${e}::timestamptz[])[1] AND ${col} < ($${e}::timestamptz[])[${edges.length}] AND width_bucket(${col}, $${e}::timestamptz[]) % 2 = 1`;
+      // One range needs no parity test, and leaving it out keeps the planner's row estimate true (with
+      // it, PostgreSQL guessed ~100 rows for 36,600 and sorted on disk instead of hashing).
+      const gaps = (col: string) => (edges.length > 2 ? ` AND width_bucket(${col}, $${e}::timestamptz[]) % 2 = 1` : '');
+      const inRange = (col: string) => `${col} >= ($${e}::timestamptz[])[1] AND ${col} < ($${e}::timestamptz[])[${edges.length}]${gaps(col)}`;
       parts.push(
         level === 0
           ? `SELECT m.installation_id, m.metric_definition_id, m.group_id, m.user_id, m.time_period_start AS at,
