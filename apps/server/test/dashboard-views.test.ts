@@ -176,6 +176,7 @@ describe('dashboard: project and provider views', () => {
         ['project', `/projects/climate-lab?${range}`, '[data-testid="stacked-installation"] canvas'],
         ['provider', `/providers/grnet?${range}`, '[data-testid="stacked-project"] canvas'],
         ['catalogue', '/catalogue', '[data-testid="catalogue-actors"]'],
+        ['alerts', '/alerts', 'form[aria-label="New alert rule"]'],
       ];
       for (const [name, path, ready] of views) {
         await page.goto(`${d.app.url}${path}`);

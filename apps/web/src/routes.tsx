@@ -1,7 +1,7 @@
 import { lazy, Suspense, useEffect, useState } from 'react';
 import { createRootRouteWithContext, createRoute, createRouter, Link, Outlet, redirect, useNavigate, useRouter } from '@tanstack/react-router';
 import type { Session } from './auth/session';
-import { overviewSearch, rangeSearch, signInSearch } from './lib/search';
+import { alertsSearch, overviewSearch, rangeSearch, signInSearch } from './lib/search';
 import { Overview } from './views/Overview';
 import { SignIn } from './views/SignIn';
 import { Loading } from './views/states';
@@ -15,6 +15,7 @@ const InstallationView = lazy(() => import('./views/Installation').then((m) => (
 const ProjectView = lazy(() => import('./views/Project').then((m) => ({ default: m.ProjectView })));
 const CatalogueView = lazy(() => import('./views/Catalogue').then((m) => ({ default: m.Catalogue })));
 const ProviderView = lazy(() => import('./views/Project').then((m) => ({ default: m.ProviderView })));
+const AlertsView = lazy(() => import('./views/Alerts').then((m) => ({ default: m.AlertsView })));
 const ProjectProviderView = lazy(() => import('./views/Project').then((m) => ({ default: m.ProjectProviderView })));
 
 function Layout() {
@@ -35,6 +36,7 @@ function Layout() {
           <Link to="/" activeOptions={{ exact: true }}>
             Overview
           </Link>
+          <Link to="/alerts">Alerts</Link>
           <Link to="/catalogue">Catalogue</Link>
         </nav>
         {subject && (
@@ -153,6 +155,16 @@ export const providerRoute = createRoute({
   },
 });
 
+const alertsRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/alerts',
+  validateSearch: alertsSearch,
+  beforeLoad: signedIn,
+  component: function AlertsPage() {
+    return <AlertsView scope={alertsRoute.useSearch()} />;
+  },
+});
+
 const catalogueRoute = createRoute({
   getParentRoute: () => rootRoute,
   path: '/catalogue',
@@ -161,6 +173,7 @@ const catalogueRoute = createRoute({
 });
 
 const routeTree = rootRoute.addChildren([
+  alertsRoute,
   catalogueRoute,
   overviewRoute,
   signInRoute,

@@ -48,3 +48,15 @@ export function resolveRange(s: RangeSearch, today = new Date()): { start: strin
 
 /** The usage API's `end` is exclusive; the range's `end` date is shown inclusive. */
 export const dayAfter = (date: string) => new Date(Date.parse(`${date}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+
+/** The alerts view's scope: at most the ids of one of the four scope shapes (alerts.md §1). */
+export interface AlertsSearch {
+  installation_id?: string;
+  project_id?: string;
+  provider_id?: string;
+}
+export const alertsSearch = (s: Record<string, unknown>): AlertsSearch => ({
+  installation_id: text(s.installation_id),
+  project_id: text(s.project_id),
+  provider_id: text(s.provider_id),
+});

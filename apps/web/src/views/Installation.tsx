@@ -45,6 +45,11 @@ export function InstallationView({ id, search }: { id: string; search: RangeSear
       <p className="muted">
         {i.infrastructure ?? ''} {i.unit_of_access ? `· unit of access: ${i.unit_of_access.metric_name} (${i.unit_of_access.unit_type})` : ''}
       </p>
+      <p>
+        <Link to="/alerts" search={{ installation_id: id }}>
+          Alert rules of this installation
+        </Link>
+      </p>
       <RangeControls search={search} resolved={range} />
 
       <h2>Usage over time</h2>

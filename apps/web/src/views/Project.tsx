@@ -4,7 +4,7 @@ import { Link } from '@tanstack/react-router';
 import { reportProcedures, type AggregatedMetric as Aggregated, type InstallationReport, type ProviderReport } from '@acc/contracts';
 import { formatNumber } from '../lib/format';
 import { restUrl } from '../lib/rest';
-import { resolveRange, type RangeSearch } from '../lib/search';
+import { resolveRange, type AlertsSearch, type RangeSearch } from '../lib/search';
 import { useTRPC } from '../lib/trpc';
 import { CsvButton } from './Downloads';
 import { RangeControls } from './RangeControls';
@@ -66,6 +66,14 @@ function ProviderSection({ report, range, projectId }: { report: ProviderReport;
   );
 }
 
+const AlertsLink = ({ scope }: { scope: AlertsSearch }) => (
+  <p>
+    <Link to="/alerts" search={scope}>
+      Alert rules of this scope
+    </Link>
+  </p>
+);
+
 /** Stacked usage by the given keys, then the groups and users of the scope with their totals. */
 function ScopeCharts({
   scope,
@@ -103,6 +111,7 @@ export function ProjectView({ id, search }: { id: string; search: RangeSearch })
       </p>
       <h1 id="project-title">Project {report.data?.acronym || id}</h1>
       {report.data && <p className="muted">{report.data.title}</p>}
+      <AlertsLink scope={{ project_id: id }} />
       <RangeControls search={search} resolved={range} />
       <ScopeCharts
         scope={{ kind: 'project', project_id: id }}
@@ -156,6 +165,7 @@ export function ProjectProviderView({ projectId, providerId, search }: { project
       <h1 id="project-provider-title">
         {report.data?.name ?? providerId} in {projectId}
       </h1>
+      <AlertsLink scope={{ project_id: projectId, provider_id: providerId }} />
       <RangeControls search={search} resolved={range} />
       <ScopeCharts
         scope={{ kind: 'projectProvider', project_id: projectId, provider_id: providerId }}
@@ -195,6 +205,7 @@ export function ProviderView({ id, search }: { id: string; search: RangeSearch }
         <Link to="/">Overview</Link>
       </p>
       <h1 id="provider-title">Provider {id}</h1>
+      <AlertsLink scope={{ provider_id: id }} />
       <RangeControls search={search} resolved={range} />
       <ScopeCharts
         scope={{ kind: 'provider', provider_id: id }}

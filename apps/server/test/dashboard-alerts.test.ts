@@ -1,0 +1,156 @@
+import { afterAll, beforeAll, describe, expect } from 'vitest';
+import type { Page } from 'playwright-core';
+import { browserTest, saveScreenshot } from './support/browser.js';
+import { startDashboard, type Dashboard } from './support/dashboard.js';
+import { ent } from './support/issuer.js';
+
+const VIEWER = { sub: 'alerts-viewer', entitlements: [ent('climate-lab:role=viewer')] };
+
+interface Rule {
+  id: string;
+  name: string;
+  scope: { installation_id?: string; project_id?: string; provider_id?: string };
+  state: string;
+  last_value: number | null;
+}
+
+/** The alerts view (alerts.md §1) against the alert-rules API, in dev mode over the demo federation. */
+describe('dashboard: alert rules', () => {
+  let d: Dashboard;
+  let aris: string;
+  let cpu: string;
+
+  beforeAll(async () => {
+    d = await startDashboard();
+    const all = await d.api<{ content: { id: string; installation: string }[] }>(d.app.adminToken!, '/installations/all?size=100');
+    aris = all.content.find((i) => i.installation === 'hpc-aris')!.id;
+    const definitions = await d.api<{ content: { metric_definition_id: string; metric_name: string }[] }>(
+      d.app.adminToken!,
+      '/metric-definitions?size=100',
+    );
+    cpu = definitions.content.find((m) => m.metric_name === 'CPU hours')!.metric_definition_id;
+  }, 120_000);
+  afterAll(async () => {
+    await d?.close();
+  });
+
+  /** What the API answers a POST /alert-rules with this body, as this caller. */
+  const refusal = async (token: string, body: object) => {
+    const r = await fetch(`${d.app.url}/accounting-system/alert-rules`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    expect(r.status).toBeGreaterThanOrEqual(400);
+    return ((await r.json()) as { message: string }).message;
+  };
+  const fill = async (page: Page, fields: { name: string; threshold: string; webhook: string }) => {
+    const form = page.getByRole('form', { name: 'New alert rule' });
+    await form.getByLabel('Name').fill(fields.name);
+    await form.getByLabel('Kind').selectOption('capacity');
+    await form.getByLabel('Metric definition').selectOption(cpu);
+    await form.getByLabel('Threshold (% of capacity)').fill(fields.threshold);
+    await form.getByLabel('Webhook URL').fill(fields.webhook);
+    await form.getByRole('button', { name: 'Create rule' }).click();
+    return form;
+  };
+
+  browserTest(
+    "an admin creates a capacity rule: the contract's checks and the server's refusals as written, the secret shown once, then state and last value as the API has them",
+    async () => {
+      const page = await d.browser.page();
+      await d.signIn(page, `/alerts?installation_id=${aris}`);
+      await page.getByText('No alert rule for this scope.').waitFor();
+      const body = (threshold: number, webhook: string) => ({
+        name: 'aris near capacity',
+        scope: { installation_id: aris },
+        kind: 'capacity',
+        metric_definition_id: cpu,
+        threshold_percent: threshold,
+        webhook_url: webhook,
+      });
+
+      // Checked in the page with the contract's schema: the same words the server would answer.
+      const tooLow = await refusal(d.app.adminToken!, body(0, 'https://127.0.0.1:9/hook'));
+      let form = await fill(page, { name: 'aris near capacity', threshold: '0', webhook: 'https://127.0.0.1:9/hook' });
+      await expect.poll(() => form.getByTestId('form-error').textContent()).toBe(tooLow);
+
+      // Only the server knows the deployment's webhook policy: its message, as written.
+      const plainHttp = await refusal(d.app.adminToken!, body(80, 'http://127.0.0.1:9/hook'));
+      expect(plainHttp).toBe('webhook_url must use https.');
+      form = await fill(page, { name: 'aris near capacity', threshold: '80', webhook: 'http://127.0.0.1:9/hook' });
+      await expect.poll(() => form.getByTestId('form-error').textContent()).toBe(plainHttp);
+
+      await fill(page, { name: 'aris near capacity', threshold: '80', webhook: 'https://127.0.0.1:9/hook' });
+      const secret = await page.getByTestId('webhook-secret').textContent();
+      expect(secret).toMatch(/^whsec_[A-Za-z0-9+/]+=*$/);
+      const listed = await d.api<{ content: Rule[] }>(d.app.adminToken!, '/alert-rules?size=100');
+      const rule = listed.content.find((r) => r.name === 'aris near capacity')!;
+      expect(JSON.stringify(rule)).not.toContain(secret);
+      // State and last value move as the server evaluates the rule: the page shows what the API says.
+      const row = page.locator(`[data-testid="alert-rules"] tr[data-id="${rule.id}"]`);
+      await expect
+        .poll(async () => {
+          const api = await d.api<Rule>(d.app.adminToken!, `/alert-rules/${rule.id}`);
+          await page.goto(`${d.app.url}/alerts?installation_id=${aris}`);
+          await row.waitFor();
+          const shown = [await row.getByTestId('state').getAttribute('data-state'), await row.getByTestId('last-value').getAttribute('data-value')];
+          return JSON.stringify(shown) === JSON.stringify([api.state, api.last_value === null ? '' : String(api.last_value)]);
+        })
+        .toBe(true);
+      saveScreenshot('alerts', await page.screenshot({ fullPage: true }));
+      expect(d.browser.problems).toEqual([]);
+      await page.close();
+    },
+    120_000,
+  );
+
+  browserTest(
+    "a viewer reads the project's rules; creating one is the server's to refuse, and its message is shown as written",
+    async () => {
+      const admin = d.app.adminToken!;
+      const created = await fetch(`${d.app.url}/accounting-system/alert-rules`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${admin}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify({
+          name: 'climate-lab silent',
+          scope: { project_id: 'climate-lab' },
+          kind: 'silence',
+          silence_minutes: 60,
+          webhook_url: 'https://127.0.0.1:9/hook',
+        }),
+      });
+      expect(created.status).toBe(201);
+      const token = await d.tokenFor(VIEWER);
+      const theirs = await d.api<{ content: Rule[] }>(token, '/alert-rules?size=100');
+      const page = await d.browser.page();
+      await d.signIn(page, '/alerts?project_id=climate-lab', VIEWER);
+      await page.locator('[data-testid="alert-rules"]').waitFor();
+      const shown = await page.locator('[data-testid="alert-rules"] tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-id')));
+      expect(shown.sort()).toEqual(
+        theirs.content
+          .filter((r) => r.scope.project_id === 'climate-lab' && r.scope.provider_id === undefined)
+          .map((r) => r.id)
+          .sort(),
+      );
+      expect(shown.length).toBeGreaterThan(0);
+
+      const form = page.getByRole('form', { name: 'New alert rule' });
+      await form.getByLabel('Name').fill('viewer rule');
+      await form.getByLabel('Kind').selectOption('silence');
+      await form.getByLabel('Silent for (minutes)').fill('60');
+      await form.getByLabel('Webhook URL').fill('https://127.0.0.1:9/hook');
+      const message = await refusal(token, {
+        name: 'viewer rule',
+        scope: { project_id: 'climate-lab' },
+        kind: 'silence',
+        silence_minutes: 60,
+        webhook_url: 'https://127.0.0.1:9/hook',
+      });
+      await form.getByRole('button', { name: 'Create rule' }).click();
+      await expect.poll(() => form.getByTestId('form-error').textContent()).toBe(message);
+      await page.close();
+    },
+    120_000,
+  );
+});
