@@ -8,6 +8,7 @@ import { MetricRollups1796387673583 } from './1796387673583-MetricRollups.js';
 import { Alerts1796394081579 } from './1796394081579-Alerts.js';
 import { ReportSchedules1796399477441 } from './1796399477441-ReportSchedules.js';
 import { AlertEvaluations1796399597436 } from './1796399597436-AlertEvaluations.js';
+import { AlertEvaluationsInline1796402456205 } from './1796402456205-AlertEvaluationsInline.js';
 export const migrations = [
   Foundation1795375267829,
   SeedTypeCatalogue1795375267830,
@@ -17,4 +18,5 @@ export const migrations = [
   Alerts1796394081579,
   ReportSchedules1796399477441,
   AlertEvaluations1796399597436,
+  AlertEvaluationsInline1796402456205,
 ];
