@@ -6,6 +6,13 @@ import { browserTest, saveScreenshot } from './support/browser.js';
 import { dayAfter, daysAgo, startDashboard, type Dashboard, type UsageAnswer } from './support/dashboard.js';
 import { ent } from './support/issuer.js';
 
+interface Installation {
+  id: string;
+  installation: string;
+  unit_of_access?: { metric_definition_id: string } | null;
+  capacities: { metric_definition_id: string; value: number; registered_on: string }[];
+}
+
 const REP = { sub: 'views-rep', entitlements: [ent('roles:provider:cesnet:role=admin')] };
 
 /** The project, provider-in-project and provider views against the usage API (dev mode, demo federation). */
@@ -207,6 +214,48 @@ describe('dashboard: project and provider views', () => {
       if (process.env.ACC_README_SCREENSHOT === '1')
         writeFileSync(fileURLToPath(new URL('../../../docs/dashboard-overview.png', import.meta.url)), shot);
       await page.close();
+    },
+    120_000,
+  );
+  browserTest(
+    "the overview's capacity in force and usage % are the API's, for the admin and for a project viewer",
+    async () => {
+      const viewer = { sub: 'views-viewer', entitlements: [ent('climate-lab:role=viewer')] };
+      for (const person of [undefined, viewer]) {
+        const token = person ? await d.tokenFor(person) : d.app.adminToken!;
+        const listed = await d.api<{ content: Installation[] }>(token, '/installations/all?size=100');
+        const page = await d.browser.page();
+        await d.signIn(page, '/', person);
+        await page.locator('[data-testid="installations"]').waitFor();
+        const today = new Date().toISOString().slice(0, 10);
+        let gauges = 0;
+        for (const i of listed.content) {
+          const row = page.locator(`[data-testid="installations"] tr[data-id="${i.id}"]`);
+          const definition = i.unit_of_access?.metric_definition_id;
+          const capacity = i.capacities
+            .filter((c) => c.metric_definition_id === definition && c.registered_on <= new Date().toISOString())
+            .sort((a, b) => (a.registered_on < b.registered_on ? -1 : 1))
+            .pop();
+          if (!capacity) {
+            expect(await row.getByTestId('capacity').textContent(), i.installation).toBe('—');
+            continue;
+          }
+          // The report of the capacity in force, from the day it took effect: its latest period's usage %.
+          const report = await d.api<{ data: { metric_definition_id: string; periods: { usage_percentage?: number }[] }[] }>(
+            token,
+            `/installations/${i.id}/report?start=${capacity.registered_on.slice(0, 10)}&end=${today}`,
+          );
+          const percent = report.data.find((x) => x.metric_definition_id === definition)?.periods.at(-1)?.usage_percentage;
+          expect(percent, i.installation).toBeDefined();
+          await expect.poll(() => row.getByTestId('usage').getAttribute('data-percent')).toBe(String(percent));
+          const level = percent! < 80 ? 'ok' : percent! < 100 ? 'warn' : 'over';
+          expect(await row.getByTestId('usage').getAttribute('data-level'), i.installation).toBe(level);
+          expect(await row.getByTestId('capacity').textContent()).toContain(new Intl.NumberFormat('en').format(capacity.value));
+          gauges++;
+        }
+        expect(gauges).toBeGreaterThan(0);
+        await page.close();
+      }
     },
     120_000,
   );
