@@ -1,20 +1,11 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
-import { startApp, type RunningApp } from '../src/app.js';
-import { loadConfig } from '../src/config.js';
+import type { RunningApp } from '../src/app.js';
 import { colourStats, decodePng } from './support/png.js';
-import { browserTest, ensureWebBuild, openBrowser, saveScreenshot, type Browser } from './support/browser.js';
+import { browserTest, saveScreenshot, type Browser } from './support/browser.js';
+import { startDashboard, type Dashboard } from './support/dashboard.js';
 import { ent } from './support/issuer.js';
-
-declare global {
-  interface Window {
-    /** Set by the dashboard's charts (apps/web/src/views/UsageChart.tsx): the ECharts instances by definition id. */
-    __accCharts?: Record<string, { getOption(): unknown }>;
-  }
-}
 
 const VIEWER_ROLE = ent('climate-lab:role=viewer');
 const REP_ROLE = ent('roles:provider:cesnet:role=admin');
@@ -25,18 +16,12 @@ interface Listed {
 
 /** The dashboard in dev mode over the demo federation: what a person sees against what the API answers. */
 describe('web dashboard in a browser (dev mode, demo federation)', () => {
+  let d: Dashboard;
   let app: RunningApp;
-  let dataDir: string;
   let browser: Browser;
 
-  const api = async (token: string, path: string) => {
-    const r = await fetch(`${app.url}/accounting-system${path}`, { headers: { Authorization: `Bearer ${token}` } });
-    expect(r.status, path).toBe(200);
-    return (await r.json()) as Listed;
-  };
-  const tokenFor = async (body: object) =>
-    ((await (await fetch(`${app.url}/dev/ui-token`, { method: 'POST', body: JSON.stringify(body) })).json()) as { access_token: string })
-      .access_token;
+  const api = (token: string, path: string) => d.api<Listed>(token, path);
+  const tokenFor = (body: { sub: string; entitlements: string[] }) => d.tokenFor(body);
 
   /** Signs in through the page as a typed-in person, starting from `path`. */
   const signInAs = async (page: Page, path: string, sub: string, entitlements: string[]) => {
@@ -51,15 +36,11 @@ describe('web dashboard in a browser (dev mode, demo federation)', () => {
   };
 
   beforeAll(async () => {
-    ensureWebBuild();
-    dataDir = mkdtempSync(join(tmpdir(), 'acc-web-dev-'));
-    app = await startApp(loadConfig({ ACC_PORT: '0', ACC_DATA_DIR: dataDir, ACC_AUTH_CACHE_TTL_MS: '0' }, { dev: true }), { log: () => {} });
-    browser = await openBrowser();
+    d = await startDashboard();
+    ({ app, browser } = d);
   }, 120_000);
   afterAll(async () => {
-    await browser?.close();
-    await app?.close();
-    rmSync(dataDir, { recursive: true, force: true });
+    await d?.close();
   });
 
   browserTest(
