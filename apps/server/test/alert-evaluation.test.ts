@@ -290,6 +290,33 @@ describe.each(backends)('alert evaluation (%s)', (backend) => {
     expect((await events(id)).map((e) => [e.type, e.data.value])).toEqual([['alert.triggered', 90]]);
   });
 
+  it('a provider rule resolves when a project goes with its installations and metrics; committed events are announced', async () => {
+    fixed = new Date('2026-02-10T12:00:00Z');
+    const provider = `pv-${objectId().slice(-6)}`;
+    const project = `G-${objectId().slice(-6)}`;
+    await f.provider(provider);
+    await f.project(project);
+    await f.associate(project, provider);
+    const doomed = await f.installation(project, provider);
+    let announced = 0;
+    s.app.services.alertEvaluation.onEvents = () => announced++;
+    await push(doomed, 3, '2026-02-10T01:00:00Z', '2026-02-10T02:00:00Z');
+    const id = await createRule({ scope: { provider_id: provider }, kind: 'usage', metric_definition_id: def, threshold_value: 3, window: 'month' });
+    await evaluate();
+    expect((await events(id)).map((e) => e.type)).toEqual(['alert.triggered']);
+    expect(announced).toBe(1);
+
+    const sys = await s.issuer.token({ sub: 'root', entitlements: [ent('role=admin')] });
+    expect((await s.call('DELETE', `${API}/admin/projects/${project}`, { token: sys })).status).toBe(200);
+    await evaluate();
+    expect((await events(id)).map((e) => [e.type, e.data.value])).toEqual([
+      ['alert.triggered', 3],
+      ['alert.resolved', 0],
+    ]);
+    expect(announced).toBe(2);
+    fixed = undefined;
+  });
+
   it.runIf(backend === 'postgres')('concurrent pushes crossing together, evaluated by several instances, trigger exactly once', async () => {
     fixed = undefined;
     const inst = await f.installation(P, prov);

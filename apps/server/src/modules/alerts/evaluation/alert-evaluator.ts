@@ -20,6 +20,8 @@ export class AlertEvaluator {
   private lastSweep: Date | undefined;
   /** Set by the job registry: asks for an evaluation soon (after a rule change). */
   onDue: () => void = () => {};
+  /** Told after an evaluation committed new events: the job registry may nudge the webhook dispatcher. */
+  onEvents: () => void = () => {};
 
   constructor(
     private readonly db: DataSource,
@@ -35,13 +37,16 @@ export class AlertEvaluator {
   evaluateDue(): Promise<void> {
     return this.serialized(async () => {
       if (!(await new EvaluationRepository(this.db.manager).anyDue())) return;
-      await this.db.transaction(async (m) => {
+      const sent = await this.db.transaction(async (m) => {
         const repo = new EvaluationRepository(m);
         const due = await repo.claimDue();
         const rules = await repo.lockRules(due.installationIds, due.ruleIds);
         const now = this.now();
-        for (const rule of rules) await evaluateRule(m, rule, now);
+        let events = 0;
+        for (const rule of rules) events += await evaluateRule(m, rule, now);
+        return events;
       });
+      if (sent > 0) this.onEvents();
     });
   }
 
@@ -55,16 +60,19 @@ export class AlertEvaluator {
     return this.serialized(async () => {
       const now = this.now();
       const last = this.lastSweep;
-      await this.db.transaction(async (m) => {
+      const sent = await this.db.transaction(async (m) => {
         const repo = new EvaluationRepository(m);
         const rules = await repo.lockEnabled(['capacity', 'usage', 'silence']);
         const changed = last && new Set(await repo.capacityChangesBetween(last, now));
+        let events = 0;
         for (const rule of rules) {
           if (last && changed && !(await this.mayHaveRolledOver(repo, rule, last, now, changed))) continue;
-          await evaluateRule(m, rule, now);
+          events += await evaluateRule(m, rule, now);
         }
+        return events;
       });
       this.lastSweep = now;
+      if (sent > 0) this.onEvents();
     });
   }
 

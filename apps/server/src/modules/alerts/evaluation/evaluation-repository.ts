@@ -112,6 +112,8 @@ export class EvaluationRepository {
    * Locks (FOR UPDATE, in id order so evaluators never deadlock) and returns the named rules and the
    * enabled rules covering any of the installations. Whoever waited here reads the rule as the previous
    * evaluator left it, and measures afterwards, on data that includes everything committed before.
+   * A marker naming an installation that no longer exists (a project deleted with its installations and
+   * metrics) cannot say which wider scopes held it: every enabled project or provider rule is taken.
    */
   async lockRules(installationIds: readonly string[], ruleIds: readonly string[]): Promise<EvaluatedRule[]> {
     if (installationIds.length === 0 && ruleIds.length === 0) return [];
@@ -123,6 +125,8 @@ export class EvaluationRepository {
                    AND (r.installation_id = i.id
                         OR (r.project_id = i.project_id AND (r.provider_id IS NULL OR r.provider_id = i.provider_id))
                         OR (r.project_id IS NULL AND r.provider_id = i.provider_id))))
+           OR (r.enabled AND r.installation_id IS NULL AND EXISTS (
+                SELECT 1 FROM unnest($1::text[]) AS d(id) WHERE NOT EXISTS (SELECT 1 FROM installations i WHERE i.id = d.id)))
         ORDER BY r.id FOR UPDATE OF r`,
       [installationIds, ruleIds],
     );

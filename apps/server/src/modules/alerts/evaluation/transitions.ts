@@ -19,7 +19,7 @@ interface EventData {
 const thresholdOf = (rule: EvaluatedRule): number =>
   rule.kind === 'capacity' ? rule.thresholdPercent! : rule.kind === 'usage' ? rule.thresholdValue! : rule.silenceMinutes!;
 
-async function emit(m: EntityManager, rule: EvaluatedRule, type: WebhookEventType, d: EventData, at: Date): Promise<void> {
+async function emit(m: EntityManager, rule: EvaluatedRule, type: WebhookEventType, d: EventData, at: Date): Promise<number> {
   await enqueueWebhookEvent(m, {
     ruleId: rule.id,
     type,
@@ -38,6 +38,7 @@ async function emit(m: EntityManager, rule: EvaluatedRule, type: WebhookEventTyp
       ...(d.periodEnd !== undefined && { period_end: formatInstant(d.periodEnd) }),
     },
   });
+  return 1;
 }
 
 /**
@@ -45,23 +46,26 @@ async function emit(m: EntityManager, rule: EvaluatedRule, type: WebhookEventTyp
  * the evaluation's transaction: `ok`/`idle` → `firing` at or above the threshold sends `alert.triggered`
  * (a new or re-enabled rule starts `idle`, so one already above fires at once); `firing` below it, or
  * with nothing left to measure, sends `alert.resolved` and re-arms. Anything else sends nothing.
+ * Answers how many events it wrote.
  */
-export async function evaluateRule(m: EntityManager, rule: EvaluatedRule, now: Date): Promise<void> {
+export async function evaluateRule(m: EntityManager, rule: EvaluatedRule, now: Date): Promise<number> {
   const repo = new EvaluationRepository(m);
   if (!rule.enabled) {
     // Disabling set the state to idle; a silence rule forgets whom it was firing for.
     if (rule.kind === 'silence') await repo.removeSilences(rule.id);
-    return;
+    return 0;
   }
   if (rule.kind === 'silence') return evaluateSilence(m, rule, now);
   const measured: Measurement | undefined = rule.kind === 'capacity' ? await measureCapacity(m, rule, now) : await measureUsage(m, rule, now);
   const firing = measured !== undefined && measured.value >= thresholdOf(rule);
+  let sent = 0;
   if (firing && rule.state !== 'firing') {
-    await emit(m, rule, 'alert.triggered', measured, now);
+    sent += await emit(m, rule, 'alert.triggered', measured, now);
   } else if (!firing && rule.state === 'firing') {
-    await emit(m, rule, 'alert.resolved', measured ?? { value: null, periodStart: now }, now);
+    sent += await emit(m, rule, 'alert.resolved', measured ?? { value: null, periodStart: now }, now);
   }
   await repo.saveState(rule.id, firing ? 'firing' : measured ? 'ok' : 'idle', measured?.value ?? null);
+  return sent;
 }
 
 /**
@@ -70,8 +74,9 @@ export async function evaluateRule(m: EntityManager, rule: EvaluatedRule, now: D
  * installation triggers and resolves on its own (its id in the payload). The rule is `firing` while any
  * installation is silent; `last_value` is the longest silence in whole minutes.
  */
-async function evaluateSilence(m: EntityManager, rule: EvaluatedRule, now: Date): Promise<void> {
+async function evaluateSilence(m: EntityManager, rule: EvaluatedRule, now: Date): Promise<number> {
   const repo = new EvaluationRepository(m);
+  let sent = 0;
   const firingFor = await repo.silences(rule.id);
   const limit = rule.silenceMinutes! * MINUTE;
   let longest = 0;
@@ -84,11 +89,11 @@ async function evaluateSilence(m: EntityManager, rule: EvaluatedRule, now: Date)
     longest = Math.max(longest, minutes);
     const data = { installationId, value: minutes, periodStart: since };
     if (silentMs >= limit && !firingFor.has(installationId)) {
-      await emit(m, rule, 'alert.triggered', data, now);
+      sent += await emit(m, rule, 'alert.triggered', data, now);
       await repo.addSilence(rule.id, installationId, since);
       firingFor.set(installationId, since);
     } else if (silentMs < limit && firingFor.has(installationId)) {
-      await emit(m, rule, 'alert.resolved', data, now);
+      sent += await emit(m, rule, 'alert.resolved', data, now);
       await repo.removeSilences(rule.id, [installationId]);
       firingFor.delete(installationId);
     }
@@ -97,4 +102,5 @@ async function evaluateSilence(m: EntityManager, rule: EvaluatedRule, now: Date)
   const gone = [...firingFor.keys()].filter((id) => !inScope.has(id));
   await repo.removeSilences(rule.id, gone);
   await repo.saveState(rule.id, firingFor.size > gone.length ? 'firing' : 'ok', longest);
+  return sent;
 }
