@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { Temporal } from '@js-temporal/polyfill';
 import { describe, expect, it } from 'vitest';
 import type { UsageWindow } from '@acc/contracts';
-import { planWindows } from './windows.js';
+import { calendarWindowAt, planWindows, type Calendar } from './windows.js';
 
 /**
  * windows.ts computes boundaries with `Intl` alone (zone.ts); the Temporal polyfill (test-only) is the
@@ -73,6 +73,29 @@ describe('usage window boundaries', () => {
         for (let i = 1; i < plan.bounds.length; i++) expect(plan.bounds[i] - plan.bounds[i - 1]).toBeLessThanOrEqual(3_600_000);
       }),
       { numRuns: 200 },
+    );
+  });
+
+  it('place any instant in the calendar window Temporal gives it (alert rules measure the current window)', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...ZONES),
+        fc.constantFrom(...CALENDAR),
+        fc.integer({ min: Date.UTC(1975, 0, 1), max: Date.UTC(2035, 0, 1) }),
+        (tz, cal, ms) => {
+          const local = Temporal.Instant.fromEpochMilliseconds(ms).toZonedDateTimeISO(tz).toPlainDate();
+          const startOf = (d: Temporal.PlainDate) => d.toZonedDateTime({ timeZone: tz }).epochMilliseconds;
+          // The local date's window, the one before when a DST gap makes that window start after the instant.
+          let first = cal.start(local);
+          if (startOf(first) > ms) first = cal.start(local.subtract({ days: 1 }));
+          // …or a later one when a fall-back just after midnight shows a date whose next day has begun.
+          while (startOf(first.add(cal.step)) <= ms) first = first.add(cal.step);
+          const got = calendarWindowAt(ms, cal.window as Calendar, tz);
+          expect(got).toEqual({ start: startOf(first), end: startOf(first.add(cal.step)) });
+          expect(got.start <= ms && ms < got.end).toBe(true);
+        },
+      ),
+      { numRuns: 3000 },
     );
   });
 });

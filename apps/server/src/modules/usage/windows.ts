@@ -91,7 +91,14 @@ export function calendarWindowAt(ms: number, window: Calendar, tz: string): { st
   const { date, offset } = firstDateOf(ms, window, tz);
   const [y, m0, d] = date;
   const [months, days] = STEP[window];
-  return { start: dayStart(y, m0, d, tz, offset), end: dayStart(y, m0 + months, d + days, tz, offset) };
+  let start = dayStart(y, m0, d, tz, offset);
+  // A fall-back just after midnight (St John's until 2011: 00:01 → 23:01) shows the previous date again
+  // after the next day has begun: the instant then lies in a later window.
+  for (let k = 1; ; k++) {
+    const end = dayStart(y, m0 + k * months, d + k * days, tz, offset);
+    if (end > ms) return { start, end };
+    start = end;
+  }
 }
 
 /** Each window boundary after `from`, the last one at or beyond `end`. */
