@@ -230,10 +230,15 @@ describe.each(backends)('report schedules (%s)', (backend) => {
       at('2024-03-31T23:59:59Z');
       expect(await runner().run()).toEqual([]);
       at('2024-04-01T00:00:00Z');
-      const sent = await runner().run();
+      let announced = 0;
+      const announcing = runner();
+      announcing.onEvents = () => announced++;
+      const sent = await announcing.run();
       expect(sent).toHaveLength(1);
+      expect(announced).toBe(1);
       // A second run, and two at once, find the period sent.
-      expect(await runner().run()).toEqual([]);
+      expect(await announcing.run()).toEqual([]);
+      expect(announced).toBe(1);
       expect((await Promise.all([runner().run(), runner().run()])).flat()).toEqual([]);
       const [event, ...more] = await eventsOf(id);
       expect(more).toEqual([]);

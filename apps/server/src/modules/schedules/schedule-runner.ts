@@ -25,6 +25,9 @@ const MAX_PERIODS_PER_RUN = 12;
  * injected so tests step over period ends without waiting.
  */
 export class ScheduleRunner {
+  /** Told after a run that committed events: the webhook dispatcher's nudge (bound where the jobs are registered). */
+  onEvents: () => void = () => {};
+
   constructor(
     private readonly db: DataSource,
     private readonly reports: ReportService,
@@ -44,6 +47,7 @@ export class ScheduleRunner {
         failures.push(err);
       }
     }
+    if (sent.length > 0) this.onEvents();
     if (failures.length > 0) throw new AggregateError(failures, `${failures.length} report schedule(s) failed`);
     return sent;
   }
