@@ -104,6 +104,22 @@ const EnvSchema = z.object({
   ACC_WEBHOOK_ALLOW_HTTP: z.stringbool().default(false),
   // Unset: allowed in dev mode only.
   ACC_WEBHOOK_ALLOW_PRIVATE: z.stringbool().optional(),
+  // Delivery (alerts.md §2): per-attempt timeout, polling, the claim's lease, the retry schedule and window.
+  ACC_WEBHOOK_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+  ACC_WEBHOOK_POLL_MS: z.coerce.number().int().positive().default(1_000),
+  ACC_WEBHOOK_LEASE_MS: z.coerce.number().int().positive().default(60_000),
+  ACC_WEBHOOK_BACKOFF_MS: z
+    .string()
+    .default('5000,30000,120000,600000,3600000')
+    .transform((text, ctx) => {
+      const delays = text.split(',').map((v) => Number(v.trim()));
+      if (delays.length === 0 || delays.some((d) => !Number.isInteger(d) || d < 0)) {
+        ctx.addIssue({ code: 'custom', message: 'must be comma-separated non-negative integers (milliseconds)' });
+        return z.NEVER;
+      }
+      return delays;
+    }),
+  ACC_WEBHOOK_RETRY_FOR_MS: z.coerce.number().int().positive().default(86_400_000),
 });
 
 export type Env = z.infer<typeof EnvSchema>;
@@ -186,12 +202,26 @@ export interface Config {
   ams: { authorization: string[]; project: string; verificationHash: string };
   /** The web dashboard: where its build is (unset: apps/web/dist) and the OIDC client it signs in as. */
   ui: { webDir?: string; oidcClientId?: string; oidcScopes: string };
-  /** Webhook targets: plain http allowed, private/loopback addresses allowed (alerts.md §1). */
-  webhooks: { allowHttp: boolean; allowPrivate: boolean };
+  /** Webhook targets: plain http allowed, private/loopback addresses allowed (alerts.md §1); delivery (§2). */
+  webhooks: { allowHttp: boolean; allowPrivate: boolean; delivery: WebhookDeliveryConfig };
   /** Dev mode: the server is its own token issuer (never in production). */
   dev: boolean;
   /** Dev mode only: seed the demo federation when the data folder has no project yet. */
   demo: boolean;
+}
+
+/** How the dispatcher delivers (alerts.md §2); the defaults are the spec's, tests shorten them. */
+export interface WebhookDeliveryConfig {
+  /** One attempt's limit: no complete answer within it counts as a failed attempt. */
+  timeoutMs: number;
+  /** How often each instance looks for due events (writes in the same process also wake it at once). */
+  pollMs: number;
+  /** How long a claim keeps other instances off an event; a crashed instance's claims expire after it. */
+  leaseMs: number;
+  /** The wait after the 1st, 2nd, … failed attempt; the last one repeats. */
+  backoffMs: number[];
+  /** Retries stop this long after the event was queued: it is then `failed`. */
+  retryForMs: number;
 }
 
 export const DEFAULT_OPENAIRE_URL = 'https://api.openaire.eu';
@@ -315,7 +345,18 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: { dev?: boolean } = 
     log: { level: e.ACC_LOG_LEVEL, format: e.ACC_LOG_FORMAT ?? (dev ? 'pretty' : 'json') },
     metrics: { token: e.ACC_METRICS_TOKEN, port: e.ACC_METRICS_PORT, host: e.ACC_METRICS_HOST },
     shutdownTimeoutMs: e.ACC_SHUTDOWN_TIMEOUT_MS,
-    webhooks: { allowHttp: e.ACC_WEBHOOK_ALLOW_HTTP, allowPrivate: e.ACC_WEBHOOK_ALLOW_PRIVATE ?? dev },
+    webhooks: {
+      allowHttp: e.ACC_WEBHOOK_ALLOW_HTTP,
+      allowPrivate: e.ACC_WEBHOOK_ALLOW_PRIVATE ?? dev,
+      delivery: {
+        timeoutMs: e.ACC_WEBHOOK_TIMEOUT_MS,
+        pollMs: e.ACC_WEBHOOK_POLL_MS,
+        // A claim must outlast the attempt it covers, or another instance would send it again meanwhile.
+        leaseMs: Math.max(e.ACC_WEBHOOK_LEASE_MS, e.ACC_WEBHOOK_TIMEOUT_MS + 1_000),
+        backoffMs: e.ACC_WEBHOOK_BACKOFF_MS,
+        retryForMs: e.ACC_WEBHOOK_RETRY_FOR_MS,
+      },
+    },
     cors: { origins: corsOrigins.map((o) => o.toLowerCase()) },
     ams: {
       authorization: e.ACC_AMS_AUTHORIZATION.split(',')

@@ -32,6 +32,9 @@ import { RollupService } from './modules/rollups/rollup-service.js';
 import { AlertRuleService } from './modules/alerts/alert-rule-service.js';
 import { ReportScheduleService } from './modules/schedules/schedule-service.js';
 import { AlertEvaluator, type Clock } from './modules/alerts/evaluation/alert-evaluator.js';
+import { AlertDeliveryService, alertRuleWebhooks } from './modules/alerts/alert-deliveries.js';
+import { WebhookDeliveries } from './modules/webhooks/deliveries-service.js';
+import { reportScheduleWebhooks } from './modules/schedules/schedule-webhooks.js';
 import { createTelemetry, silentLogger, type Logger, type Telemetry } from './telemetry/index.js';
 
 /** The composition root's product: every service a procedure may call, built once per server. */
@@ -64,6 +67,9 @@ export interface AppServices {
   reportSchedules: ReportScheduleService;
   /** Alert evaluation (markers → state → events); its jobs are registered in jobs/index.ts. */
   alertEvaluation: AlertEvaluator;
+  alertDeliveries: AlertDeliveryService;
+  /** Every webhook owner's deliveries (log, redeliver, test) and the dispatcher's nudge. */
+  webhooks: WebhookDeliveries;
   /** Logger and counters: `telemetry.metricsIngested.inc(n)`, `telemetry.apelRecords.inc({ result }, n)`. */
   telemetry: Telemetry;
 }
@@ -76,6 +82,7 @@ export function createServices(
   clock: Clock = () => new Date(),
 ): AppServices {
   const alertEvaluation = new AlertEvaluator(db, clock);
+  const alertRules = new AlertRuleService(db, config.webhooks, () => alertEvaluation.ruleChanged());
   const authCache = new AuthCache(config.authCacheTtlMs);
   const authChanged = () => authCache.invalidate();
   return {
@@ -109,9 +116,16 @@ export function createServices(
     usage: new UsageService(db),
     rollups: new RollupService(db),
     reportSchedules: new ReportScheduleService(db, config.webhooks),
-    alertRules: new AlertRuleService(db, config.webhooks, () => alertEvaluation.ruleChanged()),
+    alertRules,
     alertEvaluation,
+    ...webhookServices(db, alertRules),
   };
+}
+
+/** Webhook delivery (alerts.md §2): every kind of webhook owner is listed here, for the dispatcher. */
+function webhookServices(db: DataSource, alertRules: AlertRuleService) {
+  const webhooks = new WebhookDeliveries(db, [alertRuleWebhooks, reportScheduleWebhooks]);
+  return { webhooks, alertDeliveries: new AlertDeliveryService(db, alertRules, webhooks) };
 }
 
 /** Projects, installations and clients (§4.1, §4.5, §4.6): projects read installations through their service. */

@@ -44,6 +44,8 @@ const W = {
   alertRule: 'ffffffffffffffffffff0001',
   /** A weekly report schedule on instP, written afresh before every call (alerts.md §3). */
   reportSchedule: 'ffffffffffffffffffff0002',
+  /** One of the rule's webhook events (alerts.md §2). */
+  alertEvent: 'msg_acl0000000000000000000000000001',
   metricP: 'eeeeeeeeeeeeeeeeeeee0001',
   metricQ: 'eeeeeeeeeeeeeeeeeeee0002',
   metricP2: 'eeeeeeeeeeeeeeeeeeee0003',
@@ -160,7 +162,7 @@ interface Row {
   json?: true;
   rule: Rule;
   /** The spec's success status when not 200. */
-  ok?: 201;
+  ok?: 201 | 202;
   /**
    * A path or query entity does not exist, and §1.3 checks existence before the hierarchical rule:
    * every authenticated caller gets 404, entitled or not.
@@ -208,20 +210,30 @@ const search = (field: string, values: string) => () => ({ type: 'query', field,
 const withoutMetrics = (installationId: string) => async (db: DataSource) => {
   await db.query('DELETE FROM metrics WHERE installation_id = $1', [installationId]);
 };
+// The rule points at loopback, which this server refuses at delivery: test and redeliver send nothing anywhere.
 const withAlertRule = async (db: DataSource) => {
   await db.query(
     `INSERT INTO alert_rules (id, name, kind, installation_id, metric_definition_id, threshold_percent, webhook_url, webhook_secret)
-     VALUES ($1, 'near capacity', 'capacity', $2, $3, 80, 'https://93.184.216.34/acc', $4)
+     VALUES ($1, 'near capacity', 'capacity', $2, $3, 80, 'https://127.0.0.1:9/acc', $4)
      ON CONFLICT (id) DO NOTHING`,
     [W.alertRule, W.instP, W.def, `whsec_${Buffer.alloc(32, 7).toString('base64')}`],
   );
 };
+// Loopback, refused at delivery here: the reports the schedule sends for its past weeks go nowhere.
 const withReportSchedule = async (db: DataSource) => {
   await db.query(
     `INSERT INTO report_schedules (id, name, installation_id, every, tz, webhook_url, webhook_secret, last_period_end)
-     VALUES ($1, 'weekly', $2, 'week', 'UTC', 'https://93.184.216.34/acc', $3, '2024-01-01')
+     VALUES ($1, 'weekly', $2, 'week', 'UTC', 'https://127.0.0.1:9/acc', $3, '2024-01-01')
      ON CONFLICT (id) DO NOTHING`,
     [W.reportSchedule, W.instP, `whsec_${Buffer.alloc(32, 7).toString('base64')}`],
+  );
+};
+const withAlertEvent = async (db: DataSource) => {
+  await withAlertRule(db);
+  await db.query(
+    `INSERT INTO webhook_events (id, rule_id, type, body, status, attempts) VALUES ($1, $2, 'alert.test', '{}', 'failed', 1)
+     ON CONFLICT (id) DO NOTHING`,
+    [W.alertEvent, W.alertRule],
   );
 };
 const tenantBody = (n: number) => ({
@@ -874,6 +886,17 @@ const ROWS: Row[] = [
     body: () => ({ name: 'renamed' }),
   },
   { method: 'DELETE', path: '/report-schedules/{id}', params: { id: W.reportSchedule }, rule: 'INS[admin] instP', prepare: withReportSchedule },
+  // alerts.md §2: the deliveries log reads like the rule; redeliver and test change it.
+  { method: 'GET', path: '/alert-rules/{id}/deliveries', params: { id: W.alertRule }, rule: 'INS[admin,viewer] instP', prepare: withAlertRule },
+  {
+    method: 'POST',
+    path: '/alert-rules/{id}/deliveries/{event_id}/redeliver',
+    params: { id: W.alertRule, event_id: W.alertEvent },
+    rule: 'INS[admin] instP',
+    ok: 202,
+    prepare: withAlertEvent,
+  },
+  { method: 'POST', path: '/alert-rules/{id}/test', params: { id: W.alertRule }, rule: 'INS[admin] instP', ok: 202, prepare: withAlertRule },
   // Rollup check and rebuild (SYS only).
   { method: 'GET', path: '/admin/rollups/check', rule: 'SYS' },
   { method: 'POST', path: '/admin/rollups/rebuild', rule: 'SYS' },

@@ -23,7 +23,9 @@ describe.each(backends)('report schedules (%s)', (backend) => {
   let prov: string;
 
   beforeAll(async () => {
-    s = await startTestServer(backend);
+    // The dispatcher never polls: the events the runner writes stay in the outbox, so nothing is sent to the
+    // public test address (delivery itself is tested in webhook-delivery.test.ts with local receivers).
+    s = await startTestServer(backend, { ACC_WEBHOOK_POLL_MS: '86400000' });
     // The runner is driven below with its own clock; the server's minute timer must not race it.
     await s.app.background.stop();
     f = Fixtures.of(s);

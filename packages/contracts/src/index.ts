@@ -39,6 +39,7 @@ export * from './entities/client.js';
 export * from './procedures/client.js';
 export * from './entities/usage.js';
 export * from './procedures/usage.js';
+export * from './entities/webhook.js';
 export * from './entities/alert.js';
 export * from './procedures/alert.js';
 export * from './entities/report-schedule.js';

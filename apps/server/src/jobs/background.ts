@@ -6,6 +6,8 @@ export interface JobSpec {
   intervalMs: number;
   run: (signal: AbortSignal) => Promise<void>;
   exclusive?: boolean;
+  /** Work a run started and left going (webhook attempts in flight): `stop` waits for it after the abort. */
+  settle?: () => Promise<void>;
 }
 
 export interface Background {
@@ -90,6 +92,7 @@ export function createBackground(options: BackgroundOptions): Background {
       abort.abort();
       for (const job of jobs.values()) clearTimeout(job.timer);
       await Promise.all([...jobs.values()].flatMap((job) => (job.running ? [job.running] : [])));
+      await Promise.all([...jobs.values()].flatMap((job) => (job.spec.settle ? [job.spec.settle()] : [])));
     },
   };
 }

@@ -9,6 +9,7 @@ import { Alerts1796394081579 } from './1796394081579-Alerts.js';
 import { ReportSchedules1796399477441 } from './1796399477441-ReportSchedules.js';
 import { AlertEvaluations1796399597436 } from './1796399597436-AlertEvaluations.js';
 import { AlertEvaluationsInline1796402456205 } from './1796402456205-AlertEvaluationsInline.js';
+import { WebhookQueuedAt1796402897022 } from './1796402897022-WebhookQueuedAt.js';
 export const migrations = [
   Foundation1795375267829,
   SeedTypeCatalogue1795375267830,
@@ -19,4 +20,5 @@ export const migrations = [
   ReportSchedules1796399477441,
   AlertEvaluations1796399597436,
   AlertEvaluationsInline1796402456205,
+  WebhookQueuedAt1796402897022,
 ];

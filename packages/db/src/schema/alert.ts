@@ -103,6 +103,8 @@ export interface WebhookEventRow {
   lastStatusCode: number | null;
   lastError: string | null;
   deliveredAt: Date | null;
+  /** Start of the current 24 h of retries: the creation, or the last redeliver. */
+  queuedAt: Date;
 }
 export const WebhookEventEntity = new EntitySchema<WebhookEventRow>({
   name: 'WebhookEvent',
@@ -121,6 +123,7 @@ export const WebhookEventEntity = new EntitySchema<WebhookEventRow>({
     lastStatusCode: { name: 'last_status_code', type: 'int', nullable: true },
     lastError: { name: 'last_error', type: 'text', nullable: true },
     deliveredAt: { name: 'delivered_at', type: 'timestamptz', nullable: true },
+    queuedAt: { name: 'queued_at', type: 'timestamptz', default: () => 'clock_timestamp()' },
   },
   indices: [
     { name: 'IDX_webhook_events_rule_created', columns: ['ruleId', 'createdAt'] },

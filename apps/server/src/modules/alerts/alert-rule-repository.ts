@@ -63,7 +63,7 @@ export type AlertRuleChanges = Partial<
   >
 >;
 
-/** SQL of alert rules; the secret leaves only through `secretOf`, for signing. */
+/** SQL of alert rules; the secret leaves only through `webhookTarget`, for signing. */
 export class AlertRuleRepository {
   constructor(private readonly m: EntityManager) {}
 
@@ -91,6 +91,15 @@ export class AlertRuleRepository {
   async update(id: string, changes: AlertRuleChanges, state?: { state: string; lastValue: number | null }): Promise<void> {
     const set: Record<string, unknown> = Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined));
     await this.m.getRepository(AlertRuleEntity).update({ id }, { ...set, ...state, updatedAt: () => 'clock_timestamp()' });
+  }
+
+  /** The rule's webhook URL and secret, for the dispatcher alone (signing needs the secret in clear). */
+  async webhookTarget(id: string): Promise<{ url: string; secret: string } | undefined> {
+    const rows: { webhook_url: string; webhook_secret: string }[] = await this.m.query(
+      'SELECT webhook_url, webhook_secret FROM alert_rules WHERE id = $1',
+      [id],
+    );
+    return rows[0] && { url: rows[0].webhook_url, secret: rows[0].webhook_secret };
   }
 
   async delete(id: string): Promise<void> {

@@ -18,4 +18,13 @@ export const alertsRouter = router({
     await ctx.app.alertRules.delete(ctx.caller, input.id);
     return { code: 200, message: alertMessages.deleted };
   }),
+  deliveries: procedureFor(p.deliveries, Access.auth).query(async ({ ctx, input }) => {
+    const page = { page: input.page, size: input.size };
+    const { rows, total } = await ctx.app.alertDeliveries.list(ctx.caller, input.id, page);
+    return toPage(ctx.http, ctx.app.config.publicUrl, page, total, rows);
+  }),
+  redeliver: procedureFor(p.redeliver, Access.auth).mutation(({ ctx, input }) =>
+    ctx.app.alertDeliveries.redeliver(ctx.caller, input.id, input.event_id),
+  ),
+  test: procedureFor(p.test, Access.auth).mutation(({ ctx, input }) => ctx.app.alertDeliveries.test(ctx.caller, input.id)),
 });
