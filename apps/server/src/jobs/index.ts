@@ -21,6 +21,8 @@ export function registerJobs(background: Background, services: AppServices, conf
   registerWebhookDispatch(background, services, config);
   // alerts.md §2: schedules run on one instance at a time; each minute is enough for week and month ends.
   const schedules = new ScheduleRunner(services.db, services.reports);
+  // Reports a run committed go out now rather than at the dispatcher's next poll.
+  schedules.onEvents = () => services.webhooks.queued();
   background.add({ name: 'report-schedules', intervalMs: 60_000, exclusive: true, run: async (signal) => void (await schedules.run(signal)) });
   // Not exclusive: instances evaluating at once claim disjoint markers and serialize on the rule locks.
   background.add({ name: 'alerts.evaluate', intervalMs: ALERT_EVALUATE_MS, run: () => services.alertEvaluation.evaluateDue() });
