@@ -24,6 +24,7 @@ export function registerJobs(background: Background, services: AppServices, conf
   // Reports a run committed go out now rather than at the dispatcher's next poll.
   schedules.onEvents = () => services.webhooks.queued();
   background.add({ name: 'report-schedules', intervalMs: 60_000, exclusive: true, run: async (signal) => void (await schedules.run(signal)) });
+  schedules.onEvents = () => services.webhooks.queued();
   // Not exclusive: instances evaluating at once claim disjoint markers and serialize on the rule locks.
   background.add({ name: 'alerts.evaluate', intervalMs: ALERT_EVALUATE_MS, run: () => services.alertEvaluation.evaluateDue() });
   services.alertEvaluation.onDue = () => background.nudge('alerts.evaluate');
