@@ -98,6 +98,29 @@ describe('dashboard: alert rules', () => {
           return JSON.stringify(shown) === JSON.stringify([api.state, api.last_value === null ? '' : String(api.last_value)]);
         })
         .toBe(true);
+      // A test event: the server's answer as written, then the delivery log as the API lists it.
+      await row.getByRole('button', { name: 'Deliveries of aris near capacity' }).click();
+      const log = page.getByRole('region', { name: 'Deliveries of aris near capacity' });
+      await log.getByRole('button', { name: 'Send test event' }).click();
+      const queued = await log.getByTestId('test-queued').textContent();
+      expect(queued).toBe('A test event has been queued for delivery.');
+      await expect
+        .poll(async () => {
+          const api = await d.api<{ content: { event_id: string; type: string; status: string; attempts: number }[] }>(
+            d.app.adminToken!,
+            `/alert-rules/${rule.id}/deliveries?size=20`,
+          );
+          await log.getByRole('button', { name: 'Refresh deliveries' }).click();
+          await log.getByTestId('delivery-log').waitFor();
+          const shown = await log
+            .locator('tbody tr')
+            .evaluateAll((rows) => rows.map((r) => [r.getAttribute('data-id'), r.children[1].textContent, r.getAttribute('data-status')]));
+          return (
+            JSON.stringify(shown) === JSON.stringify(api.content.map((e) => [e.event_id, e.type, e.status])) &&
+            api.content.some((e) => e.type === 'alert.test')
+          );
+        })
+        .toBe(true);
       saveScreenshot('alerts', await page.screenshot({ fullPage: true }));
       expect(d.browser.problems).toEqual([]);
       await page.close();

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { Fragment, useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link } from '@tanstack/react-router';
 import type { AlertRule, AlertRuleCreated } from '@acc/contracts';
@@ -6,6 +6,7 @@ import { formatInstant, formatNumber } from '../lib/format';
 import type { AlertsSearch } from '../lib/search';
 import { messageOf, useTRPC } from '../lib/trpc';
 import { AlertRuleForm } from './AlertRuleForm';
+import { Deliveries } from './Deliveries';
 import { Empty, ErrorMessage, Loading } from './states';
 
 const PAGE = { page: 1, size: 100 };
@@ -37,6 +38,7 @@ export function AlertsView({ scope }: { scope: AlertsSearch }) {
   const definitions = useQuery(trpc.metricDefinitions.list.queryOptions(PAGE));
   const [created, setCreated] = useState<AlertRuleCreated>();
   const [round, setRound] = useState(0);
+  const [open, setOpen] = useState<string>();
   const create = useMutation(
     trpc.alerts.create.mutationOptions({
       onSuccess: (rule) => {
@@ -79,29 +81,49 @@ export function AlertsView({ scope }: { scope: AlertsSearch }) {
               <th scope="col">State</th>
               <th scope="col">Last value</th>
               <th scope="col">Webhook</th>
+              <th scope="col">Deliveries</th>
             </tr>
           </thead>
           <tbody>
             {shown.map((r) => (
-              <tr key={r.id} data-id={r.id}>
-                <th scope="row">
-                  {r.name}
-                  {!r.enabled && <span className="muted"> (disabled)</span>}
-                </th>
-                <td>{scopeText(r.scope)}</td>
-                <td>{r.kind}</td>
-                <td>{threshold(r)}</td>
-                <td data-testid="state" data-state={r.state}>
-                  <span className={`badge state-${r.state}`}>{r.state}</span>
-                </td>
-                <td className="num" data-testid="last-value" data-value={r.last_value ?? ''}>
-                  {formatNumber(r.last_value)}
-                </td>
-                <td className="muted">
-                  {r.webhook_url}
-                  <div>changed {formatInstant(r.updated_at)}</div>
-                </td>
-              </tr>
+              <Fragment key={r.id}>
+                <tr data-id={r.id}>
+                  <th scope="row">
+                    {r.name}
+                    {!r.enabled && <span className="muted"> (disabled)</span>}
+                  </th>
+                  <td>{scopeText(r.scope)}</td>
+                  <td>{r.kind}</td>
+                  <td>{threshold(r)}</td>
+                  <td data-testid="state" data-state={r.state}>
+                    <span className={`badge state-${r.state}`}>{r.state}</span>
+                  </td>
+                  <td className="num" data-testid="last-value" data-value={r.last_value ?? ''}>
+                    {formatNumber(r.last_value)}
+                  </td>
+                  <td className="muted">
+                    {r.webhook_url}
+                    <div>changed {formatInstant(r.updated_at)}</div>
+                  </td>
+                  <td>
+                    <button
+                      type="button"
+                      aria-expanded={open === r.id}
+                      aria-label={`Deliveries of ${r.name}`}
+                      onClick={() => setOpen(open === r.id ? undefined : r.id)}
+                    >
+                      {open === r.id ? 'Hide' : 'Show'}
+                    </button>
+                  </td>
+                </tr>
+                {open === r.id && (
+                  <tr className="deliveries-row">
+                    <td colSpan={8}>
+                      <Deliveries ruleId={r.id} ruleName={r.name} />
+                    </td>
+                  </tr>
+                )}
+              </Fragment>
             ))}
           </tbody>
         </table>
