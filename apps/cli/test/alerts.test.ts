@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildCli, lines, runAcc } from './support/cli.js';
 import { seedWorld, type World } from '../../../packages/client/test/support/world.js';
 
-// A public address literal: accepted without DNS, and nothing is sent on create.
+// A public address literal: accepted without DNS, and nothing is sent on create. The rules' thresholds
+// stay far above the world's usage, so none fires and the dispatcher never reaches for it.
 const HOOK = 'https://93.184.215.14/acc';
 
 let w: World;
@@ -30,7 +31,7 @@ describe('acc alerts against the real server', () => {
       '--metricdefid',
       w.cpu,
       '--threshold-percent',
-      '80',
+      '1000',
       '--webhook-url',
       HOOK,
     );
@@ -48,14 +49,14 @@ describe('acc alerts against the real server', () => {
       'id,name,kind,scope,metric_definition_id,threshold_percent,threshold_value,window,tz,silence_minutes,state,last_value,enabled,webhook_url',
     );
     expect(csv).toContainEqual(
-      expect.stringMatching(new RegExp(`^${id},KNS near capacity,capacity,installation:${w.kns},${w.cpu},80,,,,,\\w+,,true,${HOOK}$`)),
+      expect.stringMatching(new RegExp(`^${id},KNS near capacity,capacity,installation:${w.kns},${w.cpu},1000,,,,,\\w+,[\\d.]*,true,${HOOK}$`)),
     );
     const got = JSON.parse((await acc('alerts', 'get', id, '--output', 'json')).stdout);
-    expect(got).toMatchObject({ id, threshold_percent: 80, scope: { installation_id: w.kns } });
+    expect(got).toMatchObject({ id, threshold_percent: 1000, scope: { installation_id: w.kns } });
     expect(got).not.toHaveProperty('webhook_secret');
 
-    const updated = await acc('alerts', 'update', id, '--threshold-percent', '90', '--disable', '--output', 'json');
-    expect(JSON.parse(updated.stdout)).toMatchObject({ id, threshold_percent: 90, enabled: false, state: 'idle' });
+    const updated = await acc('alerts', 'update', id, '--threshold-percent', '900', '--disable', '--output', 'json');
+    expect(JSON.parse(updated.stdout)).toMatchObject({ id, threshold_percent: 900, enabled: false, state: 'idle' });
     expect(lines((await acc('alerts', 'update', id, '--enable')).stdout)[0]).toMatch(new RegExp(`^KNS near capacity \\(ID: ${id}\\) capacity`));
 
     expect(await acc('alerts', 'delete', id)).toMatchObject({ code: 0, stdout: 'Alert Rule has been deleted.\n' });
