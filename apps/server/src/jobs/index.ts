@@ -1,4 +1,5 @@
 import type { Config } from '../config.js';
+import { expireIdempotencyKeys } from '../modules/metrics/idempotency.js';
 import { Dispatcher } from '../modules/webhooks/dispatcher.js';
 import type { AppServices } from '../services.js';
 import { ScheduleRunner } from '../modules/schedules/schedule-runner.js';
@@ -10,6 +11,8 @@ export { createBackground, type Background, type JobSpec } from './background.js
 export const ALERT_EVALUATE_MS = 1_000;
 /** Silence and calendar roll-overs are checked at least every minute (alerts.md §2). */
 export const ALERT_SWEEP_MS = 30_000;
+/** How often expired idempotency keys are deleted (a claim also deletes its own expired key first). */
+export const IDEMPOTENCY_EXPIRY_MS = 10 * 60_000;
 /** Job names: `background.nudge(name)` runs one now. */
 export const JOBS = { webhookDispatch: 'webhook-dispatch' } as const;
 
@@ -24,7 +27,13 @@ export function registerJobs(background: Background, services: AppServices, conf
   // Reports a run committed go out now rather than at the dispatcher's next poll.
   schedules.onEvents = () => services.webhooks.queued();
   background.add({ name: 'report-schedules', intervalMs: 60_000, exclusive: true, run: async (signal) => void (await schedules.run(signal)) });
-  schedules.onEvents = () => services.webhooks.queued();
+  // §7.2: completed idempotency keys replay for 24 h; expired ones are deleted in batches, one instance at a time.
+  background.add({
+    name: 'idempotency-expiry',
+    intervalMs: IDEMPOTENCY_EXPIRY_MS,
+    exclusive: true,
+    run: async (signal) => void (await expireIdempotencyKeys(services.db, signal)),
+  });
   // Not exclusive: instances evaluating at once claim disjoint markers and serialize on the rule locks.
   background.add({ name: 'alerts.evaluate', intervalMs: ALERT_EVALUATE_MS, run: () => services.alertEvaluation.evaluateDue() });
   services.alertEvaluation.onDue = () => background.nudge('alerts.evaluate');

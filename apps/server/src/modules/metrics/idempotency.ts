@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
-import type { EntityManager } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { metricMessages } from '@acc/contracts';
 import { badRequest, conflict } from '../../errors.js';
 
@@ -84,6 +84,26 @@ export class IdempotencyRepository {
       [scope.callerId, scope.route, scope.key, response.status, response.location, JSON.stringify(response.body)],
     );
   }
+}
+
+/**
+ * Deletes keys whose 24 hours are over, a batch per statement so no run holds many row locks or a long
+ * statement; stops when a batch comes back short or the server is stopping. Returns how many went.
+ */
+export async function expireIdempotencyKeys(db: DataSource, signal?: AbortSignal, batch = 5_000): Promise<number> {
+  let total = 0;
+  while (!signal?.aborted) {
+    const result: unknown = await db.query(
+      `DELETE FROM idempotency_keys WHERE (caller_id, route, key) IN (
+         SELECT caller_id, route, key FROM idempotency_keys WHERE created_at < clock_timestamp() - ${RETENTION} LIMIT $1)`,
+      [batch],
+    );
+    // TypeORM answers a DELETE with [rows, affected count].
+    const deleted = Array.isArray(result) && typeof result[1] === 'number' ? result[1] : 0;
+    total += deleted;
+    if (deleted < batch) break;
+  }
+  return total;
 }
 
 /**
