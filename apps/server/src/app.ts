@@ -12,7 +12,7 @@ import { DEV_ISSUER, devAdminClaims, loadDevKeys, mintDevToken, projectEntitleme
 import { seedDevAdmin } from './dev/seed.js';
 import { devUiTokenRoute } from './dev/ui-token.js';
 import { createLagMonitor, type LagMonitor } from './http/lag-monitor.js';
-import { createBackground, registerJobs, type Background } from './jobs/index.js';
+import { createBackground, registerJobs, underJobLock, type Background } from './jobs/index.js';
 import { createHttpApp, type RawRoute } from './http/fastify-app.js';
 import { sendError, sendJson } from './http/send.js';
 import { createProviderSync, type ProviderSync } from './modules/providers/provider-sync.js';
@@ -181,7 +181,12 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
           }
         : undefined;
     // Started last, so no failure below can leave its timer behind; it never delays start-up.
-    const providerSync = config.eoscProvidersUrl ? createProviderSync(config.eoscProvidersUrl, database.dataSource, logger) : undefined;
+    const providerSync = config.eoscProvidersUrl
+      ? createProviderSync(config.eoscProvidersUrl, database.dataSource, logger, (run) =>
+          // Several instances on one PostgreSQL: one syncs, an instance finding the lock taken skips that run.
+          underJobLock(database.dataSource, database.backend, 'eosc-provider-sync', run),
+        )
+      : undefined;
     void providerSync?.start();
     const background = createBackground({
       db: database.dataSource,

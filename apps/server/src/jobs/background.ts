@@ -25,6 +25,31 @@ export interface BackgroundOptions {
 }
 
 /**
+ * Runs `run` only if no other instance holds the job's lock (a transaction-scoped advisory lock keyed by
+ * its name, released by the commit); false when it was skipped. PGlite is one process: it always runs.
+ */
+export async function underJobLock(db: DataSource, backend: 'postgres' | 'pglite', name: string, run: () => Promise<void>): Promise<boolean> {
+  if (backend === 'pglite') {
+    await run();
+    return true;
+  }
+  const runner = db.createQueryRunner();
+  try {
+    await runner.connect();
+    await runner.startTransaction();
+    const [row] = (await runner.query('SELECT pg_try_advisory_xact_lock(hashtext($1)) AS locked', [`acc:${name}`])) as { locked: boolean }[];
+    if (row?.locked) await run();
+    await runner.commitTransaction();
+    return row?.locked ?? false;
+  } catch (err) {
+    if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => {});
+    throw err;
+  } finally {
+    await runner.release();
+  }
+}
+
+/**
  * Timers for the server's own work (alert evaluation, webhook delivery, sweeps, schedules). On
  * PostgreSQL an exclusive job holds a transaction-scoped advisory lock keyed by its name while it runs,
  * so several instances sharing the database take turns; the instance that does not get the lock skips
@@ -36,20 +61,8 @@ export function createBackground(options: BackgroundOptions): Background {
   let stopped = false;
 
   const runOnce = async (spec: JobSpec): Promise<void> => {
-    if (!spec.exclusive || options.backend === 'pglite') return spec.run(abort.signal);
-    const runner = options.db.createQueryRunner();
-    try {
-      await runner.connect();
-      await runner.startTransaction();
-      const [row] = (await runner.query('SELECT pg_try_advisory_xact_lock(hashtext($1)) AS locked', [`acc:${spec.name}`])) as { locked: boolean }[];
-      if (row?.locked) await spec.run(abort.signal);
-      await runner.commitTransaction();
-    } catch (err) {
-      if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => {});
-      throw err;
-    } finally {
-      await runner.release();
-    }
+    if (!spec.exclusive) return spec.run(abort.signal);
+    await underJobLock(options.db, options.backend, spec.name, () => spec.run(abort.signal));
   };
 
   const schedule = (name: string, delayMs: number) => {

@@ -5,7 +5,7 @@ import type { AppServices } from '../services.js';
 import { ScheduleRunner } from '../modules/schedules/schedule-runner.js';
 import type { Background } from './background.js';
 
-export { createBackground, type Background, type JobSpec } from './background.js';
+export { createBackground, underJobLock, type Background, type JobSpec } from './background.js';
 
 /** Alert evaluation polls this often: an empty marker table costs one index-less `LIMIT 1` read. */
 export const ALERT_EVALUATE_MS = 1_000;

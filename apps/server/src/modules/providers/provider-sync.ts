@@ -17,6 +17,8 @@ export interface ProviderSyncOptions {
   /** Per-run limit, so a hanging registry cannot hold shutdown or the next run hostage. */
   timeoutMs?: number;
   now?: () => Date;
+  /** Runs a sync so that instances sharing the database take turns (jobs/background.ts `underJobLock`). */
+  exclusive?: (run: () => Promise<void>) => Promise<unknown>;
 }
 
 /** Milliseconds from `now` to the next 00:00 UTC. */
@@ -82,9 +84,10 @@ export class ProviderSync {
     if (this.running) return this.running;
     this.abort = new AbortController();
     const signal = AbortSignal.any([this.abort.signal, AbortSignal.timeout(this.opts.timeoutMs ?? 5 * 60_000)]);
-    const run = this.syncOnce(signal)
-      .then((result) => this.opts.onSynced?.(result))
-      .catch((err) => {
+    const once = () => this.syncOnce(signal).then((result) => this.opts.onSynced?.(result));
+    const run: Promise<void> = (this.opts.exclusive ? this.opts.exclusive(once) : once())
+      .then(() => undefined)
+      .catch((err: unknown) => {
         if (!this.stopped) this.opts.onError(err);
       })
       .finally(() => {
@@ -110,9 +113,11 @@ export function createProviderSync(
   baseUrl: string,
   db: DataSource,
   logger: { info: (obj: object, msg: string) => void; warn: (obj: object, msg: string) => void },
+  exclusive?: ProviderSyncOptions['exclusive'],
 ): ProviderSync {
   return new ProviderSync({
     db,
+    exclusive,
     client: new EoscProviderClient(baseUrl),
     onError: (err) => logger.warn({ err }, 'EOSC provider sync failed'),
     onSynced: (result) => logger.info({ ...result }, 'EOSC providers synced'),
