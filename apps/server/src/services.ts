@@ -33,6 +33,7 @@ import { AlertRuleService } from './modules/alerts/alert-rule-service.js';
 import { ReportScheduleService } from './modules/schedules/schedule-service.js';
 import { AlertEvaluator, type Clock } from './modules/alerts/evaluation/alert-evaluator.js';
 import { AlertDeliveryService, alertRuleWebhooks } from './modules/alerts/alert-deliveries.js';
+import { ScheduleDeliveryService } from './modules/schedules/schedule-deliveries.js';
 import { WebhookDeliveries } from './modules/webhooks/deliveries-service.js';
 import { reportScheduleWebhooks } from './modules/schedules/schedule-webhooks.js';
 import { createTelemetry, silentLogger, type Logger, type Telemetry } from './telemetry/index.js';
@@ -68,6 +69,7 @@ export interface AppServices {
   /** Alert evaluation (markers → state → events); its jobs are registered in jobs/index.ts. */
   alertEvaluation: AlertEvaluator;
   alertDeliveries: AlertDeliveryService;
+  scheduleDeliveries: ScheduleDeliveryService;
   /** Every webhook owner's deliveries (log, redeliver, test) and the dispatcher's nudge. */
   webhooks: WebhookDeliveries;
   /** Logger and counters: `telemetry.metricsIngested.inc(n)`, `telemetry.apelRecords.inc({ result }, n)`. */
@@ -83,6 +85,7 @@ export function createServices(
 ): AppServices {
   const alertEvaluation = new AlertEvaluator(db, clock);
   const alertRules = new AlertRuleService(db, config.webhooks, () => alertEvaluation.ruleChanged());
+  const reportSchedules = new ReportScheduleService(db, config.webhooks);
   const authCache = new AuthCache(config.authCacheTtlMs);
   const authChanged = () => authCache.invalidate();
   return {
@@ -115,17 +118,21 @@ export function createServices(
     reports: new ReportService(db),
     usage: new UsageService(db),
     rollups: new RollupService(db),
-    reportSchedules: new ReportScheduleService(db, config.webhooks),
+    reportSchedules,
     alertRules,
     alertEvaluation,
-    ...webhookServices(db, alertRules),
+    ...webhookServices(db, alertRules, reportSchedules),
   };
 }
 
 /** Webhook delivery (alerts.md §2): every kind of webhook owner is listed here, for the dispatcher. */
-function webhookServices(db: DataSource, alertRules: AlertRuleService) {
+function webhookServices(db: DataSource, alertRules: AlertRuleService, reportSchedules: ReportScheduleService) {
   const webhooks = new WebhookDeliveries(db, [alertRuleWebhooks, reportScheduleWebhooks]);
-  return { webhooks, alertDeliveries: new AlertDeliveryService(db, alertRules, webhooks) };
+  return {
+    webhooks,
+    alertDeliveries: new AlertDeliveryService(db, alertRules, webhooks),
+    scheduleDeliveries: new ScheduleDeliveryService(db, reportSchedules, webhooks),
+  };
 }
 
 /** Projects, installations and clients (§4.1, §4.5, §4.6): projects read installations through their service. */

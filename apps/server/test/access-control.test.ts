@@ -46,6 +46,8 @@ const W = {
   reportSchedule: 'ffffffffffffffffffff0002',
   /** One of the rule's webhook events (alerts.md §2). */
   alertEvent: 'msg_acl0000000000000000000000000001',
+  /** One of the schedule's webhook events (alerts.md §3). */
+  scheduleEvent: 'msg_acl0000000000000000000000000002',
   metricP: 'eeeeeeeeeeeeeeeeeeee0001',
   metricQ: 'eeeeeeeeeeeeeeeeeeee0002',
   metricP2: 'eeeeeeeeeeeeeeeeeeee0003',
@@ -234,6 +236,14 @@ const withAlertEvent = async (db: DataSource) => {
     `INSERT INTO webhook_events (id, rule_id, type, body, status, attempts) VALUES ($1, $2, 'alert.test', '{}', 'failed', 1)
      ON CONFLICT (id) DO NOTHING`,
     [W.alertEvent, W.alertRule],
+  );
+};
+const withScheduleEvent = async (db: DataSource) => {
+  await withReportSchedule(db);
+  await db.query(
+    `INSERT INTO webhook_events (id, schedule_id, type, body, status, attempts) VALUES ($1, $2, 'report.test', '{}', 'failed', 1)
+     ON CONFLICT (id) DO NOTHING`,
+    [W.scheduleEvent, W.reportSchedule],
   );
 };
 const tenantBody = (n: number) => ({
@@ -897,6 +907,30 @@ const ROWS: Row[] = [
     prepare: withAlertEvent,
   },
   { method: 'POST', path: '/alert-rules/{id}/test', params: { id: W.alertRule }, rule: 'INS[admin] instP', ok: 202, prepare: withAlertRule },
+  // alerts.md §3: the schedule's deliveries, redeliver and test have the same rules as the alert rule's.
+  {
+    method: 'GET',
+    path: '/report-schedules/{id}/deliveries',
+    params: { id: W.reportSchedule },
+    rule: 'INS[admin,viewer] instP',
+    prepare: withReportSchedule,
+  },
+  {
+    method: 'POST',
+    path: '/report-schedules/{id}/deliveries/{event_id}/redeliver',
+    params: { id: W.reportSchedule, event_id: W.scheduleEvent },
+    rule: 'INS[admin] instP',
+    ok: 202,
+    prepare: withScheduleEvent,
+  },
+  {
+    method: 'POST',
+    path: '/report-schedules/{id}/test',
+    params: { id: W.reportSchedule },
+    rule: 'INS[admin] instP',
+    ok: 202,
+    prepare: withReportSchedule,
+  },
   // Rollup check and rebuild (SYS only).
   { method: 'GET', path: '/admin/rollups/check', rule: 'SYS' },
   { method: 'POST', path: '/admin/rollups/rebuild', rule: 'SYS' },

@@ -187,6 +187,15 @@ const steps: { [N in ContractName]: Step<N> } = {
   },
   alert_rule_redeliver: (s) => ({ id: idOf(s, 'alert_rule_add'), event_id: idOf(s, 'alert_rule_test', 'event_id') }),
   alert_rule_deliveries: (s) => ({ id: idOf(s, 'alert_rule_add') }),
+  report_schedule_test: async (s) => {
+    // As alert_rule_test: loopback, refused at delivery, so the test event is logged and sent nowhere.
+    await s.w.server.app.database.dataSource.query(`UPDATE report_schedules SET webhook_url = 'https://127.0.0.1:9/acc-walk' WHERE id = $1`, [
+      idOf(s, 'report_schedule_add'),
+    ]);
+    return { id: idOf(s, 'report_schedule_add') };
+  },
+  report_schedule_redeliver: (s) => ({ id: idOf(s, 'report_schedule_add'), event_id: idOf(s, 'report_schedule_test', 'event_id') }),
+  report_schedule_deliveries: (s) => ({ id: idOf(s, 'report_schedule_add') }),
   installation_external_report: () => ({ externalId: 'walk-installation', ...window }),
   installation_report: (s) => ({ installation_id: s.w.kns, ...window }),
   project_provider_external_report: (s) => ({ project_id: '777536', externalProviderId: s.grnetExternalId, ...window }),

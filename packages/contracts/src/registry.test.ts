@@ -135,6 +135,9 @@ const STABLE: [string, string][] = [
   ['report_schedule_entry', 'GET /report-schedules/{id}'],
   ['report_schedule_update', 'PATCH /report-schedules/{id}'],
   ['report_schedule_delete', 'DELETE /report-schedules/{id}'],
+  ['report_schedule_deliveries', 'GET /report-schedules/{id}/deliveries'],
+  ['report_schedule_redeliver', 'POST /report-schedules/{id}/deliveries/{event_id}/redeliver'],
+  ['report_schedule_test', 'POST /report-schedules/{id}/test'],
 ];
 
 describe('the contract registry', () => {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { webhookMessages } from './webhook.js';
 import { isBlank, MAX_LENGTH, optionalText, pathId, requiredText, textProblem, wireValue } from '../fields.js';
 
 /** alerts.md messages: each names its field, so a client can point at it. */
@@ -21,9 +22,9 @@ export const alertMessages = {
   notForKind: (field: string, kind: string) => `${field} does not apply to ${kind} rules.`,
   notFound: (id: string) => `There is no Alert Rule with the following id: ${id}`,
   deleted: 'Alert Rule has been deleted.',
-  noEvent: (id: string) => `There is no event with the following id: ${id}`,
-  queued: 'The event has been queued for delivery.',
-  testQueued: 'A test event has been queued for delivery.',
+  noEvent: webhookMessages.noEvent,
+  queued: webhookMessages.queued,
+  testQueued: webhookMessages.testQueued,
 } as const;
 
 export const ALERT_KINDS = ['capacity', 'usage', 'silence'] as const;

@@ -36,3 +36,10 @@ export type WebhookQueued = z.infer<typeof WebhookQueued>;
 /** `{id}` is the owner (rule or schedule), `{event_id}` one of its events. */
 export const DeliveryRef = z.object({ id: pathId, event_id: pathId });
 export const DeliveriesQuery = z.object({ id: pathId, ...pageParams });
+
+/** The answers of every owner's redeliver and test (alert rules and report schedules word them alike). */
+export const webhookMessages = {
+  noEvent: (id: string) => `There is no event with the following id: ${id}`,
+  queued: 'The event has been queued for delivery.',
+  testQueued: 'A test event has been queued for delivery.',
+} as const;

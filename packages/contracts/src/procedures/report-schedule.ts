@@ -1,10 +1,11 @@
 import { z } from 'zod';
 import { ReportSchedule, ReportScheduleCreate, ReportScheduleCreated, ReportScheduleRef, ReportScheduleUpdate } from '../entities/report-schedule.js';
+import { DeliveriesQuery, DeliveryRef, WebhookDeliveryPage, WebhookQueued } from '../entities/webhook.js';
 import { MessageResponse } from '../errors.js';
 import { pageOf, pageParams } from '../page.js';
 import { defineProcedures } from './define.js';
 
-/** alerts.md §3: report schedules over REST `/report-schedules…` and tRPC `schedules.*`. */
+/** alerts.md §3: report schedules (and their webhook deliveries) over REST `/report-schedules…` and tRPC `schedules.*`. */
 export const scheduleProcedures = defineProcedures('Report schedules')({
   create: {
     name: 'report_schedule_add',
@@ -50,6 +51,35 @@ export const scheduleProcedures = defineProcedures('Report schedules')({
     input: ReportScheduleRef,
     output: MessageResponse,
     summary: 'Delete a report schedule and its delivery log',
+    errors: [403, 404],
+  },
+  deliveries: {
+    name: 'report_schedule_deliveries',
+    method: 'GET',
+    path: '/report-schedules/{id}/deliveries',
+    input: DeliveriesQuery,
+    output: WebhookDeliveryPage,
+    summary: "The schedule's webhook events and how their delivery went, newest first",
+    errors: [400, 403, 404],
+  },
+  redeliver: {
+    name: 'report_schedule_redeliver',
+    method: 'POST',
+    path: '/report-schedules/{id}/deliveries/{event_id}/redeliver',
+    input: DeliveryRef,
+    output: WebhookQueued,
+    status: 202,
+    summary: "Queue one of the schedule's events for delivery again (same webhook-id, a fresh 24 h of retries)",
+    errors: [403, 404],
+  },
+  test: {
+    name: 'report_schedule_test',
+    method: 'POST',
+    path: '/report-schedules/{id}/test',
+    input: ReportScheduleRef,
+    output: WebhookQueued,
+    status: 202,
+    summary: "Send a report.test event (the schedule's id, name, period and scope) to the schedule's webhook now",
     errors: [403, 404],
   },
 });

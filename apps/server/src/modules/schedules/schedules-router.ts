@@ -18,4 +18,13 @@ export const schedulesRouter = router({
     await ctx.app.reportSchedules.delete(ctx.caller, input.id);
     return { code: 200, message: scheduleMessages.deleted };
   }),
+  deliveries: procedureFor(p.deliveries, Access.auth).query(async ({ ctx, input }) => {
+    const page = { page: input.page, size: input.size };
+    const { rows, total } = await ctx.app.scheduleDeliveries.list(ctx.caller, input.id, page);
+    return toPage(ctx.http, ctx.app.config.publicUrl, page, total, rows);
+  }),
+  redeliver: procedureFor(p.redeliver, Access.auth).mutation(({ ctx, input }) =>
+    ctx.app.scheduleDeliveries.redeliver(ctx.caller, input.id, input.event_id),
+  ),
+  test: procedureFor(p.test, Access.auth).mutation(({ ctx, input }) => ctx.app.scheduleDeliveries.test(ctx.caller, input.id)),
 });

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { columnOf, type WebhookOwner } from './owner.js';
 
-export type WebhookEventType = 'alert.triggered' | 'alert.resolved' | 'alert.test' | 'report.generated';
+export type WebhookEventType = 'alert.triggered' | 'alert.resolved' | 'alert.test' | 'report.generated' | 'report.test';
 
 /** The event's owner, whose deliveries list shows it: exactly one of a rule and a schedule. */
 export type OutboxOwner = { ruleId: string; scheduleId?: never } | { scheduleId: string; ruleId?: never };
