@@ -46,7 +46,7 @@ export const csvLine = (values: unknown[]): string => stringify([values.map(cell
  * table needs every row to align its columns.
  */
 export async function printList<T extends object>(
-  items: AsyncIterable<T>,
+  items: AsyncIterable<T> | Iterable<T>,
   format: Format,
   spec: { columns: Column<T>[]; text: (item: T) => string; empty?: string },
 ): Promise<number> {

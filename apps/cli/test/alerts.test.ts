@@ -156,3 +156,59 @@ describe('acc schedules against the real server', () => {
     });
   });
 });
+
+describe.each([
+  {
+    group: 'alerts',
+    table: 'alert_rules',
+    testType: 'alert.test',
+    contract: 'alert_rule',
+    // Far above the world's usage: the rule never fires, so only the test events are in its log.
+    args: () => ['--kind', 'capacity', '--metricdefid', w.cpu, '--threshold-percent', '1000', '--installation', w.kns],
+  },
+  {
+    group: 'schedules',
+    table: 'report_schedules',
+    testType: 'report.test',
+    contract: 'report_schedule',
+    args: () => ['--every', 'month', '--installation', w.kns],
+  },
+])('acc $group test, deliveries and redeliver against the real server', ({ group, table, testType, contract, args }) => {
+  it('test queues an event; deliveries lists it newest first (text, csv, json); redeliver queues it again', async () => {
+    const created = await acc(group, 'create', '--name', `${group} hook`, ...args(), '--webhook-url', HOOK, '--output', 'json');
+    expect(created).toMatchObject({ code: 0, stderr: '' });
+    const { id } = JSON.parse(created.stdout) as { id: string };
+    // Re-pointed at loopback behind the API's back, which this server refuses at delivery: the test events
+    // are queued and logged, but sent nowhere.
+    await w.server.app.database.dataSource.query(`UPDATE ${table} SET webhook_url = 'https://127.0.0.1:9/acc-cli' WHERE id = $1`, [id]);
+
+    const first = await acc(group, 'test', id);
+    expect(first).toMatchObject({ code: 0, stderr: '' });
+    const firstId = /^A test event has been queued for delivery\. Event: (msg_\w+)$/.exec(lines(first.stdout)[0])![1];
+    const second = JSON.parse((await acc(group, 'test', id, '--output', 'json')).stdout) as { code: number; event_id: string };
+    expect(second).toEqual({ code: 202, message: 'A test event has been queued for delivery.', event_id: expect.stringMatching(/^msg_/) });
+
+    const json = JSON.parse((await acc(group, 'deliveries', id, '--output', 'json')).stdout) as { event_id: string; type: string }[];
+    expect(json.map((d) => [d.event_id, d.type])).toEqual([
+      [second.event_id, testType],
+      [firstId, testType],
+    ]);
+    const text = lines((await acc(group, 'deliveries', id)).stdout);
+    expect(text[0]).toMatch(new RegExp(`^${second.event_id} ${testType.replace('.', '\\.')} (pending|delivered|failed) after \\d+ attempt\\(s\\)`));
+    const csv = lines((await acc(group, 'deliveries', id, '--output', 'csv', '--size', '1', '--page', '2')).stdout);
+    expect(csv[0]).toBe('event_id,type,created_at,attempts,status,last_status_code,last_error,next_attempt_at,delivered_at');
+    expect(csv.slice(1).map((l) => l.split(',')[0])).toEqual([firstId]);
+
+    expect(await acc(group, 'redeliver', id, firstId)).toMatchObject({
+      code: 0,
+      stdout: `The event has been queued for delivery. Event: ${firstId}\n`,
+    });
+    expect(await acc(group, 'redeliver', id, 'msg_nope')).toMatchObject({
+      code: 1,
+      stderr: `Error while redelivering event: While trying the [${contract}_redeliver]: There is no event with the following id: msg_nope\n`,
+    });
+    expect((await acc(group, 'test', '000000000000000000000000')).code).toBe(1);
+    expect((await acc(group, 'redeliver', id)).code).toBe(2);
+    expect((await acc(group, 'delete', id)).code).toBe(0);
+  });
+});

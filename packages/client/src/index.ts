@@ -46,6 +46,9 @@ export {
   type ReportScheduleCreated,
   type ReportScheduleData,
   type ReportScheduleInput,
+  type WebhookDeliveryData,
+  type WebhookDeliveryViews,
+  type WebhookQueuedData,
 } from './webhooks.js';
 export { toUsageQuery, type FreshnessOptions, type UsageOptions } from './usage.js';
 export type * from './wire.js';

@@ -16,9 +16,19 @@ export type ReportScheduleData = RowOf<'report_schedule_list'>;
 export type ReportSchedule = Item<ReportScheduleData, object>;
 export type ReportScheduleInput = ContractInput<'report_schedule_add'>;
 export type ReportScheduleCreated = ContractOutput<'report_schedule_add'>;
+/** A webhook event and how its delivery went: the same for every owner (alert rule, report schedule). */
+export type WebhookDeliveryData = RowOf<'alert_rule_deliveries'>;
+export type WebhookQueuedData = ContractOutput<'alert_rule_test'>;
+
+/** The deliveries log, redeliver and test every webhook owner's collection offers (alerts.md §2–§3). */
+export interface WebhookDeliveryViews {
+  deliveries(id: string, page?: { page?: number; size?: number }): Promise<{ content: WebhookDeliveryData[]; total_elements: number }>;
+  redeliver(id: string, eventId: string): Promise<WebhookQueuedData>;
+  test(id: string): Promise<WebhookQueuedData>;
+}
 
 /** Alert rules (`/alert-rules`, alerts.md §1): the rules the caller may read, lazily paged. */
-export class AlertRules extends Collection<AlertRule, AlertRuleData> {
+export class AlertRules extends Collection<AlertRule, AlertRuleData> implements WebhookDeliveryViews {
   readonly #client: ContractCaller;
 
   constructor(client: ContractCaller, pageSize: number | undefined) {
@@ -43,10 +53,25 @@ export class AlertRules extends Collection<AlertRule, AlertRuleData> {
   delete(id: string): Promise<MessageBody> {
     return this.#client.call('alert_rule_delete', { id });
   }
+
+  /** One page of the rule's webhook events and how their delivery went, newest first. */
+  deliveries(id: string, page: Omit<ContractInput<'alert_rule_deliveries'>, 'id'> = {}): Promise<ContractOutput<'alert_rule_deliveries'>> {
+    return this.#client.call('alert_rule_deliveries', { ...page, id });
+  }
+
+  /** Queues one of the rule's events again (202): same `webhook-id`, a fresh 24 h of retries. */
+  redeliver(id: string, eventId: string): Promise<ContractOutput<'alert_rule_redeliver'>> {
+    return this.#client.call('alert_rule_redeliver', { id, event_id: eventId });
+  }
+
+  /** Queues a test event to the rule's webhook now (202); the answer carries its `event_id`. */
+  test(id: string): Promise<ContractOutput<'alert_rule_test'>> {
+    return this.#client.call('alert_rule_test', { id });
+  }
 }
 
 /** Report schedules (`/report-schedules`, alerts.md §3): the schedules the caller may read, lazily paged. */
-export class ReportSchedules extends Collection<ReportSchedule, ReportScheduleData> {
+export class ReportSchedules extends Collection<ReportSchedule, ReportScheduleData> implements WebhookDeliveryViews {
   readonly #client: ContractCaller;
 
   constructor(client: ContractCaller, pageSize: number | undefined) {
@@ -70,5 +95,20 @@ export class ReportSchedules extends Collection<ReportSchedule, ReportScheduleDa
 
   delete(id: string): Promise<MessageBody> {
     return this.#client.call('report_schedule_delete', { id });
+  }
+
+  /** One page of the schedule's webhook events and how their delivery went, newest first. */
+  deliveries(id: string, page: Omit<ContractInput<'report_schedule_deliveries'>, 'id'> = {}): Promise<ContractOutput<'report_schedule_deliveries'>> {
+    return this.#client.call('report_schedule_deliveries', { ...page, id });
+  }
+
+  /** Queues one of the schedule's events again (202): same `webhook-id`, a fresh 24 h of retries. */
+  redeliver(id: string, eventId: string): Promise<ContractOutput<'report_schedule_redeliver'>> {
+    return this.#client.call('report_schedule_redeliver', { id, event_id: eventId });
+  }
+
+  /** Queues a test event to the schedule's webhook now (202); the answer carries its `event_id`. */
+  test(id: string): Promise<ContractOutput<'report_schedule_test'>> {
+    return this.#client.call('report_schedule_test', { id });
   }
 }

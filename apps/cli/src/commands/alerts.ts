@@ -4,6 +4,7 @@ import { createClient } from '../config.js';
 import { out } from '../io.js';
 import { fields, printList, printOne, type Column } from '../output.js';
 import { failWith, globalsOf, numberArg } from '../util.js';
+import { registerDeliveryCommands } from './delivery-commands.js';
 import { HELP } from './metrics.js';
 import {
   enabledOf,
@@ -144,4 +145,6 @@ export function registerAlerts(program: Command): void {
       const r = await createClient(g).alerts.delete(id).catch(failWith('Error while deleting alert rule'));
       out(g.output === 'json' ? JSON.stringify(r, null, 2) : r.message);
     });
+
+  registerDeliveryCommands(alerts, 'alert rule', (acc) => acc.alerts);
 }

@@ -4,6 +4,7 @@ import { createClient } from '../config.js';
 import { out } from '../io.js';
 import { fields, printList, printOne, type Column } from '../output.js';
 import { failWith, globalsOf } from '../util.js';
+import { registerDeliveryCommands } from './delivery-commands.js';
 import {
   enabledOf,
   enabledOptions,
@@ -115,4 +116,6 @@ export function registerSchedules(program: Command): void {
       const r = await createClient(g).schedules.delete(id).catch(failWith('Error while deleting report schedule'));
       out(g.output === 'json' ? JSON.stringify(r, null, 2) : r.message);
     });
+
+  registerDeliveryCommands(schedules, 'report schedule', (acc) => acc.schedules);
 }
