@@ -4,11 +4,15 @@ import { AlertRuleEntity, type AlertRuleRow } from '@acc/db';
 /** A rule as listings and access see it: never its secret; an installation scope with its project and provider. */
 export type AlertRuleRecord = Omit<AlertRuleRow, 'webhookSecret'> & { installationProjectId: string | null; installationProviderId: string | null };
 
-const COLUMNS = `r.id, r.name, r.kind, r.installation_id, r.project_id, r.provider_id, r.metric_definition_id, r.threshold_percent,
-  r.threshold_value, r.usage_window, r.tz, r.silence_minutes, r.webhook_url, r.enabled, r.state, r.last_value, r.creator_id,
-  r.created_at, r.updated_at, i.project_id AS installation_project_id, i.provider_id AS installation_provider_id`;
+/** A rule's own columns (alias `r`), without its webhook and secret: what evaluation reads. */
+export const RULE_COLUMNS = `r.id, r.name, r.kind, r.installation_id, r.project_id, r.provider_id, r.metric_definition_id, r.threshold_percent,
+  r.threshold_value, r.usage_window, r.tz, r.silence_minutes, r.enabled, r.state, r.last_value, r.updated_at`;
 
-interface Raw {
+const COLUMNS = `${RULE_COLUMNS}, r.webhook_url, r.creator_id, r.created_at,
+  i.project_id AS installation_project_id, i.provider_id AS installation_provider_id`;
+
+/** The row of `RULE_COLUMNS` as the driver returns it (numerics may come as text). */
+export interface RuleRaw {
   id: string;
   name: string;
   kind: string;
@@ -17,22 +21,45 @@ interface Raw {
   provider_id: string | null;
   metric_definition_id: string | null;
   threshold_percent: number | null;
-  threshold_value: number | null;
+  threshold_value: number | string | null;
   usage_window: string | null;
   tz: string | null;
   silence_minutes: number | null;
-  webhook_url: string;
   enabled: boolean;
   state: string;
-  last_value: number | null;
+  last_value: number | string | null;
+  updated_at: Date | string;
+}
+
+interface Raw extends RuleRaw {
+  webhook_url: string;
   creator_id: string;
   created_at: Date;
-  updated_at: Date;
   installation_project_id: string | null;
   installation_provider_id: string | null;
 }
 
-const toRecord = (r: Raw): AlertRuleRecord => ({
+export type RuleFields = Pick<
+  AlertRuleRow,
+  | 'id'
+  | 'name'
+  | 'kind'
+  | 'installationId'
+  | 'projectId'
+  | 'providerId'
+  | 'metricDefinitionId'
+  | 'thresholdPercent'
+  | 'thresholdValue'
+  | 'usageWindow'
+  | 'tz'
+  | 'silenceMinutes'
+  | 'enabled'
+  | 'state'
+  | 'lastValue'
+  | 'updatedAt'
+>;
+
+export const toRuleFields = (r: RuleRaw): RuleFields => ({
   id: r.id,
   name: r.name,
   kind: r.kind,
@@ -45,13 +72,17 @@ const toRecord = (r: Raw): AlertRuleRecord => ({
   usageWindow: r.usage_window,
   tz: r.tz,
   silenceMinutes: r.silence_minutes,
-  webhookUrl: r.webhook_url,
   enabled: r.enabled,
   state: r.state,
   lastValue: r.last_value === null ? null : Number(r.last_value),
+  updatedAt: new Date(r.updated_at),
+});
+
+const toRecord = (r: Raw): AlertRuleRecord => ({
+  ...toRuleFields(r),
+  webhookUrl: r.webhook_url,
   creatorId: r.creator_id,
   createdAt: new Date(r.created_at),
-  updatedAt: new Date(r.updated_at),
   installationProjectId: r.installation_project_id,
   installationProviderId: r.installation_provider_id,
 });

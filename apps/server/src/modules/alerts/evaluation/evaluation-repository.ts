@@ -1,66 +1,11 @@
 import type { EntityManager } from 'typeorm';
+import { RULE_COLUMNS, toRuleFields, type RuleFields, type RuleRaw } from '../alert-rule-repository.js';
 
-/** What evaluation needs of a rule (never its secret nor its webhook). */
-export interface EvaluatedRule {
-  id: string;
-  name: string;
-  kind: string;
-  installationId: string | null;
-  projectId: string | null;
-  providerId: string | null;
-  metricDefinitionId: string | null;
-  thresholdPercent: number | null;
-  thresholdValue: number | null;
-  usageWindow: string | null;
-  tz: string | null;
-  silenceMinutes: number | null;
-  enabled: boolean;
-  state: string;
-  lastValue: number | null;
-  /** Creation or last change: silence is counted from it when later than the last push. */
-  updatedAt: Date;
-}
-
-interface RuleRaw {
-  id: string;
-  name: string;
-  kind: string;
-  installation_id: string | null;
-  project_id: string | null;
-  provider_id: string | null;
-  metric_definition_id: string | null;
-  threshold_percent: number | null;
-  threshold_value: number | string | null;
-  usage_window: string | null;
-  tz: string | null;
-  silence_minutes: number | null;
-  enabled: boolean;
-  state: string;
-  last_value: number | string | null;
-  updated_at: Date | string;
-}
-
-const RULE_COLUMNS = `r.id, r.name, r.kind, r.installation_id, r.project_id, r.provider_id, r.metric_definition_id, r.threshold_percent,
-  r.threshold_value, r.usage_window, r.tz, r.silence_minutes, r.enabled, r.state, r.last_value, r.updated_at`;
-
-const toRule = (r: RuleRaw): EvaluatedRule => ({
-  id: r.id,
-  name: r.name,
-  kind: r.kind,
-  installationId: r.installation_id,
-  projectId: r.project_id,
-  providerId: r.provider_id,
-  metricDefinitionId: r.metric_definition_id,
-  thresholdPercent: r.threshold_percent,
-  thresholdValue: r.threshold_value === null ? null : Number(r.threshold_value),
-  usageWindow: r.usage_window,
-  tz: r.tz,
-  silenceMinutes: r.silence_minutes,
-  enabled: r.enabled,
-  state: r.state,
-  lastValue: r.last_value === null ? null : Number(r.last_value),
-  updatedAt: new Date(r.updated_at),
-});
+/**
+ * What evaluation needs of a rule (never its secret nor its webhook); `updatedAt` is its creation or last
+ * change, from which silence is counted when later than the last push.
+ */
+export type EvaluatedRule = RuleFields;
 
 /** A rule's scope as installation filter SQL over alias `i` (parameters appended to `params`). */
 const inScope = (rule: EvaluatedRule, params: unknown[]): string => {
@@ -130,7 +75,7 @@ export class EvaluationRepository {
         ORDER BY r.id FOR UPDATE OF r`,
       [installationIds, ruleIds],
     );
-    return rows.map(toRule);
+    return rows.map(toRuleFields);
   }
 
   /** Locks and returns the enabled rules of the given kinds (the time-driven sweep). */
@@ -139,7 +84,7 @@ export class EvaluationRepository {
       `SELECT ${RULE_COLUMNS} FROM alert_rules r WHERE r.enabled AND r.kind = ANY($1::text[]) ORDER BY r.id FOR UPDATE OF r`,
       [kinds],
     );
-    return rows.map(toRule);
+    return rows.map(toRuleFields);
   }
 
   /** Installations whose capacities changed or came into force in (after, upTo]. */
