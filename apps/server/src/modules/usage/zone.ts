@@ -83,8 +83,16 @@ export function offsetAt(ms: number, tz: string): number {
  * midnight that DST skips gives the first instant of that day).
  */
 export function wallToInstant(wall: number, tz: string, hint = offsetAt(wall, tz)): number {
-  const before = offsetAt(wall - hint - 6 * HOUR, tz);
-  const after = offsetAt(wall - hint + 6 * HOUR, tz);
+  // A hint from far away (a range across Apia's skipped day moves the offset by 24 h) would centre the
+  // ±6 h probe on the wrong side of a nearby transition: move the guess to the offset it lands on first.
+  let guess = hint;
+  for (let i = 0; i < 3; i++) {
+    const landed = offsetAt(wall - guess, tz);
+    if (landed === guess) break;
+    guess = landed;
+  }
+  const before = offsetAt(wall - guess - 6 * HOUR, tz);
+  const after = offsetAt(wall - guess + 6 * HOUR, tz);
   if (before === after) return wall - before;
   const fits = [wall - before, wall - after].filter((t) => offsetAt(t, tz) === wall - t).sort((a, b) => a - b);
   return fits.length > 0 ? fits[0] : wall - before;
