@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { METRIC_GROUP_COLUMN, toCell, type CellRow, type UsageCell, type UsageCellQuery, type UsageSource } from './usage-source.js';
+import { METRIC_GROUP_COLUMN, toCells, type CellRow, type UsageCell, type UsageCellQuery, type UsageSource } from './usage-source.js';
 
 /**
  * Usage straight from `metrics`: one GROUP BY over the range, each metric placed in its window by
@@ -29,6 +29,6 @@ export class RawUsageSource implements UsageSource {
         GROUP BY ${keys}`,
       params,
     );
-    return rows.map((r) => toCell(r, q.groupBy.length));
+    return toCells(rows, q.groupBy.length);
   }
 }

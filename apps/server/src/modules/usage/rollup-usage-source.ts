@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { cover, type Level } from '../rollups/buckets.js';
-import { toCell, type CellRow, type UsageCell, type UsageCellQuery, type UsageSource } from './usage-source.js';
+import { toCells, type CellRow, type UsageCell, type UsageCellQuery, type UsageSource } from './usage-source.js';
 
 /** The rollup column (alias `r`) each group key reads; provider and project come from the installation. */
 const ROLLUP_GROUP_COLUMN = {
@@ -89,6 +89,6 @@ export class RollupUsageSource implements UsageSource {
         GROUP BY ${keys}`,
       params,
     );
-    return rows.map((r) => toCell(r, q.groupBy.length));
+    return toCells(rows, q.groupBy.length);
   }
 }

@@ -54,12 +54,15 @@ export interface CellRow {
   [group: `g${number}`]: string | null;
 }
 
-export const toCell = (r: CellRow, groups: number): UsageCell => ({
-  definitionId: r.def,
-  group: Array.from({ length: groups }, (_, i) => r[`g${i}`] ?? null),
-  window: Number(r.w) - 1,
-  total: r.total,
-  count: Number(r.count),
-  min: Number(r.min),
-  max: Number(r.max),
-});
+/** Rows of either source as cells; the group columns are read by precomputed names (a request reads tens of thousands of rows). */
+export function toCells(rows: readonly CellRow[], groups: number): UsageCell[] {
+  const keys = Array.from({ length: groups }, (_, i) => `g${i}` as const);
+  const out = new Array<UsageCell>(rows.length);
+  for (let k = 0; k < rows.length; k++) {
+    const r = rows[k];
+    const group = new Array<string | null>(groups);
+    for (let i = 0; i < groups; i++) group[i] = r[keys[i]] ?? null;
+    out[k] = { definitionId: r.def, group, window: Number(r.w) - 1, total: r.total, count: Number(r.count), min: Number(r.min), max: Number(r.max) };
+  }
+  return out;
+}

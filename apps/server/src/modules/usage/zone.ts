@@ -38,6 +38,7 @@ export function utcOf(year: number, month0: number, day: number): number {
 
 /** The zone's offset at instant `ms`, in milliseconds (local = ms + offset). */
 export function offsetAt(ms: number, tz: string): number {
+  if (tz === 'UTC') return 0; // the default zone: no formatter round trip per boundary
   const parts = formatterOf(tz).formatToParts(new Date(ms));
   let year = 0;
   let month = 0;
