@@ -10,6 +10,7 @@ import { ReportSchedules1796399477441 } from './1796399477441-ReportSchedules.js
 import { AlertEvaluations1796399597436 } from './1796399597436-AlertEvaluations.js';
 import { AlertEvaluationsInline1796402456205 } from './1796402456205-AlertEvaluationsInline.js';
 import { WebhookQueuedAt1796402897022 } from './1796402897022-WebhookQueuedAt.js';
+import { MetricsCreatedAtBrin1796500000000 } from './1796500000000-MetricsCreatedAtBrin.js';
 export const migrations = [
   Foundation1795375267829,
   SeedTypeCatalogue1795375267830,
@@ -21,4 +22,5 @@ export const migrations = [
   AlertEvaluations1796399597436,
   AlertEvaluationsInline1796402456205,
   WebhookQueuedAt1796402897022,
+  MetricsCreatedAtBrin1796500000000,
 ];
