@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { describe, expect, it } from 'vitest';
-import { INSERT_CHUNK, MetricRepository, type MetricOwner } from './metric-repository.js';
+import { MetricRepository, type MetricOwner } from './metric-repository.js';
 
 const owner: MetricOwner = {
   installationId: 'i',
@@ -33,25 +33,26 @@ const recorder = () => {
 };
 
 describe('MetricRepository.insertMany', () => {
-  it('uses one multi-row INSERT per chunk, within the 65535 bind-parameter limit', async () => {
+  it('writes any number of rows in one statement, each column one array parameter, in the given order', async () => {
     const { calls, repo } = recorder();
-    await repo.insertMany(owner, metrics(INSERT_CHUNK + 1));
-    expect(calls).toHaveLength(2);
-    for (const c of calls) {
-      expect(c.sql.startsWith('INSERT INTO metrics')).toBe(true);
-      expect(c.params.length).toBeLessThanOrEqual(65_535);
-      expect([...c.sql.matchAll(/\$(\d+)/g)].reduce((max, m) => Math.max(max, Number(m[1])), 0)).toBe(c.params.length);
-    }
-    expect(calls[0].params.length).toBeGreaterThan(65_535 - 7);
-    // Rows keep the request order across chunks.
-    expect(calls[1].params).toContain(`m${INSERT_CHUNK}`);
+    // More rows than a VALUES list could bind (65,535 parameters at 7 per row).
+    await repo.insertMany(owner, metrics(10_000));
+    expect(calls).toHaveLength(1);
+    const [c] = calls;
+    expect(c.sql).toMatch(/^INSERT INTO metrics .* FROM unnest\(/s);
+    expect(c.params).toHaveLength(9 + 7);
+    const [ids, , , , values] = c.params.slice(9) as unknown[][];
+    expect([ids.length, ids[0], ids[9_999], values[1234]]).toEqual([10_000, 'm0', 'm9999', 1234]);
   });
 
-  it('binds the installation fields once per statement', async () => {
+  it('binds the installation fields once, and stores a single row through a plain VALUES statement', async () => {
     const { calls, repo } = recorder();
     await repo.insertMany(owner, metrics(3));
-    expect(calls).toHaveLength(1);
-    expect(calls[0].params).toHaveLength(9 + 3 * 7);
+    await repo.insertMany(owner, metrics(1));
+    await repo.insertMany(owner, []);
+    expect(calls).toHaveLength(2);
     expect(calls[0].params.filter((p) => p === 'P.prov.i')).toHaveLength(1);
+    expect(calls[1].sql).toMatch(/VALUES \(/);
+    expect(calls[1].params).toEqual(['i', 'me', 'P', 'prov', 'ACR', 'INST', null, null, 'P.prov.i', 'm0', 'd', new Date(0), new Date(1), 0, null, null]);
   });
 });

@@ -72,23 +72,29 @@ const SHARED = [
   'resource_id',
 ] as const;
 const PER_ROW = ['id', 'metric_definition_id', 'time_period_start', 'time_period_end', 'value', 'group_id', 'user_id'] as const;
-/** PostgreSQL's bind-parameter limit per statement. */
-const MAX_PARAMS = 65_535;
-export const INSERT_CHUNK = Math.floor((MAX_PARAMS - SHARED.length) / PER_ROW.length);
+/** `INSERT INTO metrics … VALUES` with one tuple: the shared fields are $1…$9, the row's own follow. */
+const INSERT_ONE = `INSERT INTO metrics (${[...PER_ROW, ...SHARED].join(', ')})
+  VALUES (${PER_ROW.map((_, i) => `$${SHARED.length + i + 1}`).join(', ')}, ${SHARED.map((_, i) => `$${i + 1}`).join(', ')})`;
 
-/** `INSERT INTO metrics … VALUES` with `rows` tuples: the shared fields are $1…$9, each row's own follow. */
-function insertSql(rows: number): string {
-  const sharedRefs = SHARED.map((_, i) => `$${i + 1}`).join(', ');
-  const tuples: string[] = [];
-  for (let r = 0; r < rows; r++) {
-    const base = SHARED.length + r * PER_ROW.length;
-    tuples.push(`(${PER_ROW.map((_, i) => `$${base + i + 1}`).join(', ')}, ${sharedRefs})`);
-  }
-  return `INSERT INTO metrics (${[...PER_ROW, ...SHARED].join(', ')}) VALUES ${tuples.join(', ')}`;
-}
+const ROW_TYPES: Record<(typeof PER_ROW)[number], string> = {
+  id: 'text',
+  metric_definition_id: 'text',
+  time_period_start: 'timestamptz',
+  time_period_end: 'timestamptz',
+  value: 'float8',
+  group_id: 'text',
+  user_id: 'text',
+};
 
-/** The single push's statement, built once. */
-const INSERT_ONE = insertSql(1);
+/**
+ * Many rows in **one** statement, each column an array unnested in step (order kept). One statement
+ * whatever the size matters beyond the bind-parameter limit: the rollup trigger locks a statement's
+ * buckets in key order, so two bulk pushes over the same buckets queue behind each other; written in
+ * several statements, each could hold the buckets the other's next statement needs (a deadlock).
+ */
+const INSERT_MANY = `INSERT INTO metrics (${[...PER_ROW, ...SHARED].join(', ')})
+  SELECT u.*, ${SHARED.map((_, i) => `$${i + 1}`).join(', ')}
+    FROM unnest(${PER_ROW.map((c, i) => `$${SHARED.length + i + 1}::${ROW_TYPES[c]}[]`).join(', ')}) AS u`;
 
 export class MetricRepository {
   constructor(private readonly m: EntityManager) {}
@@ -100,11 +106,9 @@ export class MetricRepository {
     return new Set(rows.map((r) => r.id));
   }
 
-  /**
-   * Stores the metrics with one multi-row INSERT per chunk; the owner's fields are bound once per
-   * statement, so a chunk holds as many rows as the parameter limit allows. Rows keep the given order.
-   */
+  /** Stores the metrics in one statement (INSERT_MANY), the single push through its own prepared one. */
   async insertMany(owner: MetricOwner, metrics: readonly (ValidMetric & { id: string })[]): Promise<void> {
+    if (metrics.length === 0) return;
     const shared = [
       owner.installationId,
       owner.creatorId,
@@ -116,17 +120,26 @@ export class MetricRepository {
       owner.resource,
       owner.resourceId,
     ];
-    for (let at = 0; at < metrics.length; at += INSERT_CHUNK) {
-      const chunk = metrics.slice(at, at + INSERT_CHUNK);
-      const params: unknown[] = [...shared];
-      for (const metric of chunk) {
-        params.push(metric.id, metric.metricDefinitionId, metric.timePeriodStart, metric.timePeriodEnd, metric.value, metric.groupId, metric.userId);
-      }
-      await this.m.query(chunk.length === 1 ? INSERT_ONE : insertSql(chunk.length), params);
+    if (metrics.length === 1) {
+      const [m] = metrics;
+      await this.m.query(INSERT_ONE, [...shared, m.id, m.metricDefinitionId, m.timePeriodStart, m.timePeriodEnd, m.value, m.groupId, m.userId]);
+      return;
     }
+    const n = metrics.length;
+    const columns = Array.from({ length: PER_ROW.length }, () => new Array<unknown>(n));
+    for (let i = 0; i < n; i++) {
+      const m = metrics[i];
+      columns[0][i] = m.id;
+      columns[1][i] = m.metricDefinitionId;
+      columns[2][i] = m.timePeriodStart;
+      columns[3][i] = m.timePeriodEnd;
+      columns[4][i] = m.value;
+      columns[5][i] = m.groupId;
+      columns[6][i] = m.userId;
+    }
+    await this.m.query(INSERT_MANY, [...shared, ...columns]);
   }
 
-  /** The metric, only if it belongs to the installation (§4.7: another installation's metric is a 404). */
   async findInInstallation(installationId: string, id: string): Promise<StoredMetric | undefined> {
     const rows: StoredMetric[] = await this.m.query(`SELECT ${STORED_COLUMNS} FROM metrics m WHERE m.installation_id = $1 AND m.id = $2`, [
       installationId,
