@@ -22,11 +22,6 @@ export const apelMetricId = (installationId: string, definitionId: string, day: 
   deterministicId('apel-metric', installationId, definitionId, day);
 
 const dayOf = (d: Date) => d.toISOString().slice(0, 10);
-const nextDay = (day: string) => {
-  const d = new Date(`${day}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + 1);
-  return d;
-};
 
 interface InstallationInfo {
   id: string;
@@ -152,42 +147,34 @@ async function upsertMetrics(
   inst: InstallationInfo,
   rows: readonly { id: string; def: string; day: string; value: number }[],
 ): Promise<void> {
-  // 14 parameters per row: 1000 rows stay far below the 65,535-parameter limit.
-  const CHUNK = 1000;
-  for (let start = 0; start < rows.length; start += CHUNK) {
-    const chunk = rows.slice(start, start + CHUNK);
-    const params: unknown[] = [];
-    const tuples = chunk.map((r) => {
-      const base = params.length;
-      params.push(
-        inst.id,
-        r.id,
-        r.def,
-        `${r.day}T00:00:00Z`,
-        nextDay(r.day).toISOString(),
-        r.value,
-        CREATOR,
-        inst.project_id,
-        inst.provider_id,
-        inst.acronym,
-        inst.installation,
-        inst.infrastructure,
-        inst.resource_id,
-        `${inst.project_id}.${inst.provider_id}.${inst.id}`,
-      );
-      return `(${Array.from({ length: 14 }, (_, i) => `$${base + i + 1}`).join(', ')})`;
-    });
-    await em.query(
-      `INSERT INTO metrics (installation_id, id, metric_definition_id, time_period_start, time_period_end, value, creator_id,
-                            project_id, provider_id, project_acronym, installation_name, infrastructure, resource, resource_id)
-       VALUES ${tuples.join(', ')}
-       ON CONFLICT (installation_id, id) DO UPDATE SET
-         metric_definition_id = EXCLUDED.metric_definition_id, time_period_start = EXCLUDED.time_period_start,
-         time_period_end = EXCLUDED.time_period_end, value = EXCLUDED.value, project_id = EXCLUDED.project_id,
-         provider_id = EXCLUDED.provider_id, project_acronym = EXCLUDED.project_acronym,
-         installation_name = EXCLUDED.installation_name, infrastructure = EXCLUDED.infrastructure,
-         resource = EXCLUDED.resource, resource_id = EXCLUDED.resource_id`,
-      params,
-    );
-  }
+  if (rows.length === 0) return;
+  // One statement for every day (columns as unnested arrays): the rollup trigger then takes its bucket
+  // locks once, in key order, so it cannot deadlock with a bulk push to the same installation.
+  await em.query(
+    `INSERT INTO metrics (installation_id, id, metric_definition_id, time_period_start, time_period_end, value, creator_id,
+                          project_id, provider_id, project_acronym, installation_name, infrastructure, resource, resource_id)
+     SELECT $1, u.id, u.def, u.start, u.start + interval '24 hours', u.value, $2, $3, $4, $5, $6, $7, $8, $9
+       FROM unnest($10::text[], $11::text[], $12::timestamptz[], $13::float8[]) AS u(id, def, start, value)
+     ON CONFLICT (installation_id, id) DO UPDATE SET
+       metric_definition_id = EXCLUDED.metric_definition_id, time_period_start = EXCLUDED.time_period_start,
+       time_period_end = EXCLUDED.time_period_end, value = EXCLUDED.value, project_id = EXCLUDED.project_id,
+       provider_id = EXCLUDED.provider_id, project_acronym = EXCLUDED.project_acronym,
+       installation_name = EXCLUDED.installation_name, infrastructure = EXCLUDED.infrastructure,
+       resource = EXCLUDED.resource, resource_id = EXCLUDED.resource_id`,
+    [
+      inst.id,
+      CREATOR,
+      inst.project_id,
+      inst.provider_id,
+      inst.acronym,
+      inst.installation,
+      inst.infrastructure,
+      inst.resource_id,
+      `${inst.project_id}.${inst.provider_id}.${inst.id}`,
+      rows.map((r) => r.id),
+      rows.map((r) => r.def),
+      rows.map((r) => `${r.day}T00:00:00Z`),
+      rows.map((r) => r.value),
+    ],
+  );
 }
