@@ -1,10 +1,9 @@
 import { Option, type Command } from 'commander';
-import { ALERT_KINDS, ALERT_WINDOWS, type AlertRule, type AlertRuleData } from '@acc/client';
+import { ALERT_KINDS, ALERT_WINDOWS, type AlertRuleData } from '@acc/client';
 import { createClient } from '../config.js';
-import { out } from '../io.js';
-import { fields, printList, printOne, type Column } from '../output.js';
+import { fields, printOne, type Column } from '../output.js';
 import { failWith, globalsOf, numberArg } from '../util.js';
-import { registerDeliveryCommands } from './delivery-commands.js';
+import { printCreated, registerOwnerCommands } from './owner-commands.js';
 import { HELP } from './metrics.js';
 import {
   enabledOf,
@@ -67,84 +66,64 @@ export function registerAlerts(program: Command): void {
     .command('alerts')
     .description('alert rules: webhooks when usage nears capacity or a threshold, or an installation falls silent');
 
-  alerts
-    .command('list')
-    .description('list the alert rules you may read')
-    .action(async (_o, cmd: Command) => {
-      const g = globalsOf(cmd);
-      const acc = createClient(g);
-      await printList<AlertRule>(acc.alerts, g.output, { columns, text: ruleText, empty: 'No alert rules.' }).catch(
-        failWith('Error while iterating alert rules'),
+  registerOwnerCommands(
+    alerts,
+    {
+      noun: 'alert rule',
+      aNoun: 'an alert rule',
+      plural: 'alert rules',
+      getDescription: 'show one alert rule, with its state and last measured value',
+      columns,
+      text: ruleText,
+      collection: (acc) => acc.alerts,
+    },
+    (alerts) => {
+      const create = alerts
+        .command('create')
+        .description('create an alert rule; the webhook secret is printed once')
+        .requiredOption('--name <name>', 'what the rule is called')
+        .addOption(new Option('--kind <kind>', 'what the rule watches').choices([...ALERT_KINDS]).makeOptionMandatory())
+        .option('--metricdefid <id>', `${HELP.metricdefid} (capacity and usage rules)`);
+      withScopeOptions(create);
+      thresholdOptions(create);
+      webhookOptions(create, true).action(
+        async (
+          o: ScopeOptions & Thresholds & WebhookOptions & { name: string; kind: (typeof ALERT_KINDS)[number]; metricdefid?: string },
+          cmd: Command,
+        ) => {
+          const g = globalsOf(cmd);
+          const r = await createClient(g)
+            .alerts.create({
+              name: o.name,
+              scope: scopeOf(o),
+              kind: o.kind,
+              ...(o.metricdefid !== undefined && { metric_definition_id: o.metricdefid }),
+              ...thresholdsOf(o),
+              // Mandatory option: commander has refused the command without it.
+              webhook_url: o.webhookUrl ?? '',
+              ...webhookOf({ webhookSecret: o.webhookSecret }),
+            })
+            .catch(failWith('Error while creating alert rule'));
+          printCreated(cmd, r, ruleText);
+        },
       );
-    });
 
-  alerts
-    .command('get')
-    .description('show one alert rule, with its state and last measured value')
-    .argument('<id>', 'alert rule id')
-    .action(async (id: string, _o, cmd: Command) => {
-      const g = globalsOf(cmd);
-      const r = await createClient(g).alerts.get(id).catch(failWith('Alert rule not found'));
-      printOne(r, g.output, { columns, text: (x) => JSON.stringify(x) });
-    });
-
-  const create = alerts
-    .command('create')
-    .description('create an alert rule; the webhook secret is printed once')
-    .requiredOption('--name <name>', 'what the rule is called')
-    .addOption(new Option('--kind <kind>', 'what the rule watches').choices([...ALERT_KINDS]).makeOptionMandatory())
-    .option('--metricdefid <id>', `${HELP.metricdefid} (capacity and usage rules)`);
-  withScopeOptions(create);
-  thresholdOptions(create);
-  webhookOptions(create, true).action(
-    async (
-      o: ScopeOptions & Thresholds & WebhookOptions & { name: string; kind: (typeof ALERT_KINDS)[number]; metricdefid?: string },
-      cmd: Command,
-    ) => {
-      const g = globalsOf(cmd);
-      const r = await createClient(g)
-        .alerts.create({
-          name: o.name,
-          scope: scopeOf(o),
-          kind: o.kind,
-          ...(o.metricdefid !== undefined && { metric_definition_id: o.metricdefid }),
-          ...thresholdsOf(o),
-          // Mandatory option: commander has refused the command without it.
-          webhook_url: o.webhookUrl ?? '',
-          ...webhookOf({ webhookSecret: o.webhookSecret }),
-        })
-        .catch(failWith('Error while creating alert rule'));
-      if (g.output === 'json') out(JSON.stringify(r, null, 2));
-      else out(`${ruleText(r)}\nWebhook secret (shown only now): ${r.webhook_secret}`);
+      const update = alerts
+        .command('update')
+        .description('change an alert rule (only the options given)')
+        .argument('<id>', 'alert rule id')
+        .option('--name <name>', 'new name');
+      thresholdOptions(update);
+      webhookOptions(update, false);
+      enabledOptions(update).action(
+        async (id: string, o: Thresholds & WebhookOptions & { name?: string; enable?: boolean; disable?: boolean }, cmd: Command) => {
+          const g = globalsOf(cmd);
+          const r = await createClient(g)
+            .alerts.update(id, { ...(o.name !== undefined && { name: o.name }), ...thresholdsOf(o), ...webhookOf(o), ...enabledOf(o) })
+            .catch(failWith('Error while updating alert rule'));
+          printOne(r, g.output, { columns, text: ruleText });
+        },
+      );
     },
   );
-
-  const update = alerts
-    .command('update')
-    .description('change an alert rule (only the options given)')
-    .argument('<id>', 'alert rule id')
-    .option('--name <name>', 'new name');
-  thresholdOptions(update);
-  webhookOptions(update, false);
-  enabledOptions(update).action(
-    async (id: string, o: Thresholds & WebhookOptions & { name?: string; enable?: boolean; disable?: boolean }, cmd: Command) => {
-      const g = globalsOf(cmd);
-      const r = await createClient(g)
-        .alerts.update(id, { ...(o.name !== undefined && { name: o.name }), ...thresholdsOf(o), ...webhookOf(o), ...enabledOf(o) })
-        .catch(failWith('Error while updating alert rule'));
-      printOne(r, g.output, { columns, text: ruleText });
-    },
-  );
-
-  alerts
-    .command('delete')
-    .description('delete an alert rule and its delivery log')
-    .argument('<id>', 'alert rule id')
-    .action(async (id: string, _o, cmd: Command) => {
-      const g = globalsOf(cmd);
-      const r = await createClient(g).alerts.delete(id).catch(failWith('Error while deleting alert rule'));
-      out(g.output === 'json' ? JSON.stringify(r, null, 2) : r.message);
-    });
-
-  registerDeliveryCommands(alerts, 'alert rule', (acc) => acc.alerts);
 }
