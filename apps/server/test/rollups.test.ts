@@ -208,22 +208,25 @@ describe.each(backends)('rollups (%s)', (backend) => {
     await inStep();
   });
 
-  it.runIf(backend === 'postgres')('never deadlock when full-size bulk pushes (beyond one statement\'s parameters) cross the same buckets', async () => {
-    const target = await f.installation(P, prov);
-    // 600 metrics in January, 9,400 from February on. Pushed January first, and January last: written in
-    // more than one statement, the second push's first statement would hold February to December and
-    // its second wait for January, while the first push held January and waited for February: a
-    // deadlock (40P01), answered as a 500.
-    const rows = Array.from({ length: 10_000 }, (_, i) => {
-      const start = i < 600 ? Date.UTC(2024, 0, 1) + i * 4_000_000 : Date.UTC(2024, 1, 1) + (i - 600) * 3_000_000;
-      return metric(i + 0.125, new Date(start).toISOString(), new Date(start + 600_000).toISOString(), { group_id: i % 3 ? 'g' : null });
-    });
-    const januaryLast = [...rows.slice(600), ...rows.slice(0, 600)];
-    const orders = [rows, januaryLast, rows, januaryLast];
-    const answers = await Promise.all(orders.map((body) => bulk(target.id, body)));
-    expect(answers.map((a) => [a.status, a.status === 201 ? '' : JSON.stringify(a.body)])).toEqual(answers.map(() => [201, '']));
-    const [raw] = await db().query<{ count: string }[]>('SELECT count(*)::text AS count FROM metrics WHERE installation_id = $1', [target.id]);
-    expect(Number(raw.count)).toBe(4 * 10_000);
-    await inStep();
-  });
+  it.runIf(backend === 'postgres')(
+    "never deadlock when full-size bulk pushes (beyond one statement's parameters) cross the same buckets",
+    async () => {
+      const target = await f.installation(P, prov);
+      // 600 metrics in January, 9,400 from February on. Pushed January first, and January last: written in
+      // more than one statement, the second push's first statement would hold February to December and
+      // its second wait for January, while the first push held January and waited for February: a
+      // deadlock (40P01), answered as a 500.
+      const rows = Array.from({ length: 10_000 }, (_, i) => {
+        const start = i < 600 ? Date.UTC(2024, 0, 1) + i * 4_000_000 : Date.UTC(2024, 1, 1) + (i - 600) * 3_000_000;
+        return metric(i + 0.125, new Date(start).toISOString(), new Date(start + 600_000).toISOString(), { group_id: i % 3 ? 'g' : null });
+      });
+      const januaryLast = [...rows.slice(600), ...rows.slice(0, 600)];
+      const orders = [rows, januaryLast, rows, januaryLast];
+      const answers = await Promise.all(orders.map((body) => bulk(target.id, body)));
+      expect(answers.map((a) => [a.status, a.status === 201 ? '' : JSON.stringify(a.body)])).toEqual(answers.map(() => [201, '']));
+      const [raw] = await db().query<{ count: string }[]>('SELECT count(*)::text AS count FROM metrics WHERE installation_id = $1', [target.id]);
+      expect(Number(raw.count)).toBe(4 * 10_000);
+      await inStep();
+    },
+  );
 });

@@ -53,6 +53,23 @@ describe('MetricRepository.insertMany', () => {
     expect(calls).toHaveLength(2);
     expect(calls[0].params.filter((p) => p === 'P.prov.i')).toHaveLength(1);
     expect(calls[1].sql).toMatch(/VALUES \(/);
-    expect(calls[1].params).toEqual(['i', 'me', 'P', 'prov', 'ACR', 'INST', null, null, 'P.prov.i', 'm0', 'd', new Date(0), new Date(1), 0, null, null]);
+    expect(calls[1].params).toEqual([
+      'i',
+      'me',
+      'P',
+      'prov',
+      'ACR',
+      'INST',
+      null,
+      null,
+      'P.prov.i',
+      'm0',
+      'd',
+      new Date(0),
+      new Date(1),
+      0,
+      null,
+      null,
+    ]);
   });
 });

@@ -51,7 +51,13 @@ describe('usage window boundaries', () => {
       }),
       // CI found the first: across Apia's skipped day the offset moves by 24 h, and the next DST end
       // (2012-04-01) was then placed an hour late.
-      { numRuns: 300, examples: [['Pacific/Apia', CALENDAR[0], '2011-03-01', 398], ['Pacific/Apia', CALENDAR[1], '2011-06-01', 400]] },
+      {
+        numRuns: 300,
+        examples: [
+          ['Pacific/Apia', CALENDAR[0], '2011-03-01', 398],
+          ['Pacific/Apia', CALENDAR[1], '2011-06-01', 400],
+        ],
+      },
     );
   });
 
