@@ -71,20 +71,24 @@ const SHARED = [
   'resource',
   'resource_id',
 ] as const;
-const PER_ROW = ['id', 'metric_definition_id', 'time_period_start', 'time_period_end', 'value', 'group_id', 'user_id'] as const;
-/** `INSERT INTO metrics … VALUES` with one tuple: the shared fields are $1…$9, the row's own follow. */
-const INSERT_ONE = `INSERT INTO metrics (${[...PER_ROW, ...SHARED].join(', ')})
-  VALUES (${PER_ROW.map((_, i) => `$${SHARED.length + i + 1}`).join(', ')}, ${SHARED.map((_, i) => `$${i + 1}`).join(', ')})`;
+type StoredRow = ValidMetric & { id: string };
+/** Each row's own columns: name, SQL type (for the unnested arrays) and where the value comes from. */
+const PER_ROW: readonly { column: string; type: string; of: (m: StoredRow) => unknown }[] = [
+  { column: 'id', type: 'text', of: (m) => m.id },
+  { column: 'metric_definition_id', type: 'text', of: (m) => m.metricDefinitionId },
+  { column: 'time_period_start', type: 'timestamptz', of: (m) => m.timePeriodStart },
+  { column: 'time_period_end', type: 'timestamptz', of: (m) => m.timePeriodEnd },
+  { column: 'value', type: 'float8', of: (m) => m.value },
+  { column: 'group_id', type: 'text', of: (m) => m.groupId },
+  { column: 'user_id', type: 'text', of: (m) => m.userId },
+];
+/** The shared fields are $1…$9, each row column's parameter follows. */
+const INSERT_COLUMNS = [...PER_ROW.map((c) => c.column), ...SHARED].join(', ');
+const SHARED_REFS = SHARED.map((_, i) => `$${i + 1}`).join(', ');
+const rowRef = (i: number) => `$${SHARED.length + i + 1}`;
 
-const ROW_TYPES: Record<(typeof PER_ROW)[number], string> = {
-  id: 'text',
-  metric_definition_id: 'text',
-  time_period_start: 'timestamptz',
-  time_period_end: 'timestamptz',
-  value: 'float8',
-  group_id: 'text',
-  user_id: 'text',
-};
+/** One metric: a plain VALUES tuple. */
+const INSERT_ONE = `INSERT INTO metrics (${INSERT_COLUMNS}) VALUES (${PER_ROW.map((_, i) => rowRef(i)).join(', ')}, ${SHARED_REFS})`;
 
 /**
  * Many rows in **one** statement, each column an array unnested in step (order kept). One statement
@@ -92,9 +96,8 @@ const ROW_TYPES: Record<(typeof PER_ROW)[number], string> = {
  * buckets in key order, so two bulk pushes over the same buckets queue behind each other; written in
  * several statements, each could hold the buckets the other's next statement needs (a deadlock).
  */
-const INSERT_MANY = `INSERT INTO metrics (${[...PER_ROW, ...SHARED].join(', ')})
-  SELECT u.*, ${SHARED.map((_, i) => `$${i + 1}`).join(', ')}
-    FROM unnest(${PER_ROW.map((c, i) => `$${SHARED.length + i + 1}::${ROW_TYPES[c]}[]`).join(', ')}) AS u`;
+const INSERT_MANY = `INSERT INTO metrics (${INSERT_COLUMNS})
+  SELECT u.*, ${SHARED_REFS} FROM unnest(${PER_ROW.map((c, i) => `${rowRef(i)}::${c.type}[]`).join(', ')}) AS u`;
 
 export class MetricRepository {
   constructor(private readonly m: EntityManager) {}
@@ -106,8 +109,8 @@ export class MetricRepository {
     return new Set(rows.map((r) => r.id));
   }
 
-  /** Stores the metrics in one statement (INSERT_MANY), the single push through its own prepared one. */
-  async insertMany(owner: MetricOwner, metrics: readonly (ValidMetric & { id: string })[]): Promise<void> {
+  /** Stores the metrics in one statement: INSERT_MANY, or INSERT_ONE for a single metric. */
+  async insertMany(owner: MetricOwner, metrics: readonly StoredRow[]): Promise<void> {
     if (metrics.length === 0) return;
     const shared = [
       owner.installationId,
@@ -120,24 +123,8 @@ export class MetricRepository {
       owner.resource,
       owner.resourceId,
     ];
-    if (metrics.length === 1) {
-      const [m] = metrics;
-      await this.m.query(INSERT_ONE, [...shared, m.id, m.metricDefinitionId, m.timePeriodStart, m.timePeriodEnd, m.value, m.groupId, m.userId]);
-      return;
-    }
-    const n = metrics.length;
-    const columns = Array.from({ length: PER_ROW.length }, () => new Array<unknown>(n));
-    for (let i = 0; i < n; i++) {
-      const m = metrics[i];
-      columns[0][i] = m.id;
-      columns[1][i] = m.metricDefinitionId;
-      columns[2][i] = m.timePeriodStart;
-      columns[3][i] = m.timePeriodEnd;
-      columns[4][i] = m.value;
-      columns[5][i] = m.groupId;
-      columns[6][i] = m.userId;
-    }
-    await this.m.query(INSERT_MANY, [...shared, ...columns]);
+    if (metrics.length === 1) await this.m.query(INSERT_ONE, [...shared, ...PER_ROW.map((c) => c.of(metrics[0]))]);
+    else await this.m.query(INSERT_MANY, [...shared, ...PER_ROW.map((c) => metrics.map(c.of))]);
   }
 
   async findInInstallation(installationId: string, id: string): Promise<StoredMetric | undefined> {
