@@ -10,6 +10,7 @@ import {
   enabledOptions,
   scopeOf,
   scopeText,
+  newWebhookOf,
   webhookOf,
   webhookOptions,
   withScopeOptions,
@@ -99,9 +100,7 @@ export function registerAlerts(program: Command): void {
               kind: o.kind,
               ...(o.metricdefid !== undefined && { metric_definition_id: o.metricdefid }),
               ...thresholdsOf(o),
-              // Mandatory option: commander has refused the command without it.
-              webhook_url: o.webhookUrl ?? '',
-              ...webhookOf({ webhookSecret: o.webhookSecret }),
+              ...newWebhookOf(o),
             })
             .catch(failWith('Error while creating alert rule'));
           printCreated(cmd, r, ruleText);

@@ -9,6 +9,7 @@ import {
   enabledOptions,
   scopeOf,
   scopeText,
+  newWebhookOf,
   webhookOf,
   webhookOptions,
   withScopeOptions,
@@ -65,9 +66,7 @@ export function registerSchedules(program: Command): void {
             scope: scopeOf(o),
             every: o.every,
             ...(o.tz !== undefined && { tz: o.tz }),
-            // Mandatory option: commander has refused the command without it.
-            webhook_url: o.webhookUrl ?? '',
-            ...webhookOf({ webhookSecret: o.webhookSecret }),
+            ...newWebhookOf(o),
           })
           .catch(failWith('Error while creating report schedule'));
         printCreated(cmd, s, scheduleText);

@@ -53,3 +53,6 @@ export const webhookOf = (o: WebhookOptions) => ({
   ...(o.webhookUrl !== undefined && { webhook_url: o.webhookUrl }),
   ...(o.webhookSecret !== undefined && { webhook_secret: o.webhookSecret }),
 });
+
+/** A new owner's webhook: the URL option is mandatory on `create`, so commander has refused the command without it. */
+export const newWebhookOf = (o: WebhookOptions) => ({ webhook_url: o.webhookUrl ?? '', ...webhookOf({ webhookSecret: o.webhookSecret }) });
