@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --scale small|full] [--backends postgres,pglite] [--phases 1,2,3,4,5] [--usage-sizes N,…] [--report-sizes N,…] [--out DIR] [--log-level info] [--keep-logs]`
+ * `npm run bench [-- --scale small|full] [--backends postgres,pglite] [--phases 1,2,3,4,5] [--usage-sizes N,…] [--report-sizes N,…] [--out DIR] [--log-level info] [--keep-logs] [--keep-db]`
  *
  * Runs the acc server as a separate process against a fresh PostgreSQL database
  * (ACC_BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/postgres; created and dropped
@@ -37,6 +37,7 @@ const { values: args } = parseArgs({
     out: { type: 'string' },
     'log-level': { type: 'string', default: 'info' },
     'keep-logs': { type: 'boolean', default: false },
+    'keep-db': { type: 'boolean', default: false },
     'usage-sizes': { type: 'string' },
     'report-sizes': { type: 'string' },
   },
@@ -79,7 +80,8 @@ let interrupted = false;
 async function cleanup() {
   killAllChildren();
   closeAgents();
-  for (const db of databases.splice(0)) await db.dispose().catch((err: unknown) => console.error(`cleanup: ${(err as Error).message}`));
+  for (const db of databases.splice(0))
+    await db.dispose(args['keep-db'] === true).catch((err: unknown) => console.error(`cleanup: ${(err as Error).message}`));
 }
 
 process.once('SIGINT', () => {
@@ -178,7 +180,7 @@ async function main(): Promise<number> {
         log(`  ${row.figure}: acc ${fmt(row.acc)} ${row.unit}, floor ${fmt(row.floor)}${row.pass === undefined ? '' : row.pass ? ' PASS' : ' MISS'}`);
       if (outcome.status !== 'ok') log(`  ${outcome.status}${outcome.note ? `: ${outcome.note}` : ''}`);
     }
-    await db.dispose();
+    await db.dispose(args['keep-db'] === true);
     databases.splice(databases.indexOf(db), 1);
   }
 

@@ -102,11 +102,13 @@ export class BenchDatabase {
     return this.backend === 'postgres';
   }
 
-  async dispose(): Promise<void> {
+  /** `keep`: leave the database (or PGlite folder) in place for inspection, and say where it is. */
+  async dispose(keep = false): Promise<void> {
     await this.release();
     if (this.pool) await this.pool.end();
     this.pool = undefined;
-    await this.cleanup();
+    if (keep) console.error(`kept the ${this.backend} database: ${this.url ?? this.dataDir}`);
+    else await this.cleanup();
   }
 }
 
