@@ -168,9 +168,17 @@ describe.each(backends)('rollups (%s)', (backend) => {
     });
     expect((await trpc(s, 'query', 'rollups.check', {}, admin)).body.result.data).toEqual(broken.body);
 
+    // A row of the edge breakdown that is off shows as level 0; a lost one as one difference.
+    await db().query(`DELETE FROM metric_rollup_edges WHERE installation_id = $1`, [inst.id]);
+    const edgeLost = await check();
+    expect(edgeLost.body).toMatchObject({ rows: rows - 1, differences: 3 });
+    expect((edgeLost.body.sample as { level: number; side: string }[]).filter((d) => d.level === 0)).toEqual([
+      expect.objectContaining({ installation_id: inst.id, bucket_start: '2024-04-01T00:00:00Z', side: 'expected' }),
+    ]);
+
     const rebuilt = await s.call('POST', `${API}/admin/rollups/rebuild`, { token: admin, body: {} });
     expect(rebuilt.status).toBe(200);
-    expect(rebuilt.body).toEqual({ differences_before: 2, rows });
+    expect(rebuilt.body).toEqual({ differences_before: 3, rows });
     expect((await check()).body).toEqual({ rows, differences: 0, sample: [] });
     expect((await trpc(s, 'mutation', 'rollups.rebuild', {}, admin)).body.result.data).toEqual({ differences_before: 0, rows });
 

@@ -5,7 +5,7 @@ import { defineProcedures } from './define.js';
 export const RollupDifference = z
   .object({
     installation_id: z.string(),
-    /** 1 = 15 minutes, 2 = hour, 3 = day, 4 = month. */
+    /** 1 = 15 minutes, 2 = hour, 3 = day, 4 = month; 0 = a 15-minute bucket by the quarter hour its metrics end by (the reports' edge breakdown). */
     level: z.number().int(),
     bucket_start: z.string(),
     metric_definition_id: z.string(),

@@ -11,6 +11,7 @@ import { AlertEvaluations1796399597436 } from './1796399597436-AlertEvaluations.
 import { AlertEvaluationsInline1796402456205 } from './1796402456205-AlertEvaluationsInline.js';
 import { WebhookQueuedAt1796402897022 } from './1796402897022-WebhookQueuedAt.js';
 import { MetricsCreatedAtBrin1796500000000 } from './1796500000000-MetricsCreatedAtBrin.js';
+import { MetricRollupEdges1796600000000 } from './1796600000000-MetricRollupEdges.js';
 export const migrations = [
   Foundation1795375267829,
   SeedTypeCatalogue1795375267830,
@@ -23,4 +24,5 @@ export const migrations = [
   AlertEvaluationsInline1796402456205,
   WebhookQueuedAt1796402897022,
   MetricsCreatedAtBrin1796500000000,
+  MetricRollupEdges1796600000000,
 ];

@@ -10,8 +10,31 @@ const EXPECTED = `
 
 const COLUMNS = 'installation_id, level, bucket_start, metric_definition_id, group_id, user_id, total, count, min, max, min_end, max_end';
 
+/** The edge breakdown of the 15-minute buckets as it should be (migration MetricRollupEdges). */
+const EXPECTED_EDGES = `
+  SELECT m.installation_id, m.metric_definition_id, metric_rollup_bucket(1::smallint, m.time_period_start) AS bucket_start,
+         metric_rollup_end_bucket(m.time_period_end) AS end_bucket, m.group_id, m.user_id,
+         sum(m.value::text::numeric) AS total, count(*) AS count
+    FROM metrics m
+   GROUP BY 1, 2, 3, 4, 5, 6`;
+
+const EDGE_COLUMNS = 'installation_id, metric_definition_id, bucket_start, end_bucket, group_id, user_id, total, count';
+
+/**
+ * Both tables in one shape, so one EXCEPT ALL compares them: an edge row is level 0, with its end bucket
+ * beside the columns it has no use for.
+ */
+const bothTables = (rollups: string, edges: string) => `
+  SELECT installation_id, level, bucket_start, metric_definition_id, group_id, user_id, total, count, min, max, min_end, max_end,
+         NULL::timestamptz AS end_bucket
+    FROM (${rollups}) r
+  UNION ALL
+  SELECT installation_id, 0::smallint, bucket_start, metric_definition_id, group_id, user_id, total, count, NULL, NULL, NULL, NULL, end_bucket
+    FROM (${edges}) e`;
+
 export interface RollupDifference {
   installation_id: string;
+  /** 1–4 as in `metric_rollups`; 0: a row of `metric_rollup_edges` (a 15-minute bucket by the quarter hour its metrics end by). */
   level: number;
   bucket_start: Date;
   metric_definition_id: string;
@@ -22,7 +45,7 @@ export interface RollupDifference {
 }
 
 export interface RollupCheck {
-  /** Rollup rows stored. */
+  /** Rollup rows stored (both tables). */
   rows: number;
   /** Rows surplus or missing (a differing row counts twice: its stored and its expected version). */
   differences: number;
@@ -35,11 +58,11 @@ export class RollupCheckRepository {
   constructor(private readonly m: EntityManager) {}
 
   async check(sampleSize = 20): Promise<RollupCheck> {
-    const [{ rows }] = await this.m.query<{ rows: string }[]>('SELECT count(*)::text AS rows FROM metric_rollups');
+    const rows = await this.storedRows();
     // EXCEPT compares NULL group/user ids as equal (a FULL JOIN on IS NOT DISTINCT FROM cannot run).
     const diffs: (RollupDifference & { total_count: string })[] = await this.m.query(
-      `WITH expected AS (${EXPECTED}),
-            stored AS (SELECT ${COLUMNS} FROM metric_rollups),
+      `WITH expected AS (${bothTables(EXPECTED, EXPECTED_EDGES)}),
+            stored AS (${bothTables(`SELECT ${COLUMNS} FROM metric_rollups`, `SELECT ${EDGE_COLUMNS} FROM metric_rollup_edges`)}),
             diff AS (
               SELECT *, 'stored' AS side FROM (SELECT * FROM stored EXCEPT ALL SELECT * FROM expected) s
               UNION ALL
@@ -52,7 +75,7 @@ export class RollupCheckRepository {
       [Math.max(sampleSize, 1)], // one row at least: it carries the count
     );
     return {
-      rows: Number(rows),
+      rows,
       differences: diffs.length === 0 ? 0 : Number(diffs[0].total_count),
       sample: diffs.slice(0, sampleSize).map(({ total_count: _, ...d }) => ({ ...d, level: Number(d.level) })),
     };
@@ -74,8 +97,16 @@ export class RollupCheckRepository {
   async rebuild(): Promise<number> {
     await this.lockAgainstWriters();
     await this.m.query('DELETE FROM metric_rollups');
+    await this.m.query('DELETE FROM metric_rollup_edges');
     await this.m.query(`INSERT INTO metric_rollups (${COLUMNS}) ${EXPECTED}`);
-    const [{ rows }] = await this.m.query<{ rows: string }[]>('SELECT count(*)::text AS rows FROM metric_rollups');
+    await this.m.query(`INSERT INTO metric_rollup_edges (${EDGE_COLUMNS}) ${EXPECTED_EDGES}`);
+    return this.storedRows();
+  }
+
+  private async storedRows(): Promise<number> {
+    const [{ rows }] = await this.m.query<{ rows: string }[]>(
+      'SELECT ((SELECT count(*) FROM metric_rollups) + (SELECT count(*) FROM metric_rollup_edges))::text AS rows',
+    );
     return Number(rows);
   }
 }

@@ -37,14 +37,18 @@ const ownerSql = (alias: string, owner: OwnerFilter, params: unknown[]): string 
  * from <= end <= to, identical to summing the raw rows, at a cost that follows the periods, not the
  * metrics. Each period's start range is covered by the coarsest rollup buckets (month → day → hour →
  * 15 minutes). A bucket counts whole when its metrics' ends all lie in [from, to] (its min_end and
- * max_end, kept beside the sums); a bucket with a metric straddling the period's edge is split into its
- * finer buckets, and a 15-minute bucket that still straddles, the sub-quarter-hour ends of the range and
- * the instant `to` itself are summed from the raw rows with the exact condition. So raw rows are read
- * only within reach of a period's edges, one statement per level for every period at once.
+ * max_end, kept beside the sums) and not at all when they all end after `to`; a bucket with metrics on
+ * both sides of the period's end is split into its finer buckets. A 15-minute bucket that still
+ * straddles is read from its breakdown by end quarter hour (`metric_rollup_edges`), which decides
+ * `end <= to` exactly unless `to` falls inside one of its end quarters; only then, and for the
+ * sub-quarter-hour ends of the range and the instant `to` itself, are raw rows summed with the exact
+ * condition. One statement per level for every period at once.
  */
 export async function periodSums(m: EntityManager, periods: readonly PeriodQuery[], owner: OwnerFilter): Promise<string[]> {
   const parts: string[][] = periods.map(() => []);
   const byLevel = new Map<Level, PendingPiece[]>([0, 1, 2, 3, 4].map((l) => [l as Level, []]));
+  /** Straddling 15-minute buckets, for their breakdown by end quarter hour. */
+  const edges: PendingPiece[] = [];
   periods.forEach((p, n) => {
     for (const piece of cover(p.from, p.to)) byLevel.get(piece.level)!.push({ n, lo: piece.lo, hi: piece.hi });
     byLevel.get(0)!.push({ n, lo: p.to, hi: p.to, closed: true });
@@ -65,11 +69,13 @@ export async function periodSums(m: EntityManager, periods: readonly PeriodQuery
     ];
     const owned = ownerSql('r', owner, params);
     const rows: { n: number; total: string | null; rejected: string[] | null }[] = await m.query(
-      `SELECT x.n, sum(b.total) FILTER (WHERE b.whole)::text AS total, array_agg((extract(epoch FROM b.bucket_start) * 1000)::bigint::text) FILTER (WHERE NOT b.whole) AS rejected
+      `SELECT x.n, sum(b.total) FILTER (WHERE b.whole)::text AS total,
+              array_agg((extract(epoch FROM b.bucket_start) * 1000)::bigint::text) FILTER (WHERE NOT b.whole AND NOT b.none) AS rejected
          FROM unnest($1::int[], $2::text[], $3::text[], $4::timestamptz[], $5::timestamptz[], $6::timestamptz[], $7::timestamptz[])
               AS x(n, inst, def, lo, hi, f, t)
         CROSS JOIN LATERAL (
-          SELECT r.bucket_start, sum(r.total) AS total, min(r.min_end) >= x.f AND max(r.max_end) <= x.t AS whole
+          SELECT r.bucket_start, sum(r.total) AS total, min(r.min_end) >= x.f AND max(r.max_end) <= x.t AS whole,
+                 min(r.min_end) > x.t AS none
             FROM metric_rollups r
            WHERE r.installation_id = x.inst AND r.level = $8 AND r.bucket_start >= x.lo AND r.bucket_start < x.hi
              AND r.metric_definition_id = x.def${owned}
@@ -78,7 +84,7 @@ export async function periodSums(m: EntityManager, periods: readonly PeriodQuery
         GROUP BY x.n`,
       params,
     );
-    const next = byLevel.get(finer(level))!;
+    const next = level === 1 ? edges : byLevel.get(finer(level))!;
     for (const r of rows) {
       const n = Number(r.n);
       if (r.total !== null) parts[n].push(r.total);
@@ -86,6 +92,36 @@ export async function periodSums(m: EntityManager, periods: readonly PeriodQuery
         const lo = new Date(Number(start));
         next.push({ n, lo, hi: bucketEnd(level, lo) });
       }
+    }
+  }
+
+  if (edges.length > 0) {
+    const params: unknown[] = [
+      edges.map((x) => periods[x.n].installationId),
+      edges.map((x) => periods[x.n].definitionId),
+      edges.map((x) => x.lo),
+      edges.map((x) => periods[x.n].to),
+    ];
+    const owned = ownerSql('e', owner, params);
+    // An end quarter hour [end_bucket - 15 min, end_bucket] holding `to` inside it leaves `end <= to`
+    // open (unsure); an end bucket at or before the piece's start could hold an end before the period's
+    // start (end < start is not refused by the database). Either sends the piece to the raw rows.
+    const rows: { k: number; total: string | null; unsure: boolean }[] = await m.query(
+      `SELECT x.k, s.total::text AS total, s.unsure
+         FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::timestamptz[]) WITH ORDINALITY AS x(inst, def, lo, t, k)
+        CROSS JOIN LATERAL (
+          SELECT sum(e.total) FILTER (WHERE e.end_bucket <= x.t) AS total,
+                 coalesce(bool_or(e.end_bucket <= x.lo OR (e.end_bucket > x.t AND e.end_bucket - interval '15 minutes' < x.t)), false) AS unsure
+            FROM metric_rollup_edges e
+           WHERE e.installation_id = x.inst AND e.metric_definition_id = x.def AND e.bucket_start = x.lo${owned}
+        ) s`,
+      params,
+    );
+    const raw = byLevel.get(0)!;
+    for (const r of rows) {
+      const piece = edges[Number(r.k) - 1];
+      if (r.unsure) raw.push(piece);
+      else if (r.total !== null) parts[piece.n].push(r.total);
     }
   }
 
