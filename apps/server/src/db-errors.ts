@@ -10,12 +10,21 @@ export const isForeignKeyViolation = (err: unknown): boolean => {
   return e?.code === '23503' || e?.driverError?.code === '23503';
 };
 
+const CONFLICT_STATES = new Set(['40P01', '40001']);
+
+/** True when PostgreSQL aborted the transaction as a deadlock or serialization victim: running it again may succeed. */
+export const isTransientConflict = (err: unknown): boolean => {
+  const e = err as { code?: string; driverError?: { code?: string } } | undefined;
+  return CONFLICT_STATES.has(e?.code ?? '') || CONFLICT_STATES.has(e?.driverError?.code ?? '');
+};
+
 /**
  * SQLSTATEs that say the database, not the request, is the problem: connection exceptions (class 08),
- * shutdown or start-up in progress, too many connections, and a lock wait cut short by lock_timeout.
+ * shutdown or start-up in progress, too many connections, a lock wait cut short by lock_timeout, and a
+ * deadlock or serialization failure that outlasted `retriedTransaction` (transaction.ts).
  * 57014 (query_canceled) counts only when statement_timeout cancelled it; see `isDatabaseUnavailable`.
  */
-const UNAVAILABLE_STATES = new Set(['57P01', '57P02', '57P03', '53300', '55P03']);
+const UNAVAILABLE_STATES = new Set(['57P01', '57P02', '57P03', '53300', '55P03', ...CONFLICT_STATES]);
 /** Socket failures reaching or talking to the server. */
 const UNAVAILABLE_ERRNOS = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'ENOTFOUND']);
 /**

@@ -3,6 +3,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import type { ApelRecord } from './parser.js';
 import { measurementTime } from './record-repository.js';
 import { ApelSummaryRepository } from './summary-repository.js';
+import { retriedTransaction } from '../transaction.js';
 
 /** The two metric definitions the bridge writes (unit `s`, type `aggregated`), seeded on first use. */
 export const APEL_DEFINITIONS = {
@@ -85,7 +86,7 @@ export class ApelArgoBridge {
   async recompute(installationId: string, fromDay: string): Promise<void> {
     const sites = this.sitesByInstallation.get(installationId) ?? [];
     const defs = await this.ensureDefinitions();
-    await this.db.transaction(async (em) => {
+    await retriedTransaction(this.db, async (em) => {
       // Serialises recomputes of one installation, so the last to commit saw every stored message.
       await em.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`apel-argo:${installationId}`]);
       const [inst] = await em.query<InstallationInfo[]>(

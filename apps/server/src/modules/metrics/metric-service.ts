@@ -23,6 +23,7 @@ import { PushTargetCache } from './push-target-cache.js';
 import { isForeignKeyViolation } from '../../db-errors.js';
 import { checkMetric, checkNewTimes, type Checked, type ValidMetric } from './metric-rules.js';
 import { toPushResponse } from './metric-wire.js';
+import { retriedTransaction } from '../../transaction.js';
 
 /** Which installation a push names: by id (path) or by external id (query). */
 export type InstallationRef = { installationId: string } | { externalId: string | undefined };
@@ -82,7 +83,7 @@ export class MetricService {
         return { status: 201, body, location: `${this.publicUrl}${REST_BASE}${ctx.path}/${encodeURIComponent(metric.id)}` };
       });
     };
-    const result = scope ? await this.db.transaction(store) : await this.onOneConnection(store);
+    const result = scope ? await retriedTransaction(this.db, store) : await this.onOneConnection(store);
     if (result.replayed) ctx.onReplay?.();
     else this.onStored(1);
     return result.body;
@@ -130,7 +131,7 @@ export class MetricService {
     const items = body.value;
     const now = new Date();
     const verdicts = items.map((item) => item && pushVerdicts(item, now));
-    const result = await this.db.transaction(async (m) => {
+    const result = await retriedTransaction(this.db, async (m) => {
       const repo = new MetricRepository(m);
       const known = await repo.existingDefinitions(verdicts.flatMap((v) => (v?.definition.ok ? [v.definition.value] : [])));
       const valid: (ValidMetric & { id: string })[] = [];
@@ -173,7 +174,7 @@ export class MetricService {
     if (!parsed.ok) throw badRequest(parsed.message);
     const changes = parsed.value;
     const now = new Date();
-    return this.db.transaction(async (m) => {
+    return retriedTransaction(this.db, async (m) => {
       await new Scope(m).authorizeInstallation(caller, ['admin'], installationId);
       const repo = new MetricRepository(m);
       const stored = await this.find(m, installationId, metricId);
@@ -195,7 +196,7 @@ export class MetricService {
   }
 
   async delete(caller: Caller, installationId: string, metricId: string): Promise<void> {
-    await this.db.transaction(async (m) => {
+    await retriedTransaction(this.db, async (m) => {
       await new Scope(m).authorizeInstallation(caller, ['admin'], installationId);
       await this.find(m, installationId, metricId);
       await new MetricRepository(m).delete(installationId, metricId);
