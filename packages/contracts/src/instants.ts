@@ -9,7 +9,14 @@ const ZULU = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?Z$/;
 export function parseZulu(text: string): Date | undefined {
   const m = ZULU.exec(text);
   if (!m) return undefined;
-  const [y, mo, d, h, mi, s] = m.slice(1, 7).map(Number);
+  // Read in place: destructuring a sliced, mapped copy cost two arrays and an iterator per instant, and
+  // a bulk push parses 20,000 of them at once.
+  const y = Number(m[1]);
+  const mo = Number(m[2]);
+  const d = Number(m[3]);
+  const h = Number(m[4]);
+  const mi = Number(m[5]);
+  const s = Number(m[6]);
   if (y < 1 || h > 23 || mi > 59 || s > 59) return undefined;
   const ms = m[7] ? Math.floor(Number(`0${m[7]}`) * 1000) : 0;
   const date = new Date(Date.UTC(y, mo - 1, d, h, mi, s, ms));
