@@ -108,17 +108,19 @@ export async function expireIdempotencyKeys(db: DataSource, signal?: AbortSignal
 
 /**
  * Runs `store` at most once per idempotency scope, inside the caller's transaction `m`: an identical
- * earlier request's body is returned instead (`replayed`). Without a scope it just stores.
+ * earlier request's body is returned instead (`replayed`). Without a scope it just stores. `request`
+ * gives what was sent, for the hash; it is called only with a scope, because a bulk push's copy of its
+ * 10,000 elements is wasted work and memory without an `Idempotency-Key`.
  */
 export async function storeOnce<T>(
   m: EntityManager,
   scope: IdempotencyScope | undefined,
-  request: unknown,
+  request: () => unknown,
   store: () => Promise<{ status: number; body: T; location: string | null }>,
 ): Promise<{ body: T; replayed: boolean }> {
   if (!scope) return { body: (await store()).body, replayed: false };
   const repo = new IdempotencyRepository(m);
-  const stored = await repo.claim(scope, requestHash(request));
+  const stored = await repo.claim(scope, requestHash(request()));
   if (stored) return { body: stored.body as T, replayed: true };
   const fresh = await store();
   await repo.complete(scope, fresh);

@@ -76,12 +76,17 @@ export class MetricService {
       const checked = checkMetric(verdicts, found.definitionExists && definitionId ? new Set([definitionId]) : new Set<string>());
       if (!checked.ok) throw violation(checked.violation);
       const installation = authorizedTarget(ctx.caller, target, found.installation);
-      return storeOnce(m, scope, sentFields(fields), async () => {
-        const metric = { ...checked.metric, id: newObjectId() };
-        await new MetricRepository(m).insertMany(ownerOfTarget(installation, ctx.caller), [metric]);
-        const body = toPushResponse(storedOf(installation.id, metric));
-        return { status: 201, body, location: `${this.publicUrl}${REST_BASE}${ctx.path}/${encodeURIComponent(metric.id)}` };
-      });
+      return storeOnce(
+        m,
+        scope,
+        () => sentFields(fields),
+        async () => {
+          const metric = { ...checked.metric, id: newObjectId() };
+          await new MetricRepository(m).insertMany(ownerOfTarget(installation, ctx.caller), [metric]);
+          const body = toPushResponse(storedOf(installation.id, metric));
+          return { status: 201, body, location: `${this.publicUrl}${REST_BASE}${ctx.path}/${encodeURIComponent(metric.id)}` };
+        },
+      );
     };
     const result = scope ? await retriedTransaction(this.db, store) : await this.onOneConnection(store);
     if (result.replayed) ctx.onReplay?.();
@@ -150,7 +155,7 @@ export class MetricService {
       return storeOnce(
         m,
         this.idempotency(ctx),
-        items.map((item) => item && sentFields(item)),
+        () => items.map((item) => item && sentFields(item)),
         async () => {
           await repo.insertMany(await this.ownerOf(m, installation, ctx.caller), valid);
           const body = { code: 201, message: msg.bulkRegistered(valid.length), ids: valid.map((v) => v.id) };
