@@ -72,6 +72,40 @@ describe.each(backends)('bulk metric push (%s)', (backend) => {
     expect(last.body.content[0]).toMatchObject({ id: r.body.ids[9_999], value: 9_999 });
   });
 
+  it('stores ids, instants and values exactly as sent, whatever characters the ids hold', async () => {
+    const target = await f.installation(P, prov);
+    const awkward = ['NULL', 'a"b', 'back\\slash', '{x, y}', ' padded ', 'é€😀', ''];
+    const r = await bulk(
+      awkward.map((id, i) =>
+        metric(i, {
+          group_id: id,
+          user_id: i % 2 ? null : `${id}-u`,
+          time_period_start: `2023-01-01T00:0${i}:00.123456789Z`,
+          value: [0.1, -1e-7, 123456789.125, 1e15, 0, 42, 2.5][i],
+        }),
+      ),
+      target.id,
+    );
+    expect(r.status).toBe(201);
+    const rows: { id: string; group_id: string | null; user_id: string | null; start: string; value: number }[] =
+      await s.app.database.dataSource.query(
+        `SELECT id, group_id, user_id, to_char(time_period_start AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US') AS start, value
+         FROM metrics WHERE installation_id = $1`,
+        [target.id],
+      );
+    const byId = new Map(rows.map((row) => [row.id, row]));
+    expect(r.body.ids.map((id: string) => byId.get(id))).toEqual(
+      awkward.map((id, i) => ({
+        id: r.body.ids[i],
+        // A blank group_id is no group (§4.7), as before.
+        group_id: id.trim() === '' ? null : id,
+        user_id: i % 2 ? null : `${id}-u`,
+        start: `2023-01-01T00:0${i}:00.123000`,
+        value: [0.1, -1e-7, 123456789.125, 1e15, 0, 42, 2.5][i],
+      })),
+    );
+  });
+
   it('refuses bodies that are not a non-empty array of at most 10000', async () => {
     const target = await f.installation(P, prov);
     expect((await bulk(metric(0), target.id)).body).toEqual({ code: 400, message: 'The request body must be a JSON array of metrics.' });

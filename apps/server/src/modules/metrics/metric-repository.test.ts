@@ -33,7 +33,7 @@ const recorder = () => {
 };
 
 describe('MetricRepository.insertMany', () => {
-  it('writes any number of rows in one statement, each column one array parameter, in the given order', async () => {
+  it('writes any number of rows in one statement, each column one array literal, in the given order', async () => {
     const { calls, repo } = recorder();
     // More rows than a VALUES list could bind (65,535 parameters at 7 per row).
     await repo.insertMany(owner, metrics(10_000));
@@ -41,8 +41,21 @@ describe('MetricRepository.insertMany', () => {
     const [c] = calls;
     expect(c.sql).toMatch(/^INSERT INTO metrics .* FROM unnest\(/s);
     expect(c.params).toHaveLength(9 + 7);
-    const [ids, , , , values] = c.params.slice(9) as unknown[][];
-    expect([ids.length, ids[0], ids[9_999], values[1234]]).toEqual([10_000, 'm0', 'm9999', 1234]);
+    const [ids, , starts, , values, groups] = (c.params.slice(9) as string[]).map((literal) => literal.slice(1, -1).split(','));
+    expect([ids.length, ids[0], ids[9_999], values[1234]]).toEqual([10_000, '"m0"', '"m9999"', '1234']);
+    expect([starts[0], groups[0]]).toEqual(['1970-01-01T00:00:00.000Z', 'NULL']);
+  });
+
+  it('quotes every text element and escapes quotes and backslashes', async () => {
+    const { calls, repo } = recorder();
+    const [a, b] = metrics(2);
+    await repo.insertMany(owner, [
+      { ...a, groupId: 'NULL', userId: 'a"b\\c' },
+      { ...b, groupId: '{x, y}', userId: null },
+    ]);
+    const [, , , , , groups, users] = calls[0].params.slice(9);
+    expect(groups).toBe('{"NULL","{x, y}"}');
+    expect(users).toBe('{"a\\"b\\\\c",NULL}');
   });
 
   it('binds the installation fields once, and stores a single row through a plain VALUES statement', async () => {
