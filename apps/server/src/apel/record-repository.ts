@@ -3,10 +3,14 @@ import type { ApelRecord } from './parser.js';
 
 type Column = readonly [name: string, value: (r: ApelRecord, publisherDn: string) => unknown];
 
-/** Stored columns in table order; `update_time` and `received_seq` are filled by the database. */
+/**
+ * Stored columns in table order; `update_time` and `received_seq` are filled by the database. Instants
+ * go as ISO text with `Z` (timestamptz columns read them as the same instants): the driver would format
+ * each Date field by field in local time, most of the garbage a 10,000-record message made in storage.
+ */
 const COLUMNS: readonly Column[] = [
   ['vm_uuid', (r) => r.vmUuid],
-  ['start_time', (r) => r.startTime],
+  ['start_time', (r) => r.startTime.toISOString()],
   ['suspend_duration', (r) => r.suspendDuration],
   ['wall_duration', (r) => r.wallDuration],
   ['site_name', (r) => r.siteName],
@@ -20,7 +24,7 @@ const COLUMNS: readonly Column[] = [
   ['vo_group', (r) => r.voGroup],
   ['vo_role', (r) => r.voRole],
   ['status', (r) => r.status],
-  ['end_time', (r) => r.endTime],
+  ['end_time', (r) => r.endTime?.toISOString() ?? null],
   ['cpu_duration', (r) => r.cpuDuration],
   ['cpu_count', (r) => r.cpuCount],
   ['network_type', (r) => r.networkType],
@@ -34,7 +38,7 @@ const COLUMNS: readonly Column[] = [
   ['storage_record_id', (r) => r.storageRecordId],
   ['image_id', (r) => r.imageId],
   ['cloud_type', (r) => r.cloudType],
-  ['measurement_time', (r) => measurementTime(r)],
+  ['measurement_time', (r) => measurementTime(r).toISOString()],
   ['publisher_dn', (_r, dn) => dn],
 ];
 
