@@ -1,11 +1,12 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import {
+  judgeBulkElement,
   metricChanges,
   metricMessages as msg,
   pushVerdicts,
+  requestedDefinition,
   REST_BASE,
   sentFields,
-  type BulkElement,
   type MetricBulkResponse,
   type MetricFields,
   type MetricPushResponse,
@@ -129,21 +130,28 @@ export class MetricService {
 
   /**
    * §7.1: every element is checked with the single-push rules; one failure stores nothing and reports
-   * every failing element's first violation, index-prefixed. The status is the first failure's.
+   * every failing element's first violation, index-prefixed. The status is the first failure's. Each
+   * element is judged only when its turn comes, so what the request holds is the body and the rows.
    */
-  async pushBulk(ctx: PushContext, installationId: string, body: Verdict<BulkElement[]>): Promise<MetricBulkResponse> {
+  async pushBulk(ctx: PushContext, installationId: string, body: Verdict<unknown[]>): Promise<MetricBulkResponse> {
     if (!body.ok) throw badRequest(body.message);
     const items = body.value;
     const now = new Date();
-    const verdicts = items.map((item) => item && pushVerdicts(item, now));
     const result = await retriedTransaction(this.db, async (m) => {
       const repo = new MetricRepository(m);
-      const known = await repo.existingDefinitions(verdicts.flatMap((v) => (v?.definition.ok ? [v.definition.value] : [])));
+      const requested: string[] = [];
+      for (const item of items) {
+        const id = requestedDefinition(item);
+        if (id !== undefined) requested.push(id);
+      }
+      const known = await repo.existingDefinitions(requested);
       const valid: (ValidMetric & { id: string })[] = [];
       const errors: string[] = [];
       let status = 400;
-      verdicts.forEach((v, i) => {
-        const checked: Checked = v === null ? { ok: false, violation: { status: 400, message: msg.bulkEmpty } } : checkMetric(v, known);
+      items.forEach((item, i) => {
+        const fields = judgeBulkElement(item);
+        const checked: Checked =
+          fields === null ? { ok: false, violation: { status: 400, message: msg.bulkEmpty } } : checkMetric(pushVerdicts(fields, now), known);
         if (checked.ok) valid.push({ ...checked.metric, id: newObjectId() });
         else {
           if (errors.length === 0) status = checked.violation.status;
@@ -155,7 +163,11 @@ export class MetricService {
       return storeOnce(
         m,
         this.idempotency(ctx),
-        () => items.map((item) => item && sentFields(item)),
+        () =>
+          items.map((item) => {
+            const fields = judgeBulkElement(item);
+            return fields && sentFields(fields);
+          }),
         async () => {
           await repo.insertMany(await this.ownerOf(m, installation, ctx.caller), valid);
           const body = { code: 201, message: msg.bulkRegistered(valid.length), ids: valid.map((v) => v.id) };
