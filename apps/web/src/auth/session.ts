@@ -42,6 +42,8 @@ export async function createSession(config: UiConfig): Promise<Session> {
   const changed = () => listeners.forEach((l) => l());
   let manager: UserManager | undefined;
   let oidcUser: { access_token: string; expired?: boolean; profile: { sub: string; name?: string } } | null = null;
+  /** The one code exchange of the callback URL being completed (see completeSignIn). */
+  let callback: { url: string; done: Promise<ReturnTo> } | undefined;
 
   if (config.sign_in === 'oidc') {
     if (!config.client_id) throw new Error('Sign-in is not configured: the server has no ACC_UI_OIDC_CLIENT_ID.');
@@ -112,12 +114,25 @@ export async function createSession(config: UiConfig): Promise<Session> {
       window.sessionStorage.setItem(DEV_KEY, JSON.stringify(session));
       changed();
     },
-    async completeSignIn() {
-      if (!manager) return '/';
-      const user = await manager.signinRedirectCallback();
-      oidcUser = user;
-      changed();
-      return safeReturnTo((user.state as { returnTo?: unknown } | undefined)?.returnTo);
+    completeSignIn() {
+      if (!manager) return Promise.resolve('/');
+      // An authorization code is good once: the callback page may ask again (its effect re-runs when the
+      // router re-renders), and a second exchange of the same code makes the provider revoke the grant,
+      // refresh token included, so silent renewal would then fail. One exchange per callback URL.
+      const url = window.location.href;
+      if (callback?.url !== url) {
+        const m = manager;
+        callback = {
+          url,
+          done: (async () => {
+            const user = await m.signinRedirectCallback(url);
+            oidcUser = user;
+            changed();
+            return safeReturnTo((user.state as { returnTo?: unknown } | undefined)?.returnTo);
+          })(),
+        };
+      }
+      return callback.done;
     },
     async signOut() {
       window.sessionStorage.removeItem(DEV_KEY);
