@@ -10,5 +10,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // The browser tests serve the built dashboard: rebuilt here, once, when its sources are newer.
+    globalSetup: ['apps/server/test/support/web-build.ts'],
   },
 });

@@ -1,26 +1,19 @@
-import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { it } from 'vitest';
+import { buildWebIfStale, REPO_ROOT } from './web-build.js';
 
 export const CHROMIUM = '/usr/bin/chromium';
-export const WEB_DIR = fileURLToPath(new URL('../../../web/', import.meta.url));
-const REPO_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 
 /** Runs only where Debian's Chromium is installed (CI installs it); elsewhere the skip says why. */
 export const browserTest = existsSync(CHROMIUM)
   ? it
   : (name: string, ..._rest: unknown[]) => it.skip(`${name} — SKIPPED: ${CHROMIUM} is missing (apt-get install -y chromium)`, () => {});
 
-/** The dashboard as `npm run build` makes it; built here when a test runs before any build. */
-export function ensureWebBuild(): string {
-  const dist = join(WEB_DIR, 'dist');
-  if (!existsSync(join(dist, 'index.html'))) execFileSync('npx', ['vite', 'build'], { cwd: WEB_DIR, stdio: 'ignore' });
-  return dist;
-}
+/** The dashboard as `npm run build` makes it (the global setup, web-build.ts, has brought it up to date). */
+export const ensureWebBuild = buildWebIfStale;
 
 /** Screenshots are for people to look at: ACC_TEST_SCREENSHOT_DIR, else screenshots/ at the root (gitignored). */
 export function saveScreenshot(name: string, png: Buffer): void {
