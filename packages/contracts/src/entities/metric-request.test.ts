@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { judgeBulkElement, metricBulkItems, MetricRequestFields, pushVerdicts, requestedDefinition } from './metric-request.js';
+import {
+  judgeBulkElement,
+  metricBulkItems,
+  MetricRequestFields,
+  pushVerdicts,
+  requestedDefinition,
+  sentFields,
+  sentOfBulkElement,
+} from './metric-request.js';
 
 describe('bulk elements', () => {
   const elements: unknown[] = [
@@ -32,6 +40,17 @@ describe('bulk elements', () => {
         return definition?.ok ? definition.value : undefined;
       }),
     );
+  });
+
+  it('give what they sent, for the idempotency hash, as their judged fields do', () => {
+    const sent = elements.map(sentOfBulkElement);
+    expect(sent).toEqual(
+      elements.map((el) => {
+        const fields = judgeBulkElement(el);
+        return fields && sentFields(fields);
+      }),
+    );
+    expect(sent.map((v) => v && Object.keys(v))).toEqual(elements.map((el) => judgeBulkElement(el)).map((f) => f && Object.keys(sentFields(f))));
   });
 
   it('are handed over as sent once the array passes its rules', () => {

@@ -115,6 +115,13 @@ const FIELD_NAMES = Object.keys(metricRequestFields) as (keyof MetricFields)[];
 export const sentFields = (f: MetricFields): Record<string, unknown> =>
   Object.fromEntries(FIELD_NAMES.filter((k) => f[k].sent !== undefined).map((k) => [k, f[k].sent]));
 
+/**
+ * What a bulk element sent, as `sentFields(judgeBulkElement(el))` gives it (null for an empty element),
+ * read straight from the element: the idempotency hash of a 10,000-element push needs no second judging.
+ */
+export const sentOfBulkElement = (el: unknown): Record<string, unknown> | null =>
+  el === null ? null : Object.fromEntries(isObject(el) ? FIELD_NAMES.filter((k) => el[k] !== undefined).map((k) => [k, el[k]]) : []);
+
 /** A pushed metric that passed rules 3–7 and the value and id fields. */
 export interface MetricValues {
   timePeriodStart: Date;

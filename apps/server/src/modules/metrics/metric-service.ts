@@ -7,6 +7,7 @@ import {
   requestedDefinition,
   REST_BASE,
   sentFields,
+  sentOfBulkElement,
   type MetricBulkResponse,
   type MetricFields,
   type MetricPushResponse,
@@ -163,11 +164,7 @@ export class MetricService {
       return storeOnce(
         m,
         this.idempotency(ctx),
-        () =>
-          items.map((item) => {
-            const fields = judgeBulkElement(item);
-            return fields && sentFields(fields);
-          }),
+        () => items.map(sentOfBulkElement),
         async () => {
           await repo.insertMany(await this.ownerOf(m, installation, ctx.caller), valid);
           const body = { code: 201, message: msg.bulkRegistered(valid.length), ids: valid.map((v) => v.id) };
