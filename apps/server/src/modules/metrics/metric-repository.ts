@@ -77,22 +77,34 @@ type StoredRow = ValidMetric & { id: string };
 const quoted = (v: string | null): string => (v === null ? 'NULL' : /[\\"]/.test(v) ? `"${v.replace(/[\\"]/g, '\\$&')}"` : `"${v}"`);
 
 /**
- * Each row's own columns: name, SQL type (for the unnested arrays), where the value comes from, and the
- * value as an element of an array literal. The statement's arrays are written here as literals, one
- * join each, rather than handed to the driver as arrays: its serialiser grows every literal by
- * concatenation and formats dates field by field, which for 10,000 metrics was ~30 MB of garbage per
- * push, mostly still reachable when the young generation filled (so promoted). ISO instants with `Z`
- * and JavaScript's shortest round-trip numbers read back as the same timestamps and doubles.
+ * How a value of each SQL type is written as an element of an array literal. The statement's arrays are
+ * written here as literals, one join each, rather than handed to the driver as arrays: its serialiser
+ * grows every literal by concatenation and formats dates field by field, which for 10,000 metrics was
+ * ~30 MB of garbage per push, mostly still reachable when the young generation filled (so promoted). ISO
+ * instants with `Z` and JavaScript's shortest round-trip numbers read back as the same timestamps and
+ * doubles.
  */
-const PER_ROW: readonly { column: string; type: string; of: (m: StoredRow) => unknown; element: (m: StoredRow) => string }[] = [
-  { column: 'id', type: 'text', of: (m) => m.id, element: (m) => quoted(m.id) },
-  { column: 'metric_definition_id', type: 'text', of: (m) => m.metricDefinitionId, element: (m) => quoted(m.metricDefinitionId) },
-  { column: 'time_period_start', type: 'timestamptz', of: (m) => m.timePeriodStart, element: (m) => m.timePeriodStart.toISOString() },
-  { column: 'time_period_end', type: 'timestamptz', of: (m) => m.timePeriodEnd, element: (m) => m.timePeriodEnd.toISOString() },
-  { column: 'value', type: 'float8', of: (m) => m.value, element: (m) => String(m.value) },
-  { column: 'group_id', type: 'text', of: (m) => m.groupId, element: (m) => quoted(m.groupId) },
-  { column: 'user_id', type: 'text', of: (m) => m.userId, element: (m) => quoted(m.userId) },
+const ELEMENT = {
+  text: (v: unknown) => quoted(v as string | null),
+  timestamptz: (v: unknown) => (v as Date).toISOString(),
+  float8: (v: unknown) => String(v),
+} as const;
+
+/** Each row's own columns: name, SQL type (for the unnested arrays) and where the value comes from. */
+const PER_ROW: readonly { column: string; type: keyof typeof ELEMENT; of: (m: StoredRow) => unknown }[] = [
+  { column: 'id', type: 'text', of: (m) => m.id },
+  { column: 'metric_definition_id', type: 'text', of: (m) => m.metricDefinitionId },
+  { column: 'time_period_start', type: 'timestamptz', of: (m) => m.timePeriodStart },
+  { column: 'time_period_end', type: 'timestamptz', of: (m) => m.timePeriodEnd },
+  { column: 'value', type: 'float8', of: (m) => m.value },
+  { column: 'group_id', type: 'text', of: (m) => m.groupId },
+  { column: 'user_id', type: 'text', of: (m) => m.userId },
 ];
+/** A column's values for the metrics, as one array literal. */
+const arrayLiteral = (c: (typeof PER_ROW)[number], metrics: readonly StoredRow[]): string => {
+  const element = ELEMENT[c.type];
+  return `{${metrics.map((m) => element(c.of(m))).join(',')}}`;
+};
 /** The shared fields are $1…$9, each row column's parameter follows. */
 const INSERT_COLUMNS = [...PER_ROW.map((c) => c.column), ...SHARED].join(', ');
 const SHARED_REFS = SHARED.map((_, i) => `$${i + 1}`).join(', ');
@@ -135,7 +147,7 @@ export class MetricRepository {
       owner.resourceId,
     ];
     if (metrics.length === 1) await this.m.query(INSERT_ONE, [...shared, ...PER_ROW.map((c) => c.of(metrics[0]))]);
-    else await this.m.query(INSERT_MANY, [...shared, ...PER_ROW.map((c) => `{${metrics.map(c.element).join(',')}}`)]);
+    else await this.m.query(INSERT_MANY, [...shared, ...PER_ROW.map((c) => arrayLiteral(c, metrics))]);
   }
 
   async findInInstallation(installationId: string, id: string): Promise<StoredMetric | undefined> {
