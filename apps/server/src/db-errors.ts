@@ -1,22 +1,19 @@
-/** True when a query failed on a unique constraint (PostgreSQL and PGlite report the same SQLSTATE). */
-export const isUniqueViolation = (err: unknown): boolean => {
-  const e = err as { code?: string; driverError?: { code?: string } } | undefined;
-  return e?.code === '23505' || e?.driverError?.code === '23505';
+/** Whether a failed query's SQLSTATE is one of `states`: pg and PGlite put it on the error, TypeORM also under `driverError`. */
+const hasSqlState = (err: unknown, ...states: string[]): boolean => {
+  const e = err as { code?: unknown; driverError?: { code?: unknown } } | undefined;
+  return [e?.code, e?.driverError?.code].some((code) => typeof code === 'string' && states.includes(code));
 };
+
+/** True when a query failed on a unique constraint (PostgreSQL and PGlite report the same SQLSTATE). */
+export const isUniqueViolation = (err: unknown): boolean => hasSqlState(err, '23505');
 
 /** True when a delete or update failed on a foreign key (a row still references the target). */
-export const isForeignKeyViolation = (err: unknown): boolean => {
-  const e = err as { code?: string; driverError?: { code?: string } } | undefined;
-  return e?.code === '23503' || e?.driverError?.code === '23503';
-};
+export const isForeignKeyViolation = (err: unknown): boolean => hasSqlState(err, '23503');
 
-const CONFLICT_STATES = new Set(['40P01', '40001']);
+const CONFLICT_STATES = ['40P01', '40001'];
 
 /** True when PostgreSQL aborted the transaction as a deadlock or serialization victim: running it again may succeed. */
-export const isTransientConflict = (err: unknown): boolean => {
-  const e = err as { code?: string; driverError?: { code?: string } } | undefined;
-  return CONFLICT_STATES.has(e?.code ?? '') || CONFLICT_STATES.has(e?.driverError?.code ?? '');
-};
+export const isTransientConflict = (err: unknown): boolean => hasSqlState(err, ...CONFLICT_STATES);
 
 /**
  * SQLSTATEs that say the database, not the request, is the problem: connection exceptions (class 08),
