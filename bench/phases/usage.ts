@@ -116,6 +116,7 @@ export async function usagePhase(ctx: PhaseContext): Promise<PhaseOutcome> {
 
   for (const n of cfg.usageSizes) {
     times.set(n, { acc: [], floor: [] });
+    rollupReads.set(n, []);
     for (let run = 0; run <= cfg.usageRuns; run++) {
       steps.push({
         holder: 'direct',
@@ -163,7 +164,7 @@ export async function usagePhase(ctx: PhaseContext): Promise<PhaseOutcome> {
         run: async () => {
           if (!available) return;
           const { ms } = await timed(() => runner.sql().query(ROLLUP_ROWS, [projects.get(n), START, END]));
-          if (run > 0) rollupReads.set(n, [...(rollupReads.get(n) ?? []), ms]);
+          if (run > 0) rollupReads.get(n)!.push(ms);
         },
       });
     }

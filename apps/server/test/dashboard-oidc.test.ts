@@ -4,7 +4,8 @@ import { exportJWK, generateKeyPair } from 'jose';
 import Provider, { type Configuration } from 'oidc-provider';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
-import { browserTest, ensureWebBuild, openBrowser, saveScreenshot, type Browser } from './support/browser.js';
+import { browserTest, openBrowser, saveScreenshot, type Browser } from './support/browser.js';
+import { buildWebIfStale } from './support/web-build.js';
 import { ent } from './support/issuer.js';
 import { startTestServer, type TestServer } from './support/server.js';
 
@@ -25,7 +26,7 @@ describe('web dashboard sign-in with OpenID Connect (production mode)', () => {
   let browser: Browser;
 
   beforeAll(async () => {
-    ensureWebBuild();
+    buildWebIfStale();
     idp = http.createServer();
     await new Promise<void>((r) => idp.listen(0, '127.0.0.1', r));
     issuer = `http://127.0.0.1:${(idp.address() as AddressInfo).port}`;

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { it } from 'vitest';
-import { buildWebIfStale, REPO_ROOT } from './web-build.js';
+import { REPO_ROOT } from './web-build.js';
 
 export const CHROMIUM = '/usr/bin/chromium';
 
@@ -11,9 +11,6 @@ export const CHROMIUM = '/usr/bin/chromium';
 export const browserTest = existsSync(CHROMIUM)
   ? it
   : (name: string, ..._rest: unknown[]) => it.skip(`${name} — SKIPPED: ${CHROMIUM} is missing (apt-get install -y chromium)`, () => {});
-
-/** The dashboard as `npm run build` makes it (the global setup, web-build.ts, has brought it up to date). */
-export const ensureWebBuild = buildWebIfStale;
 
 /** Screenshots are for people to look at: ACC_TEST_SCREENSHOT_DIR, else screenshots/ at the root (gitignored). */
 export function saveScreenshot(name: string, png: Buffer): void {

@@ -5,7 +5,8 @@ import type { Page } from 'playwright-core';
 import { expect } from 'vitest';
 import { startApp, type RunningApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
-import { ensureWebBuild, openBrowser, type Browser } from './browser.js';
+import { openBrowser, type Browser } from './browser.js';
+import { buildWebIfStale } from './web-build.js';
 
 declare global {
   interface Window {
@@ -42,7 +43,7 @@ export interface Dashboard {
 
 /** The server in dev mode over the demo federation, with the built dashboard and a headless Chromium. */
 export async function startDashboard(): Promise<Dashboard> {
-  ensureWebBuild();
+  buildWebIfStale();
   const dataDir = mkdtempSync(join(tmpdir(), 'acc-web-dev-'));
   const app = await startApp(loadConfig({ ACC_PORT: '0', ACC_DATA_DIR: dataDir, ACC_AUTH_CACHE_TTL_MS: '0' }, { dev: true }), { log: () => {} });
   const browser = await openBrowser();

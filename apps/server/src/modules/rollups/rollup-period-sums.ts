@@ -95,6 +95,7 @@ export async function periodSums(m: EntityManager, periods: readonly PeriodQuery
     }
   }
 
+  const raw = byLevel.get(0)!;
   if (edges.length > 0) {
     const params: unknown[] = [
       edges.map((x) => periods[x.n].installationId),
@@ -117,7 +118,6 @@ export async function periodSums(m: EntityManager, periods: readonly PeriodQuery
         ) s`,
       params,
     );
-    const raw = byLevel.get(0)!;
     for (const r of rows) {
       const piece = edges[Number(r.k) - 1];
       if (r.unsure) raw.push(piece);
@@ -125,7 +125,6 @@ export async function periodSums(m: EntityManager, periods: readonly PeriodQuery
     }
   }
 
-  const raw = byLevel.get(0)!;
   if (raw.length > 0) {
     const params: unknown[] = [
       raw.map((x) => x.n),
