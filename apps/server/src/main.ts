@@ -1,6 +1,7 @@
 import closeWithGrace from 'close-with-grace';
 import { startApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
+import { writeAfterLog } from './telemetry/logger.js';
 
 const dev = process.argv.includes('--dev');
 /** How much longer than ACC_SHUTDOWN_TIMEOUT_MS closing (database included) may take before the process just exits. */
@@ -29,33 +30,29 @@ try {
     { url: app.url, version: config.version, database: app.database.backend, dev, ...(app.metricsUrl && { metricsUrl: app.metricsUrl }) },
     `acc ${config.version} listening on ${app.url} (${app.database.backend}${dev ? ', dev mode' : ''})`,
   );
-  // stdout's JSON lines are written asynchronously, the banner below synchronously: without waiting, a
-  // script reading the URL from the listening line first could see the token before it.
-  await new Promise<void>((resolve) => logger.flush(() => resolve()));
   if (app.adminToken) {
+    const banner: string[] = [];
     // The admin token comes first and alone on its line: scripts and tests pick the first token line.
-    console.log('\nDev mode: this server issues its own tokens. System-admin token (12 h):\n');
-    console.log(app.adminToken);
+    banner.push('', 'Dev mode: this server issues its own tokens. System-admin token (12 h):', '', app.adminToken);
     if (app.demo) {
       const d = app.demo;
-      console.log(
-        `\nDemo federation seeded in ${d.ms} ms: ${d.providers.length} providers, ${d.projects.length} projects (${d.projects.join(', ')}), ` +
+      banner.push(
+        '',
+        `Demo federation seeded in ${d.ms} ms: ${d.providers.length} providers, ${d.projects.length} projects (${d.projects.join(', ')}), ` +
           `${d.installations} installations, ${d.metricDefinitions} metric definitions, ${d.metrics} metrics, ${d.capacities} capacities ` +
           `(groups ${d.groups.join(', ')}; users ${d.users.join(', ')}).`,
       );
     } else if (config.demo) {
-      console.log('\nDemo federation: not seeded, this data folder already has projects.');
+      banner.push('', 'Demo federation: not seeded, this data folder already has projects.');
     }
-    if (app.viewer) {
-      console.log(`\nViewer of project ${app.viewer.projectId} (actor demo-viewer), token (12 h):\n`);
-      console.log(app.viewer.token);
-    }
-    console.log(`\nTry: TOKEN=$(npm run -s dev:token); curl -H "Authorization: Bearer $TOKEN" ${app.url}/accounting-system/unit-types`);
+    if (app.viewer) banner.push('', `Viewer of project ${app.viewer.projectId} (actor demo-viewer), token (12 h):`, '', app.viewer.token);
+    banner.push('', `Try: TOKEN=$(npm run -s dev:token); curl -H "Authorization: Bearer $TOKEN" ${app.url}/accounting-system/unit-types`);
     if (app.viewer)
-      console.log(
+      banner.push(
         `     VIEWER=<the viewer token>; curl -H "Authorization: Bearer $VIEWER" "${app.url}/accounting-system/projects/${app.viewer.projectId}/report?start=${yearAgo()}&end=${today()}"`,
       );
-    console.log('');
+    // After the listening line, never before it: scripts read the URL from that line, then the token.
+    writeAfterLog(logger, `${banner.join('\n')}\n\n`);
   }
   // SIGTERM/SIGINT and fatal errors close the app gracefully (app.close cuts what is left after
   // ACC_SHUTDOWN_TIMEOUT_MS); `delay` is only the backstop for a close that itself hangs.

@@ -74,6 +74,15 @@ export async function createLogger(settings: LoggerSettings): Promise<Logger> {
   return pino(options);
 }
 
+/**
+ * Writes plain text into the log's own stream, queued behind the lines already logged. Production JSON
+ * lines are written asynchronously and pino's flush() answers before a write in flight has landed, so text
+ * printed beside them (console.log) can overtake a line logged earlier.
+ */
+export const writeAfterLog = (logger: Logger, text: string): void => {
+  (logger as unknown as Record<symbol, DestinationStream>)[pino.symbols.streamSym].write(text);
+};
+
 /** A logger that writes nothing, for embedding (tests) where only errors matter. */
 export const silentLogger = (): Logger => pino({ level: 'silent' });
 
