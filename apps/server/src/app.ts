@@ -13,13 +13,14 @@ import { seedDevAdmin } from './dev/seed.js';
 import { devUiTokenRoute } from './dev/ui-token.js';
 import { createLagMonitor, type LagMonitor } from './http/lag-monitor.js';
 import { createBackground, registerJobs, underJobLock, type Background } from './jobs/index.js';
+import { BodyBudget } from './http/body-budget.js';
 import { createHttpApp, type RawRoute } from './http/fastify-app.js';
 import { sendError, sendJson } from './http/send.js';
 import { createProviderSync, type ProviderSync } from './modules/providers/provider-sync.js';
 import { amsVerificationRoute } from './modules/ams/ams-verification-route.js';
 import { appRouter } from './router.js';
 import { createServices, type AppServices } from './services.js';
-import { createLogger, createTelemetry, metricsHandler, silentLogger, type Logger } from './telemetry/index.js';
+import { createLogger, createTelemetry, metricsHandler, registerBodyBudgetGauges, silentLogger, type Logger } from './telemetry/index.js';
 
 export interface RunningApp {
   url: string;
@@ -83,6 +84,9 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     const telemetry = createTelemetry({ logger, version: config.version, dataSource: database.dataSource });
     const services = createServices(config, database.dataSource, new TokenVerifier(trust), telemetry, options.clock);
     const extra: Record<string, RawRoute> = {};
+    // One budget for every body the process reads: JSON procedures and APEL messages alike.
+    const bodyBudget = new BodyBudget(config.limits.maxBodyBytesInFlight);
+    registerBodyBudgetGauges(telemetry.metrics.registry, bodyBudget);
     if (devKeys) {
       extra['/dev/jwks.json'] = (_req, res) => sendJson(res, 200, devKeys.jwks);
       // The dashboard's dev sign-in; never registered outside dev mode.
@@ -91,7 +95,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     extra['/ams_verification_hash'] = amsVerificationRoute(config);
     Object.assign(
       extra,
-      createApelRoutes(config, database.dataSource, (message) => logger.warn(message)),
+      createApelRoutes(config, database.dataSource, bodyBudget, (message) => logger.warn(message)),
     );
     const load = createLagMonitor({ maxLagMs: config.limits.maxEventLoopLagMs });
     monitors.push(load);
@@ -128,6 +132,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     // Fastify routes on our node server: its timeouts, TLS (APEL client certificates) and shutdown tracking.
     const fastify = createHttpApp(appRouter, services, {
       raw: extra,
+      bodyBudget,
       log: options.log,
       load,
       serverFactory: (handler) => {

@@ -20,6 +20,14 @@ describe('loadConfig', () => {
     expect(c.oidc.jwksUri).toBe('https://idp/realms/r/protocol/openid-connect/certs');
   });
 
+  it('bounds the request bodies held at once (ACC_MAX_BODY_BYTES_IN_FLIGHT) and refuses bad values', () => {
+    expect(loadConfig({}, { dev: true }).limits.maxBodyBytesInFlight).toBe(64 * 1024 * 1024);
+    expect(loadConfig({ ACC_MAX_BODY_BYTES_IN_FLIGHT: '1048576' }, { dev: true }).limits.maxBodyBytesInFlight).toBe(1048576);
+    for (const bad of ['0', '-1', '1.5', 'lots']) {
+      expect(() => loadConfig({ ACC_MAX_BODY_BYTES_IN_FLIGHT: bad }, { dev: true }), bad).toThrow(/ACC_MAX_BODY_BYTES_IN_FLIGHT/);
+    }
+  });
+
   it('passes ACC_DB_STATEMENT_TIMEOUT_MS and ACC_DB_CONNECT_TIMEOUT_MS to PostgreSQL and refuses bad ones', () => {
     const env = { ACC_DATABASE_URL: 'postgres://u@h/db', ACC_OIDC_ISSUER: 'x' };
     const c = loadConfig({ ...env, ACC_DB_STATEMENT_TIMEOUT_MS: '0', ACC_DB_CONNECT_TIMEOUT_MS: '1500' });

@@ -55,6 +55,12 @@ const EnvSchema = z.object({
     .int()
     .positive()
     .default(1024 * 1024),
+  // Bodies of every request held in memory at once (64 MiB: one APEL message at its limit).
+  ACC_MAX_BODY_BYTES_IN_FLIGHT: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(64 * 1024 * 1024),
   ACC_HEADERS_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
   ACC_REQUEST_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
   ACC_APEL_REQUEST_TIMEOUT_MS: z.coerce.number().int().positive().default(300_000),
@@ -156,9 +162,11 @@ export interface Config {
    * Slow-client and load limits of the HTTP(S) listener: all headers within `headersTimeoutMs`, the
    * whole request within `requestTimeoutMs` (APEL uploads within `apelRequestTimeoutMs`), idle
    * keep-alive connections closed after `keepAliveTimeoutMs`, at most `maxConnections` open at once,
-   * and 503 while the event loop lags more than `maxEventLoopLagMs` (0: never).
+   * and 503 while the event loop lags more than `maxEventLoopLagMs` (0: never) or while request bodies
+   * already hold `maxBodyBytesInFlight` (a lone body up to its own limit is always read).
    */
   limits: {
+    maxBodyBytesInFlight: number;
     headersTimeoutMs: number;
     requestTimeoutMs: number;
     apelRequestTimeoutMs: number;
@@ -308,6 +316,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: { dev?: boolean } = 
     tls: e.ACC_TLS_CERT && e.ACC_TLS_KEY ? { cert: e.ACC_TLS_CERT, key: e.ACC_TLS_KEY, clientCa: e.ACC_TLS_CLIENT_CA } : undefined,
     maxBodyBytes: e.ACC_MAX_BODY_BYTES,
     limits: {
+      maxBodyBytesInFlight: e.ACC_MAX_BODY_BYTES_IN_FLIGHT,
       headersTimeoutMs: e.ACC_HEADERS_TIMEOUT_MS,
       requestTimeoutMs: e.ACC_REQUEST_TIMEOUT_MS,
       apelRequestTimeoutMs: Math.max(e.ACC_APEL_REQUEST_TIMEOUT_MS, e.ACC_REQUEST_TIMEOUT_MS),

@@ -6,6 +6,7 @@ import type { Config } from '../config.js';
 import { isDatabaseUnavailable } from '../db-errors.js';
 import { AppError, DATABASE_UNAVAILABLE_MESSAGE, errorHeaders } from '../errors.js';
 import { readRaw } from '../http/body.js';
+import type { BodyBudget } from '../http/body-budget.js';
 import type { RawRoute as Route } from '../http/fastify-app.js';
 import { ApelArgoBridge } from './argo-bridge.js';
 import { dnFromCertSubject, normaliseDn } from './dn.js';
@@ -33,6 +34,8 @@ export interface ApelRouteDeps {
   maxBodyBytes: number;
   /** How long a record upload may take to arrive (ACC_APEL_REQUEST_TIMEOUT_MS); longer is a 408. */
   bodyTimeoutMs?: number;
+  /** The process's budget for bodies held at once (shared with the JSON procedures); none: unbounded. */
+  bodyBudget?: BodyBudget;
   trustedDn?: TrustedDnHeader;
   log: (message: string) => void;
 }
@@ -110,9 +113,12 @@ export function apelRoutes(deps: ApelRouteDeps): Record<string, Route> {
 
       let text: string;
       try {
-        text = (await readRaw(req, deps.maxBodyBytes, deps.bodyTimeoutMs)).toString('utf8');
+        text = (await readRaw(req, { maxBytes: deps.maxBodyBytes, timeoutMs: deps.bodyTimeoutMs, claim: deps.bodyBudget?.claim(res) })).toString(
+          'utf8',
+        );
       } catch (err) {
-        if (err instanceof AppError && (err.status === 413 || err.status === 408)) return sendMessage(req, res, err.status, err.message);
+        if (err instanceof AppError && (err.status === 413 || err.status === 408 || err.status === 503))
+          return sendMessage(req, res, err.status, err.message, errorHeaders(err.status));
         throw err;
       }
 
@@ -166,7 +172,12 @@ export function apelRoutes(deps: ApelRouteDeps): Record<string, Route> {
 }
 
 /** The APEL routes for `startApp`'s `extra` table, wired from configuration. */
-export function createApelRoutes(config: Config, db: DataSource, log: (message: string) => void = console.error): Record<string, Route> {
+export function createApelRoutes(
+  config: Config,
+  db: DataSource,
+  bodyBudget: BodyBudget,
+  log: (message: string) => void = console.error,
+): Record<string, Route> {
   const apel = config.apel;
   const bridge = new ApelArgoBridge(db, apel.siteMap, log);
   return apelRoutes({
@@ -187,6 +198,7 @@ export function createApelRoutes(config: Config, db: DataSource, log: (message: 
     allowedForGet: apel.allowedForGet,
     maxBodyBytes: apel.maxBodyBytes,
     bodyTimeoutMs: config.limits.apelRequestTimeoutMs,
+    bodyBudget,
     trustedDn: config.trustedDn,
     log,
   });

@@ -25,7 +25,7 @@ export function devUiTokenRoute(keys: DevKeys, db: DataSource, namespace: string
     }
     let input: unknown;
     try {
-      const text = (await readRaw(req, MAX_BODY_BYTES)).toString('utf8');
+      const text = (await readRaw(req, { maxBytes: MAX_BODY_BYTES })).toString('utf8');
       input = text.trim() === '' ? {} : JSON.parse(text);
     } catch {
       return sendError(res, 400, 'The body must be a JSON object of at most 8 KiB.');

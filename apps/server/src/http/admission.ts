@@ -4,6 +4,7 @@ import { assertPreRule } from '../access/rules.js';
 import { AppError } from '../errors.js';
 import type { AppServices } from '../services.js';
 import type { Admission, BodyState, HttpExchange } from '../trpc/context.js';
+import type { BodyBudget } from './body-budget.js';
 import { classifyJsonBody, consumesAsJson, declaredLength, declaresType, readBody, TOO_LARGE_MESSAGE, type ReadBody } from './body.js';
 import { jsonDepthExceeds, tooDeepMessage } from './json.js';
 import type { ProcedureEntry } from './procedure-table.js';
@@ -51,9 +52,10 @@ export function leaveBodyUnread(req: IncomingMessage, res: ServerResponse): void
  * the AMS secret for the listener. A request whose credentials fail is handed to its procedure with the
  * body unread, so the procedure answers 401/403 (or 415) in its usual order and format, and nothing an
  * anonymous caller sends is buffered or parsed. Only then is the body read, within its limit and the
- * request timeout, and checked for nesting depth before anything parses it.
+ * request timeout and the bytes all bodies may hold at once (body-budget.ts, 503 past it), and checked
+ * for nesting depth before anything parses it.
  */
-export function createAdmission(procedures: readonly ProcedureEntry[], app: AppServices) {
+export function createAdmission(procedures: readonly ProcedureEntry[], app: AppServices, budget: BodyBudget) {
   const byName = new Map(procedures.map((p) => [p.name, p]));
   const { maxBodyBytes } = app.config;
   const timeoutMs = app.config.limits.requestTimeoutMs;
@@ -97,7 +99,7 @@ export function createAdmission(procedures: readonly ProcedureEntry[], app: AppS
     if (!withBody) return { admission };
     let text: string;
     try {
-      text = (await readBody(req, { maxBytes: limit, timeoutMs }, declaredLength(req.headers))).toString('utf8');
+      text = (await readBody(req, { maxBytes: limit, timeoutMs, claim: budget.claim(res) }, declaredLength(req.headers))).toString('utf8');
     } catch (err) {
       if (err instanceof AppError) return refuse(req, res, err);
       throw err;
@@ -145,7 +147,7 @@ export function createAdmission(procedures: readonly ProcedureEntry[], app: AppS
     }
     let text: string;
     try {
-      text = (await readBody(req, { maxBytes: limitOf(targets), timeoutMs }, declaredLength(req.headers))).toString('utf8');
+      text = (await readBody(req, { maxBytes: limitOf(targets), timeoutMs, claim: budget.claim(res) }, declaredLength(req.headers))).toString('utf8');
     } catch (err) {
       if (!(err instanceof AppError)) throw err;
       admission.refusal = err;

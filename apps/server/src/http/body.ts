@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Readable } from 'node:stream';
 import { AppError } from '../errors.js';
+import { BODIES_BUSY_MESSAGE, type BodyClaim } from './body-budget.js';
 import type { BodyState } from '../trpc/context.js';
 import { JsonDepthError, parseJson } from './json.js';
 
@@ -32,6 +33,8 @@ export interface BodyLimits {
   maxBytes: number;
   /** The whole body must have arrived this long after reading starts; otherwise 408. */
   timeoutMs?: number;
+  /** This request's share of the bytes all bodies may hold at once (body-budget.ts); past it, 503. */
+  claim?: BodyClaim;
 }
 
 /** The declared `Content-Length`, when there is a usable one. */
@@ -46,10 +49,15 @@ export const declaredLength = (headers: { 'content-length'?: string }): number |
  * over the limit is refused before the first byte; a streamed one as soon as it passes the limit, or
  * when it is still arriving after `timeoutMs`. Then the rest is discarded as it comes, never held, and
  * the stream is not destroyed, because destroying a request destroys its socket and the 413/408 could not
- * be sent; the caller answers with `Connection: close`. Errors are AppErrors (413, 408).
+ * be sent; the caller answers with `Connection: close`. Errors are AppErrors (413, 408, and 503 past the body budget).
  */
 export function readBody(stream: Readable, limits: BodyLimits, declared?: number): Promise<Buffer> {
   if (declared !== undefined && declared > limits.maxBytes) return Promise.reject(new AppError(413, TOO_LARGE_MESSAGE));
+  const { claim } = limits;
+  // A declared length is taken whole before the first byte (node stops a body at its declared length);
+  // a chunked one chunk by chunk.
+  if (claim && declared !== undefined && !claim.take(declared)) return Promise.reject(new AppError(503, BODIES_BUSY_MESSAGE));
+  const takeChunks = claim !== undefined && declared === undefined;
   return new Promise<Buffer>((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -68,6 +76,7 @@ export function readBody(stream: Readable, limits: BodyLimits, declared?: number
     const onData = (chunk: Buffer) => {
       size += chunk.length;
       if (size > limits.maxBytes) return settle(new AppError(413, TOO_LARGE_MESSAGE));
+      if (takeChunks && !claim.take(chunk.length)) return settle(new AppError(503, BODIES_BUSY_MESSAGE));
       chunks.push(chunk);
     };
     const onEnd = () => settle();
@@ -84,8 +93,7 @@ export function readBody(stream: Readable, limits: BodyLimits, declared?: number
   });
 }
 
-export const readRaw = (req: IncomingMessage, maxBytes: number, timeoutMs?: number): Promise<Buffer> =>
-  readBody(req, { maxBytes, timeoutMs }, declaredLength(req.headers));
+export const readRaw = (req: IncomingMessage, limits: BodyLimits): Promise<Buffer> => readBody(req, limits, declaredLength(req.headers));
 
 /**
  * Classifies a body's text as the procedures expect it (§1.1): not consumable (415), blank, JSON (bounded

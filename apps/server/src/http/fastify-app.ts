@@ -9,7 +9,7 @@ import Fastify, {
   type FastifyServerFactory,
 } from 'fastify';
 import { pingDatabase } from '@acc/db';
-import { AppError } from '../errors.js';
+import { AppError, errorHeaders } from '../errors.js';
 import type { AppRouter } from '../router.js';
 import type { AppServices } from '../services.js';
 import { requestLogger, withRequestScope } from '../telemetry/logger.js';
@@ -17,6 +17,7 @@ import { metricsHandler } from '../telemetry/metrics.js';
 import { createTrpcRouteNamer, UNMATCHED } from '../telemetry/routes.js';
 import { createAdmission, leaveBodyUnread, type RestAdmitted, type TrpcAdmitted } from './admission.js';
 import { TOO_LARGE_MESSAGE } from './body.js';
+import { BodyBudget } from './body-budget.js';
 import { onClientError } from './client-error.js';
 import { createCors } from './cors.js';
 import { createDocsHandler, DOCS_PATH } from './docs.js';
@@ -52,6 +53,8 @@ export interface HttpAppOptions {
   load?: Pick<LagMonitor, 'overloaded' | 'lagMs'>;
   /** The node server to serve on (timeouts, TLS); Fastify's own otherwise. */
   serverFactory?: FastifyServerFactory;
+  /** Shared with the raw routes that read bodies (APEL); one of its own (ACC_MAX_BODY_BYTES_IN_FLIGHT) otherwise. */
+  bodyBudget?: BodyBudget;
 }
 
 const envelope = (reply: FastifyReply, status: number, message: string) =>
@@ -71,7 +74,7 @@ export function createHttpApp(appRouter: AppRouter, app: AppServices, options: H
   const { logger: baseLogger, metrics: telemetry } = app.telemetry;
   const logError = options.log ?? ((err: unknown) => requestLogger(baseLogger).error({ err }, 'request failed'));
   const procedures = procedureTable(appRouter);
-  const admission = createAdmission(procedures, app);
+  const admission = createAdmission(procedures, app, options.bodyBudget ?? new BodyBudget(app.config.limits.maxBodyBytesInFlight));
   const trpcName = createTrpcRouteNamer(procedures.map((p) => p.name));
   const cors = createCors(app.config.cors.origins);
   const docs = createDocsHandler({ publicUrl: app.config.publicUrl });
@@ -173,7 +176,7 @@ export function createHttpApp(appRouter: AppRouter, app: AppServices, options: H
       if ('refusal' in admitted) {
         // A body cut off half-way leaves the stream destroyed: nobody is left to answer.
         if (res.destroyed) return reply.hijack();
-        return envelope(reply, admitted.refusal.status, admitted.refusal.message);
+        return envelope(reply.headers(errorHeaders(admitted.refusal.status)), admitted.refusal.status, admitted.refusal.message);
       }
       admittedRest.set(request, admitted);
     } else {

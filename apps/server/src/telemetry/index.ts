@@ -3,7 +3,7 @@ import type { Logger } from './logger.js';
 import { createMetrics, type Metrics } from './metrics.js';
 
 export { createLogger, silentLogger, requestLogger, currentRequestId, type Logger } from './logger.js';
-export { createMetrics, metricsHandler, type Metrics } from './metrics.js';
+export { createMetrics, metricsHandler, registerBodyBudgetGauges, type Metrics } from './metrics.js';
 
 /** What any module may report through: `app.telemetry.metricsIngested.inc(n)`, `app.telemetry.logger`. */
 export interface Telemetry {

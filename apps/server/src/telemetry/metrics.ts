@@ -103,6 +103,23 @@ export function createMetrics(opts: { dataSource?: DataSource; version: string; 
   };
 }
 
+/** Request body bytes held in memory now (http/body-budget.ts), beside the limit they may reach. */
+export function registerBodyBudgetGauges(registry: Registry, budget: { heldBytes: number; maxBytes: number }): void {
+  new Gauge({
+    name: 'acc_http_body_bytes_held',
+    help: 'Request body bytes held in memory by requests in progress.',
+    registers: [registry],
+    collect() {
+      this.set(budget.heldBytes);
+    },
+  });
+  new Gauge({
+    name: 'acc_http_body_bytes_limit',
+    help: 'ACC_MAX_BODY_BYTES_IN_FLIGHT: past it, new request bodies are refused with 503.',
+    registers: [registry],
+  }).set(budget.maxBytes);
+}
+
 const sameSecret = (given: string, expected: string) => {
   const a = Buffer.from(given);
   const b = Buffer.from(expected);
