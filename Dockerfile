@@ -16,7 +16,10 @@ COPY . .
 RUN npm run build && npm prune --omit=dev
 
 FROM node:20-bookworm-slim AS runtime
+# NODE_OPTIONS: the V8 heap size acc is measured with (PRODUCTION_NODE_OPTIONS in apps/server/src/runtime.ts);
+# it must hold ACC_MAX_BODY_BYTES_IN_FLIGHT's bodies parsed (the server warns at start-up when it cannot).
 ENV NODE_ENV=production \
+    NODE_OPTIONS=--max-old-space-size=384 \
     ACC_HOST=0.0.0.0 \
     ACC_PORT=8080 \
     ACC_DATA_DIR=/var/lib/acc

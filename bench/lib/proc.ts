@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { httpRequest, type TlsClient } from './http.js';
+import { PRODUCTION_NODE_OPTIONS } from '../../apps/server/src/runtime.js';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -59,7 +60,10 @@ export interface SpawnOptions {
 export async function startServer(opts: SpawnOptions): Promise<ServerProcess> {
   // ACC_BENCH_CPU_PROF=<dir>: V8 CPU profiles of every benchmark server process, written when it stops.
   const profile = process.env.ACC_BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.ACC_BENCH_CPU_PROF}`] : [];
-  const child = spawn(process.execPath, [...profile, opts.script], {
+  // Every benchmark server runs with production's V8 heap size (the Dockerfile's NODE_OPTIONS);
+  // ACC_BENCH_NODE_ARGS adds flags after it (--trace-gc, or another --max-old-space-size to compare).
+  const extra = process.env.ACC_BENCH_NODE_ARGS?.split(/\s+/).filter(Boolean) ?? [];
+  const child = spawn(process.execPath, [...profile, PRODUCTION_NODE_OPTIONS, ...extra, opts.script], {
     cwd: ROOT,
     // Inherited ACC_* variables (a developer's shell) must not redirect the server to another database.
     env: { ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('ACC_') && !k.startsWith('FLOOR_'))), ...opts.env },

@@ -14,6 +14,7 @@ import { devUiTokenRoute } from './dev/ui-token.js';
 import { createLagMonitor, type LagMonitor } from './http/lag-monitor.js';
 import { createBackground, registerJobs, underJobLock, type Background } from './jobs/index.js';
 import { BodyBudget } from './http/body-budget.js';
+import { heapShortfall } from './runtime.js';
 import { createHttpApp, type RawRoute } from './http/fastify-app.js';
 import { sendError, sendJson } from './http/send.js';
 import { createProviderSync, type ProviderSync } from './modules/providers/provider-sync.js';
@@ -63,6 +64,8 @@ export interface AppOptions {
 export async function startApp(config: Config, options: AppOptions = {}): Promise<RunningApp> {
   const logger = options.logger ?? (options.log ? silentLogger() : await createLogger(config.log));
   for (const warning of insecureDefaults(config)) logger.warn(warning);
+  const heapWarning = heapShortfall(config.limits.maxBodyBytesInFlight);
+  if (heapWarning) logger.warn(heapWarning);
   const database = options.database ?? (await openDatabase(config.database));
   const servers: (http.Server | https.Server)[] = [];
   const monitors: LagMonitor[] = [];
