@@ -6,8 +6,8 @@ const MiB = 1024 * 1024;
  * The V8 heap size production runs the server with (the Dockerfile's NODE_OPTIONS; the bench passes the
  * same). Below 1 GiB V8 grows the heap by a factor of about 1.4 between full collections instead of 4, so
  * the garbage of large requests is collected long before it can reach hundreds of MiB (bench: peak RSS
- * 128–182 MiB in every phase instead of up to 300, at the same throughput). The cap is safe because request bodies in
- * memory are bounded by ACC_MAX_BODY_BYTES_IN_FLIGHT; see heapShortfall.
+ * 128–182 MiB in every phase instead of up to 300, at the same throughput). The cap is safe because
+ * request bodies in memory are bounded by ACC_MAX_BODY_BYTES_IN_FLIGHT; see heapShortfall.
  */
 export const PRODUCTION_NODE_OPTIONS = '--max-old-space-size=384';
 
