@@ -176,4 +176,71 @@ describe('dashboard: alert rules', () => {
     },
     120_000,
   );
+
+  browserTest(
+    'an admin disables, enables and deletes a rule, each as the API then has it; a viewer deleting one gets the server’s refusal as written',
+    async () => {
+      const admin = d.app.adminToken!;
+      const create = async (name: string, scope: Rule['scope']) => {
+        const r = await fetch(`${d.app.url}/accounting-system/alert-rules`, {
+          method: 'POST',
+          headers: { Authorization: `Bearer ${admin}`, 'Content-Type': 'application/json' },
+          body: JSON.stringify({ name, scope, kind: 'silence', silence_minutes: 30, webhook_url: 'https://127.0.0.1:9/hook' }),
+        });
+        expect(r.status).toBe(201);
+        return ((await r.json()) as Rule).id;
+      };
+      const enabled = async (id: string) => (await d.api<Rule & { enabled: boolean }>(admin, `/alert-rules/${id}`)).enabled;
+
+      const managed = await create('aris to manage', { installation_id: aris });
+      const page = await d.browser.page();
+      await d.signIn(page, `/alerts?installation_id=${aris}`);
+      const row = page.locator(`[data-testid="alert-rules"] tr[data-id="${managed}"]`);
+      await row.getByRole('button', { name: 'Disable aris to manage' }).click();
+      await row.getByRole('button', { name: 'Enable aris to manage' }).waitFor();
+      expect(await enabled(managed)).toBe(false);
+      expect(await row.locator('th').textContent()).toBe('aris to manage (disabled)');
+      await row.getByRole('button', { name: 'Enable aris to manage' }).click();
+      await row.getByRole('button', { name: 'Disable aris to manage' }).waitFor();
+      expect(await enabled(managed)).toBe(true);
+
+      // Cancel keeps it; confirming deletes it, and the API no longer has it.
+      await row.getByRole('button', { name: 'Delete aris to manage' }).click();
+      await row.getByRole('button', { name: 'Cancel' }).click();
+      await row.getByRole('button', { name: 'Delete aris to manage' }).click();
+      await row.getByRole('button', { name: 'Confirm deleting aris to manage' }).click();
+      await row.waitFor({ state: 'detached' });
+      const gone = await fetch(`${d.app.url}/accounting-system/alert-rules/${managed}`, { headers: { Authorization: `Bearer ${admin}` } });
+      expect(gone.status).toBe(404);
+      await page.close();
+
+      const kept = await create('climate-lab to keep', { project_id: 'climate-lab' });
+      const token = await d.tokenFor(VIEWER);
+      const refused = await fetch(`${d.app.url}/accounting-system/alert-rules/${kept}`, {
+        method: 'DELETE',
+        headers: { Authorization: `Bearer ${token}` },
+      });
+      expect(refused.status).toBe(403);
+      const message = ((await refused.json()) as { message: string }).message;
+      const viewerPage = await d.browser.page();
+      await d.signIn(viewerPage, '/alerts?project_id=climate-lab', VIEWER);
+      const keptRow = viewerPage.locator(`[data-testid="alert-rules"] tr[data-id="${kept}"]`);
+      await keptRow.getByRole('button', { name: 'Delete climate-lab to keep' }).click();
+      await keptRow.getByRole('button', { name: 'Confirm deleting climate-lab to keep' }).click();
+      await expect.poll(() => keptRow.getByTestId('rule-action-error').textContent()).toBe(message);
+      const patch = await fetch(`${d.app.url}/accounting-system/alert-rules/${kept}`, {
+        method: 'PATCH',
+        headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ enabled: false }),
+      });
+      expect(patch.status).toBe(403);
+      const patchMessage = ((await patch.json()) as { message: string }).message;
+      await keptRow.getByRole('button', { name: 'Disable climate-lab to keep' }).click();
+      await expect.poll(() => keptRow.getByTestId('rule-action-error').textContent()).toBe(patchMessage);
+      expect(await enabled(kept)).toBe(true);
+      expect(d.browser.problems).toEqual([]);
+      await viewerPage.close();
+    },
+    120_000,
+  );
 });

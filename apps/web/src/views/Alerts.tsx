@@ -7,6 +7,7 @@ import type { AlertsSearch } from '../lib/search';
 import { messageOf, useTRPC } from '../lib/trpc';
 import { AlertRuleForm } from './AlertRuleForm';
 import { Deliveries } from './Deliveries';
+import { RuleActions } from './RuleActions';
 import { Empty, ErrorMessage, Loading } from './states';
 
 const PAGE = { page: 1, size: 100 };
@@ -30,7 +31,10 @@ const threshold = (r: AlertRule) =>
       ? `≥ ${formatNumber(r.threshold_value)} per ${r.window ?? ''}${r.tz ? ` (${r.tz})` : ''}`
       : `silent ${formatNumber(r.silence_minutes)} min`;
 
-/** Alert rules of a scope (alerts.md §1): state and last value as the server measured them; create for those allowed. */
+/**
+ * Alert rules of a scope (alerts.md §1): state and last value as the server measured them; create,
+ * disable, enable and delete for those allowed.
+ */
 export function AlertsView({ scope }: { scope: AlertsSearch }) {
   const trpc = useTRPC();
   const client = useQueryClient();
@@ -82,6 +86,7 @@ export function AlertsView({ scope }: { scope: AlertsSearch }) {
               <th scope="col">Last value</th>
               <th scope="col">Webhook</th>
               <th scope="col">Deliveries</th>
+              <th scope="col">Manage</th>
             </tr>
           </thead>
           <tbody>
@@ -115,10 +120,13 @@ export function AlertsView({ scope }: { scope: AlertsSearch }) {
                       {open === r.id ? 'Hide' : 'Show'}
                     </button>
                   </td>
+                  <td>
+                    <RuleActions rule={r} />
+                  </td>
                 </tr>
                 {open === r.id && (
                   <tr className="deliveries-row">
-                    <td colSpan={8}>
+                    <td colSpan={9}>
                       <Deliveries ruleId={r.id} ruleName={r.name} />
                     </td>
                   </tr>
