@@ -39,6 +39,16 @@ describe('the OpenAPI document', () => {
     }
   });
 
+  it('documents 503 with Retry-After on every operation, and 408 and 413 on every one that takes a body', () => {
+    for (const c of contracts) {
+      const op = opOf(c);
+      expect(op.responses['503']?.headers, `${c.method} ${c.path}`).toHaveProperty('Retry-After');
+      for (const status of ['408', '413']) expect(status in op.responses, `${c.method} ${c.path} ${status}`).toBe(op.requestBody !== undefined);
+    }
+    const bulk = (doc.paths as Record<string, Record<string, Op>>)[`${REST_BASE}/installations/{installation_id}/metrics/bulk`].post;
+    expect(Object.keys(bulk.responses)).toEqual(expect.arrayContaining(['408', '413', '503']));
+  });
+
   it('puts query fields of body methods in the query string, not the body', () => {
     const withQuery = contracts.filter((c) => c.query?.length);
     expect(withQuery.map((c) => `${c.method} ${c.path}`).sort()).toEqual(['PATCH /installations/external', 'POST /installations/external/metrics']);

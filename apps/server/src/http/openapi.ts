@@ -11,11 +11,15 @@ const errorText: Record<number, string> = {
   401: 'Missing or invalid bearer token',
   403: 'Not permitted',
   404: 'Not found',
+  408: 'The request body took too long to arrive',
   409: 'Conflict',
   413: 'Request body too large',
   415: 'Cannot consume content type',
   500: 'Unexpected failure',
+  503: 'Unavailable for now (the database, an event loop lagging, or too many request bodies at once); retry after Retry-After seconds',
 };
+
+const RetryAfter = z.object({ 'Retry-After': z.string().meta({ description: 'Seconds to wait before retrying' }) });
 
 const ErrorEnvelope = z
   .object({
@@ -75,9 +79,16 @@ function operationOf({ contract: c, rule }: ProcedureEntry): ZodOpenApiOperation
     const schema = !shape ? c.input : c.body ? (shape[c.body] ?? c.input) : rest.length > 0 ? pick(shape, rest) : c.input;
     op.requestBody = { content: { 'application/json': { schema } } };
   }
-  for (const status of [...new Set([401, ...(c.errors ?? []), 500])].sort()) {
+  // Every operation may meet an unavailable database or load shedding (503); one with a body also its
+  // limit (413) and the request timeout (408), whatever the contract lists.
+  const bodyErrors = op.requestBody ? [408, 413] : [];
+  for (const status of [...new Set([401, ...(c.errors ?? []), ...bodyErrors, 500, 503])].sort()) {
     if (rule.kind === 'public' && status === 401) continue;
-    op.responses[errorKey(status)] = { description: errorText[status] ?? 'Error', content: { 'application/json': { schema: ErrorEnvelope } } };
+    op.responses[errorKey(status)] = {
+      description: errorText[status] ?? 'Error',
+      ...(status === 503 && { headers: RetryAfter }),
+      content: { 'application/json': { schema: ErrorEnvelope } },
+    };
   }
   return op;
 }
