@@ -243,4 +243,81 @@ describe('dashboard: alert rules', () => {
     },
     120_000,
   );
+
+  browserTest(
+    'an admin creates a report schedule: the contract’s check, the secret once, the next period and the delivery log as the API has them, then disable and delete',
+    async () => {
+      const admin = d.app.adminToken!;
+      const page = await d.browser.page();
+      await d.signIn(page, `/alerts?installation_id=${aris}`);
+      await page.getByText('No report schedule for this scope.').waitFor();
+      const form = page.getByRole('form', { name: 'New report schedule' });
+      const create = async (tz: string) => {
+        await form.getByLabel('Name').fill('aris monthly');
+        await form.getByLabel('Every').selectOption('month');
+        await form.getByLabel('Time zone').fill(tz);
+        await form.getByLabel('Webhook URL').fill('https://127.0.0.1:9/hook');
+        await form.getByRole('button', { name: 'Create schedule' }).click();
+      };
+      // Checked in the page with the contract's schema: the words the server would answer.
+      const badZone = {
+        name: 'aris monthly',
+        scope: { installation_id: aris },
+        every: 'month',
+        tz: 'Mars/Olympus',
+        webhook_url: 'https://127.0.0.1:9/hook',
+      };
+      const refused = await fetch(`${d.app.url}/accounting-system/report-schedules`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${admin}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify(badZone),
+      });
+      expect(refused.status).toBe(400);
+      await create('Mars/Olympus');
+      await expect.poll(() => form.getByTestId('schedule-form-error').textContent()).toBe(((await refused.json()) as { message: string }).message);
+
+      await create('Europe/Athens');
+      const secret = await page.getByTestId('schedule-webhook-secret').textContent();
+      expect(secret).toMatch(/^whsec_[A-Za-z0-9+/]+=*$/);
+      type Schedule = { id: string; name: string; tz: string; enabled: boolean; next_period: { start: string; end: string } };
+      const listed = await d.api<{ content: Schedule[] }>(admin, '/report-schedules?size=100');
+      const schedule = listed.content.find((x) => x.name === 'aris monthly')!;
+      expect(schedule.tz).toBe('Europe/Athens');
+      const row = page.locator(`[data-testid="report-schedules"] tr[data-id="${schedule.id}"]`);
+      const period = row.getByTestId('next-period');
+      expect([await period.getAttribute('data-start'), await period.getAttribute('data-end')]).toEqual([
+        schedule.next_period.start,
+        schedule.next_period.end,
+      ]);
+
+      await row.getByRole('button', { name: 'Deliveries of aris monthly' }).click();
+      const log = page.getByRole('region', { name: 'Deliveries of aris monthly' });
+      await log.getByRole('button', { name: 'Send test event' }).click();
+      await log.getByTestId('test-queued').waitFor();
+      await expect
+        .poll(async () => {
+          const api = await d.api<{ content: { event_id: string; type: string }[] }>(admin, `/report-schedules/${schedule.id}/deliveries?size=20`);
+          await log.getByRole('button', { name: 'Refresh deliveries' }).click();
+          await log.getByTestId('delivery-log').waitFor();
+          const shown = await log.locator('tbody tr').evaluateAll((rows) => rows.map((r) => [r.getAttribute('data-id'), r.children[1].textContent]));
+          return (
+            JSON.stringify(shown) === JSON.stringify(api.content.map((e) => [e.event_id, e.type])) &&
+            api.content.some((e) => e.type === 'report.test')
+          );
+        })
+        .toBe(true);
+
+      await row.getByRole('button', { name: 'Disable aris monthly' }).click();
+      await row.getByRole('button', { name: 'Enable aris monthly' }).waitFor();
+      expect((await d.api<Schedule>(admin, `/report-schedules/${schedule.id}`)).enabled).toBe(false);
+      await row.getByRole('button', { name: 'Delete aris monthly' }).click();
+      await row.getByRole('button', { name: 'Confirm deleting aris monthly' }).click();
+      await row.waitFor({ state: 'detached' });
+      const gone = await fetch(`${d.app.url}/accounting-system/report-schedules/${schedule.id}`, { headers: { Authorization: `Bearer ${admin}` } });
+      expect(gone.status).toBe(404);
+      expect(d.browser.problems).toEqual([]);
+      await page.close();
+    },
+    120_000,
+  );
 });

@@ -2,27 +2,17 @@ import { Fragment, useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link } from '@tanstack/react-router';
 import type { AlertRule, AlertRuleCreated } from '@acc/contracts';
+import { inScope, scopeText } from '../lib/alert-scope';
 import { formatInstant, formatNumber } from '../lib/format';
 import type { AlertsSearch } from '../lib/search';
 import { messageOf, useTRPC } from '../lib/trpc';
 import { AlertRuleForm } from './AlertRuleForm';
 import { Deliveries } from './Deliveries';
 import { RuleActions } from './RuleActions';
+import { SchedulesSection } from './Schedules';
 import { Empty, ErrorMessage, Loading } from './states';
 
 const PAGE = { page: 1, size: 100 };
-
-const scopeText = (s: AlertRule['scope']) =>
-  [s.installation_id && `installation ${s.installation_id}`, s.project_id && `project ${s.project_id}`, s.provider_id && `provider ${s.provider_id}`]
-    .filter(Boolean)
-    .join(', ');
-
-/** A rule belongs to the scope asked for when its scope has exactly those ids. */
-const inScope = (rule: AlertRule, scope: AlertsSearch) =>
-  !(scope.installation_id || scope.project_id || scope.provider_id) ||
-  (rule.scope.installation_id === scope.installation_id &&
-    rule.scope.project_id === scope.project_id &&
-    rule.scope.provider_id === scope.provider_id);
 
 const threshold = (r: AlertRule) =>
   r.kind === 'capacity'
@@ -121,13 +111,13 @@ export function AlertsView({ scope }: { scope: AlertsSearch }) {
                     </button>
                   </td>
                   <td>
-                    <RuleActions rule={r} />
+                    <RuleActions owner="alerts" id={r.id} name={r.name} enabled={r.enabled} />
                   </td>
                 </tr>
                 {open === r.id && (
                   <tr className="deliveries-row">
                     <td colSpan={9}>
-                      <Deliveries ruleId={r.id} ruleName={r.name} />
+                      <Deliveries owner="alerts" id={r.id} name={r.name} />
                     </td>
                   </tr>
                 )}
@@ -152,6 +142,8 @@ export function AlertsView({ scope }: { scope: AlertsSearch }) {
         serverError={create.isError ? messageOf(create.error) : undefined}
         onSubmit={(body) => create.mutate(body as Parameters<typeof create.mutate>[0])}
       />
+
+      <SchedulesSection scope={scope} />
     </section>
   );
 }

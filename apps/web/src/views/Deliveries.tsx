@@ -1,21 +1,23 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { formatInstant } from '../lib/format';
-import { messageOf, useTRPC } from '../lib/trpc';
+import { messageOf } from '../lib/trpc';
+import { useOwnerApi, type WebhookOwner } from '../lib/webhook-owners';
 import { Empty, ErrorMessage, Loading } from './states';
 
-const PAGE = { page: 1, size: 20 };
-
-/** A rule's webhook events, newest first (alerts.md §2), and a test event on demand; the server's words as written. */
-export function Deliveries({ ruleId, ruleName }: { ruleId: string; ruleName: string }) {
-  const trpc = useTRPC();
+/**
+ * An alert rule's or a report schedule's webhook events, newest first (alerts.md §2), and a test event on
+ * demand; the server's words as written.
+ */
+export function Deliveries({ owner, id, name }: { owner: WebhookOwner; id: string; name: string }) {
+  const api = useOwnerApi(owner);
   const client = useQueryClient();
-  const log = useQuery(trpc.alerts.deliveries.queryOptions({ id: ruleId, ...PAGE }));
-  const refresh = () => client.invalidateQueries({ queryKey: trpc.alerts.deliveries.queryKey({ id: ruleId, ...PAGE }) });
-  const test = useMutation(trpc.alerts.test.mutationOptions({ onSuccess: () => void refresh() }));
+  const log = useQuery({ queryKey: api.deliveriesKey(id), queryFn: () => api.deliveries(id) });
+  const refresh = () => client.invalidateQueries({ queryKey: api.deliveriesKey(id) });
+  const test = useMutation({ mutationFn: () => api.test(id), onSuccess: () => void refresh() });
   return (
-    <section className="deliveries" aria-label={`Deliveries of ${ruleName}`} data-testid="deliveries">
+    <section className="deliveries" aria-label={`Deliveries of ${name}`} data-testid="deliveries">
       <div className="actions">
-        <button type="button" onClick={() => test.mutate({ id: ruleId })} disabled={test.isPending}>
+        <button type="button" onClick={() => test.mutate()} disabled={test.isPending}>
           Send test event
         </button>
         <button type="button" onClick={() => void refresh()}>

@@ -1,20 +1,20 @@
 import { useState } from 'react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import type { AlertRule } from '@acc/contracts';
-import { messageOf, useTRPC } from '../lib/trpc';
+import { messageOf } from '../lib/trpc';
+import { useOwnerApi, type WebhookOwner } from '../lib/webhook-owners';
 
 /**
- * Pause, resume or delete one alert rule (PATCH `enabled`, DELETE; alerts.md §1). Delete asks once more
- * in the page rather than in a browser dialog. Whether the caller may is the server's to say: its refusal
- * is shown as written.
+ * Pause, resume or delete one alert rule or report schedule (PATCH `enabled`, DELETE; alerts.md §1, §3).
+ * Delete asks once more in the page rather than in a browser dialog. Whether the caller may is the
+ * server's to say: its refusal is shown as written.
  */
-export function RuleActions({ rule }: { rule: AlertRule }) {
-  const trpc = useTRPC();
+export function RuleActions({ owner, id, name, enabled }: { owner: WebhookOwner; id: string; name: string; enabled: boolean }) {
+  const api = useOwnerApi(owner);
   const client = useQueryClient();
   const [confirming, setConfirming] = useState(false);
-  const refresh = () => void client.invalidateQueries({ queryKey: trpc.alerts.list.queryKey() });
-  const update = useMutation(trpc.alerts.update.mutationOptions({ onSuccess: refresh }));
-  const remove = useMutation(trpc.alerts.delete.mutationOptions({ onSuccess: refresh, onSettled: () => setConfirming(false) }));
+  const refresh = () => void client.invalidateQueries({ queryKey: api.listKey });
+  const update = useMutation({ mutationFn: () => api.setEnabled(id, !enabled), onSuccess: refresh });
+  const remove = useMutation({ mutationFn: () => api.remove(id), onSuccess: refresh, onSettled: () => setConfirming(false) });
   const failure = update.error ?? remove.error;
   const busy = update.isPending || remove.isPending;
   return (
@@ -22,10 +22,10 @@ export function RuleActions({ rule }: { rule: AlertRule }) {
       <button
         type="button"
         disabled={busy}
-        aria-label={`${rule.enabled ? 'Disable' : 'Enable'} ${rule.name}`}
-        onClick={() => (remove.reset(), update.mutate({ id: rule.id, enabled: !rule.enabled }))}
+        aria-label={`${enabled ? 'Disable' : 'Enable'} ${name}`}
+        onClick={() => (remove.reset(), update.mutate())}
       >
-        {rule.enabled ? 'Disable' : 'Enable'}
+        {enabled ? 'Disable' : 'Enable'}
       </button>
       {confirming ? (
         <>
@@ -33,8 +33,8 @@ export function RuleActions({ rule }: { rule: AlertRule }) {
             type="button"
             className="danger"
             disabled={busy}
-            aria-label={`Confirm deleting ${rule.name}`}
-            onClick={() => (update.reset(), remove.mutate({ id: rule.id }))}
+            aria-label={`Confirm deleting ${name}`}
+            onClick={() => (update.reset(), remove.mutate())}
           >
             Confirm delete
           </button>
@@ -43,7 +43,7 @@ export function RuleActions({ rule }: { rule: AlertRule }) {
           </button>
         </>
       ) : (
-        <button type="button" disabled={busy} aria-label={`Delete ${rule.name}`} onClick={() => setConfirming(true)}>
+        <button type="button" disabled={busy} aria-label={`Delete ${name}`} onClick={() => setConfirming(true)}>
           Delete
         </button>
       )}
