@@ -1,14 +1,13 @@
-import { Fragment, useState } from 'react';
+import { useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link } from '@tanstack/react-router';
 import type { AlertRule, AlertRuleCreated } from '@acc/contracts';
 import { inScope, scopeText } from '../lib/alert-scope';
-import { formatInstant, formatNumber } from '../lib/format';
+import { formatNumber } from '../lib/format';
 import type { AlertsSearch } from '../lib/search';
 import { messageOf, useTRPC } from '../lib/trpc';
 import { AlertRuleForm } from './AlertRuleForm';
-import { Deliveries } from './Deliveries';
-import { RuleActions } from './RuleActions';
+import { OwnerRow } from './OwnerRow';
 import { SchedulesSection } from './Schedules';
 import { Empty, ErrorMessage, Loading } from './states';
 
@@ -32,7 +31,6 @@ export function AlertsView({ scope }: { scope: AlertsSearch }) {
   const definitions = useQuery(trpc.metricDefinitions.list.queryOptions(PAGE));
   const [created, setCreated] = useState<AlertRuleCreated>();
   const [round, setRound] = useState(0);
-  const [open, setOpen] = useState<string>();
   const create = useMutation(
     trpc.alerts.create.mutationOptions({
       onSuccess: (rule) => {
@@ -81,47 +79,17 @@ export function AlertsView({ scope }: { scope: AlertsSearch }) {
           </thead>
           <tbody>
             {shown.map((r) => (
-              <Fragment key={r.id}>
-                <tr data-id={r.id}>
-                  <th scope="row">
-                    {r.name}
-                    {!r.enabled && <span className="muted"> (disabled)</span>}
-                  </th>
-                  <td>{scopeText(r.scope)}</td>
-                  <td>{r.kind}</td>
-                  <td>{threshold(r)}</td>
-                  <td data-testid="state" data-state={r.state}>
-                    <span className={`badge state-${r.state}`}>{r.state}</span>
-                  </td>
-                  <td className="num" data-testid="last-value" data-value={r.last_value ?? ''}>
-                    {formatNumber(r.last_value)}
-                  </td>
-                  <td className="muted">
-                    {r.webhook_url}
-                    <div>changed {formatInstant(r.updated_at)}</div>
-                  </td>
-                  <td>
-                    <button
-                      type="button"
-                      aria-expanded={open === r.id}
-                      aria-label={`Deliveries of ${r.name}`}
-                      onClick={() => setOpen(open === r.id ? undefined : r.id)}
-                    >
-                      {open === r.id ? 'Hide' : 'Show'}
-                    </button>
-                  </td>
-                  <td>
-                    <RuleActions owner="alerts" id={r.id} name={r.name} enabled={r.enabled} />
-                  </td>
-                </tr>
-                {open === r.id && (
-                  <tr className="deliveries-row">
-                    <td colSpan={9}>
-                      <Deliveries owner="alerts" id={r.id} name={r.name} />
-                    </td>
-                  </tr>
-                )}
-              </Fragment>
+              <OwnerRow key={r.id} owner="alerts" item={r} columns={9}>
+                <td>{scopeText(r.scope)}</td>
+                <td>{r.kind}</td>
+                <td>{threshold(r)}</td>
+                <td data-testid="state" data-state={r.state}>
+                  <span className={`badge state-${r.state}`}>{r.state}</span>
+                </td>
+                <td className="num" data-testid="last-value" data-value={r.last_value ?? ''}>
+                  {formatNumber(r.last_value)}
+                </td>
+              </OwnerRow>
             ))}
           </tbody>
         </table>

@@ -1,12 +1,10 @@
-import { Fragment, useState } from 'react';
+import { useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { ReportScheduleCreate, SCHEDULE_PERIODS, type ReportScheduleCreated } from '@acc/contracts';
 import { inScope, scopeText } from '../lib/alert-scope';
-import { formatInstant } from '../lib/format';
 import type { AlertsSearch } from '../lib/search';
 import { messageOf, useTRPC } from '../lib/trpc';
-import { Deliveries } from './Deliveries';
-import { RuleActions } from './RuleActions';
+import { OwnerRow } from './OwnerRow';
 import { Empty, ErrorMessage, Loading } from './states';
 
 const PAGE = { page: 1, size: 100 };
@@ -40,7 +38,6 @@ export function SchedulesSection({ scope }: { scope: AlertsSearch }) {
   const schedules = useQuery(trpc.schedules.list.queryOptions(PAGE));
   const [created, setCreated] = useState<ReportScheduleCreated>();
   const [round, setRound] = useState(0);
-  const [open, setOpen] = useState<string>();
   const create = useMutation(
     trpc.schedules.create.mutationOptions({
       onSuccess: (schedule) => {
@@ -76,45 +73,15 @@ export function SchedulesSection({ scope }: { scope: AlertsSearch }) {
           </thead>
           <tbody>
             {shown.map((s) => (
-              <Fragment key={s.id}>
-                <tr data-id={s.id}>
-                  <th scope="row">
-                    {s.name}
-                    {!s.enabled && <span className="muted"> (disabled)</span>}
-                  </th>
-                  <td>{scopeText(s.scope)}</td>
-                  <td>
-                    {s.every} ({s.tz})
-                  </td>
-                  <td data-testid="next-period" data-start={s.next_period.start} data-end={s.next_period.end}>
-                    {s.next_period.start} – {s.next_period.end}
-                  </td>
-                  <td className="muted">
-                    {s.webhook_url}
-                    <div>changed {formatInstant(s.updated_at)}</div>
-                  </td>
-                  <td>
-                    <button
-                      type="button"
-                      aria-expanded={open === s.id}
-                      aria-label={`Deliveries of ${s.name}`}
-                      onClick={() => setOpen(open === s.id ? undefined : s.id)}
-                    >
-                      {open === s.id ? 'Hide' : 'Show'}
-                    </button>
-                  </td>
-                  <td>
-                    <RuleActions owner="schedules" id={s.id} name={s.name} enabled={s.enabled} />
-                  </td>
-                </tr>
-                {open === s.id && (
-                  <tr className="deliveries-row">
-                    <td colSpan={7}>
-                      <Deliveries owner="schedules" id={s.id} name={s.name} />
-                    </td>
-                  </tr>
-                )}
-              </Fragment>
+              <OwnerRow key={s.id} owner="schedules" item={s} columns={7}>
+                <td>{scopeText(s.scope)}</td>
+                <td>
+                  {s.every} ({s.tz})
+                </td>
+                <td data-testid="next-period" data-start={s.next_period.start} data-end={s.next_period.end}>
+                  {s.next_period.start} – {s.next_period.end}
+                </td>
+              </OwnerRow>
             ))}
           </tbody>
         </table>
