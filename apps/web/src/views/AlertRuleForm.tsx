@@ -1,12 +1,11 @@
 import { useState } from 'react';
 import { ALERT_KINDS, ALERT_WINDOWS, AlertRuleCreate, type AlertKind } from '@acc/contracts';
+import { ownerBody, ownerFields, type OwnerFields } from '../lib/alert-scope';
+import { contractProblem } from '../lib/contract-check';
 import type { AlertsSearch } from '../lib/search';
 
-interface Fields {
+interface Fields extends OwnerFields {
   name: string;
-  installation_id: string;
-  project_id: string;
-  provider_id: string;
   kind: AlertKind;
   metric_definition_id: string;
   threshold_percent: string;
@@ -14,8 +13,6 @@ interface Fields {
   window: string;
   tz: string;
   silence_minutes: string;
-  webhook_url: string;
-  webhook_secret: string;
 }
 
 /** The fields each kind takes (alerts.md §1); the form shows and sends only those. */
@@ -28,15 +25,13 @@ const NUMERIC = new Set<keyof Fields>(['threshold_percent', 'threshold_value', '
 
 /** The request body: the scope from the ids filled in, the kind's own fields, blanks left out. */
 export function alertRuleBody(f: Fields): Record<string, unknown> {
-  const scope = Object.fromEntries(
-    (['installation_id', 'project_id', 'provider_id'] as const).filter((k) => f[k].trim()).map((k) => [k, f[k].trim()]),
-  );
-  const body: Record<string, unknown> = { name: f.name, scope, kind: f.kind, webhook_url: f.webhook_url.trim() };
+  const { webhook_secret, ...owner } = ownerBody(f);
+  const body: Record<string, unknown> = { name: f.name, kind: f.kind, ...owner };
   for (const key of KIND_FIELDS[f.kind]) {
     const v = f[key].trim();
     if (v !== '') body[key] = NUMERIC.has(key) && Number.isFinite(Number(v)) ? Number(v) : v;
   }
-  if (f.webhook_secret.trim()) body.webhook_secret = f.webhook_secret.trim();
+  if (webhook_secret) body.webhook_secret = webhook_secret;
   return body;
 }
 
@@ -60,9 +55,7 @@ export function AlertRuleForm({
 }) {
   const [f, setFields] = useState<Fields>({
     name: '',
-    installation_id: scope.installation_id ?? '',
-    project_id: scope.project_id ?? '',
-    provider_id: scope.provider_id ?? '',
+    ...ownerFields(scope),
     kind: 'capacity',
     metric_definition_id: '',
     threshold_percent: '80',
@@ -70,8 +63,6 @@ export function AlertRuleForm({
     window: 'month',
     tz: '',
     silence_minutes: '1440',
-    webhook_url: '',
-    webhook_secret: '',
   });
   const [problem, setProblem] = useState<string>();
   const set = (key: keyof Fields) => (e: React.ChangeEvent<HTMLInputElement | HTMLSelectElement>) => setFields({ ...f, [key]: e.target.value });
@@ -83,10 +74,9 @@ export function AlertRuleForm({
       onSubmit={(e) => {
         e.preventDefault();
         const body = alertRuleBody(f);
-        const parsed = AlertRuleCreate.safeParse(body);
-        if (!parsed.success) return setProblem(parsed.error.issues[0]?.message);
-        setProblem(undefined);
-        onSubmit(body);
+        const found = contractProblem(AlertRuleCreate, body);
+        setProblem(found);
+        if (found === undefined) onSubmit(body);
       }}
     >
       <label>

@@ -2,13 +2,14 @@ import { useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link } from '@tanstack/react-router';
 import type { AlertRule, AlertRuleCreated } from '@acc/contracts';
-import { inScope, scopeText } from '../lib/alert-scope';
+import { inScope, isScoped, scopeText } from '../lib/alert-scope';
 import { formatNumber } from '../lib/format';
 import type { AlertsSearch } from '../lib/search';
 import { messageOf, useTRPC } from '../lib/trpc';
 import { AlertRuleForm } from './AlertRuleForm';
 import { OwnerRow } from './OwnerRow';
 import { SchedulesSection } from './Schedules';
+import { SecretOnce } from './SecretOnce';
 import { Empty, ErrorMessage, Loading } from './states';
 
 const PAGE = { page: 1, size: 100 };
@@ -41,7 +42,7 @@ export function AlertsView({ scope }: { scope: AlertsSearch }) {
     }),
   );
   const shown = (rules.data?.content ?? []).filter((r) => inScope(r, scope));
-  const scoped = scope.installation_id || scope.project_id || scope.provider_id;
+  const scoped = isScoped(scope);
 
   return (
     <section aria-labelledby="alerts-title">
@@ -96,12 +97,7 @@ export function AlertsView({ scope }: { scope: AlertsSearch }) {
       )}
 
       <h2>New rule</h2>
-      {created && (
-        <div role="status" className="state ok secret" data-testid="created-secret">
-          Rule <strong>{created.name}</strong> created. Its webhook secret, shown this once only — keep it now:{' '}
-          <code data-testid="webhook-secret">{created.webhook_secret}</code>
-        </div>
-      )}
+      {created && <SecretOnce what="Rule" name={created.name} secret={created.webhook_secret} />}
       <AlertRuleForm
         key={round}
         scope={scope}

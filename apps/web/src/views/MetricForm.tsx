@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { MetricPatch, MetricPush } from '@acc/contracts';
+import { contractProblem } from '../lib/contract-check';
 
 export interface MetricFields {
   metric_definition_id: string;
@@ -68,12 +69,11 @@ export function MetricForm({
       onSubmit={(e) => {
         e.preventDefault();
         const body = metricBody(fields);
-        const parsed = metricId
-          ? MetricPatch.safeParse({ installation_id: installationId, metric_id: metricId, ...body })
-          : MetricPush.safeParse({ installation_id: installationId, ...body });
-        if (!parsed.success) return setProblem(parsed.error.issues[0]?.message);
-        setProblem(undefined);
-        onSubmit(fields);
+        const found = metricId
+          ? contractProblem(MetricPatch, { installation_id: installationId, metric_id: metricId, ...body })
+          : contractProblem(MetricPush, { installation_id: installationId, ...body });
+        setProblem(found);
+        if (found === undefined) onSubmit(fields);
       }}
     >
       <label>

@@ -1,34 +1,26 @@
 import { useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { ReportScheduleCreate, SCHEDULE_PERIODS, type ReportScheduleCreated } from '@acc/contracts';
-import { inScope, scopeText } from '../lib/alert-scope';
+import { inScope, isScoped, ownerBody, ownerFields, scopeText, type OwnerFields } from '../lib/alert-scope';
+import { contractProblem } from '../lib/contract-check';
 import type { AlertsSearch } from '../lib/search';
 import { messageOf, useTRPC } from '../lib/trpc';
 import { OwnerRow } from './OwnerRow';
+import { SecretOnce } from './SecretOnce';
 import { Empty, ErrorMessage, Loading } from './states';
 
 const PAGE = { page: 1, size: 100 };
 
-interface Fields {
+interface Fields extends OwnerFields {
   name: string;
-  installation_id: string;
-  project_id: string;
-  provider_id: string;
   every: string;
   tz: string;
-  webhook_url: string;
-  webhook_secret: string;
 }
 
 /** The request body: the scope from the ids filled in, blanks left out. */
 export function scheduleBody(f: Fields): Record<string, unknown> {
-  const scope = Object.fromEntries(
-    (['installation_id', 'project_id', 'provider_id'] as const).filter((k) => f[k].trim()).map((k) => [k, f[k].trim()]),
-  );
-  const body: Record<string, unknown> = { name: f.name, scope, every: f.every, webhook_url: f.webhook_url.trim() };
-  if (f.tz.trim()) body.tz = f.tz.trim();
-  if (f.webhook_secret.trim()) body.webhook_secret = f.webhook_secret.trim();
-  return body;
+  const tz = f.tz.trim();
+  return { name: f.name, every: f.every, ...(tz && { tz }), ...ownerBody(f) };
 }
 
 /** Report schedules of a scope (alerts.md §3): the period each sends next, its delivery log; create, pause, delete. */
@@ -48,7 +40,7 @@ export function SchedulesSection({ scope }: { scope: AlertsSearch }) {
     }),
   );
   const shown = (schedules.data?.content ?? []).filter((s) => inScope(s, scope));
-  const scoped = scope.installation_id || scope.project_id || scope.provider_id;
+  const scoped = isScoped(scope);
   return (
     <section aria-labelledby="schedules-title">
       <h2 id="schedules-title">Scheduled reports</h2>
@@ -88,12 +80,7 @@ export function SchedulesSection({ scope }: { scope: AlertsSearch }) {
       )}
 
       <h3>New schedule</h3>
-      {created && (
-        <div role="status" className="state ok secret" data-testid="schedule-created-secret">
-          Schedule <strong>{created.name}</strong> created. Its webhook secret, shown this once only — keep it now:{' '}
-          <code data-testid="schedule-webhook-secret">{created.webhook_secret}</code>
-        </div>
-      )}
+      {created && <SecretOnce what="Schedule" name={created.name} secret={created.webhook_secret} testId="schedule-" />}
       <ScheduleForm
         key={round}
         scope={scope}
@@ -119,13 +106,9 @@ function ScheduleForm({
 }) {
   const [f, setFields] = useState<Fields>({
     name: '',
-    installation_id: scope.installation_id ?? '',
-    project_id: scope.project_id ?? '',
-    provider_id: scope.provider_id ?? '',
+    ...ownerFields(scope),
     every: 'month',
     tz: '',
-    webhook_url: '',
-    webhook_secret: '',
   });
   const [problem, setProblem] = useState<string>();
   const set = (key: keyof Fields) => (e: React.ChangeEvent<HTMLInputElement | HTMLSelectElement>) => setFields({ ...f, [key]: e.target.value });
@@ -142,10 +125,9 @@ function ScheduleForm({
       onSubmit={(e) => {
         e.preventDefault();
         const body = scheduleBody(f);
-        const parsed = ReportScheduleCreate.safeParse(body);
-        if (!parsed.success) return setProblem(parsed.error.issues[0]?.message);
-        setProblem(undefined);
-        onSubmit(body);
+        const found = contractProblem(ReportScheduleCreate, body);
+        setProblem(found);
+        if (found === undefined) onSubmit(body);
       }}
     >
       {text('name', 'Name')}
